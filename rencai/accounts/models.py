@@ -1,0 +1,152 @@
+"""People and the roles they hold."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rencai.core import crypto
+from rencai.core.masking import mask_id_number
+
+ID_CONTEXT = "id_number"
+
+
+def id_number_index(number: str) -> str:
+    return crypto.blind_index(number, context=ID_CONTEXT)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, login_name: str, password: str | None = None, **fields):
+        id_number = fields.pop("id_number", None)
+        user = self.model(login_name=login_name, **fields)
+        if id_number:
+            user.set_id_number(id_number)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, login_name: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        fields.setdefault("real_name", "系统管理员")
+        return self.create_user(login_name, password, **fields)
+
+    def get_by_natural_key(self, login_name: str):
+        return self.get(login_name__iexact=login_name)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A natural person. Officials and unit admins are people holding extra roles."""
+
+    login_name = models.CharField(_("登录名"), max_length=30, unique=True)
+    real_name = models.CharField(_("姓名"), max_length=40)
+    # Derived with pypinyin for downstream systems that cannot store rare characters;
+    # never replaces real_name.
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True)
+    id_number_encrypted = models.TextField(blank=True, editable=False)
+    id_number_index = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True, editable=False)
+    mobile = models.CharField(_("手机号码"), max_length=11, unique=True, null=True, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    is_staff = models.BooleanField(_("可登录管理后台"), default=False)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    # Sessions created before this instant are invalid ("log out everywhere").
+    sessions_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    oidc_subject = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "login_name"
+    REQUIRED_FIELDS = ["real_name"]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return f"{self.real_name}（{self.login_name}）"
+
+    def set_id_number(self, number: str) -> None:
+        self.id_number_encrypted = crypto.encrypt(number, context=ID_CONTEXT)
+        self.id_number_index = id_number_index(number)
+        self.id_number_masked = mask_id_number(number)
+
+    def reveal_id_number(self) -> str:
+        """Full number. Callers that show it to an official must audit the access."""
+        if not self.id_number_encrypted:
+            return ""
+        return crypto.decrypt(self.id_number_encrypted, context=ID_CONTEXT)
+
+
+class RoleGrant(models.Model):
+    """A role beyond 'applicant' that a person can act as (FAQ 一.7: switch account type)."""
+
+    class Role(models.TextChoices):
+        UNIT_ADMIN = "unit_admin", _("单位系统管理员")
+        OFFICIAL = "official", _("机构工作人员")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
+    office = models.ForeignKey("orgs.Office", null=True, blank=True, on_delete=models.CASCADE)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="unit_admin", unit__isnull=False, office__isnull=True)
+                    | models.Q(role="official", office__isnull=False, unit__isnull=True)
+                ),
+                name="role_grant_target_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                condition=models.Q(revoked_at__isnull=True, role="unit_admin"),
+                name="one_active_unit_grant",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "office"],
+                condition=models.Q(revoked_at__isnull=True, role="official"),
+                name="one_active_office_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.unit or self.office
+        return f"{self.get_role_display()} · {target}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class OneTimeCode(models.Model):
+    """SMS codes for login and password reset: single use, short-lived, rate-limited."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("登录")
+        RESET = "reset", _("重置密码")
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)

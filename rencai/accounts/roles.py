@@ -1,0 +1,55 @@
+"""'Acting as': a person acts personally, for a unit, or for an office (FAQ 一.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rencai.accounts.models import RoleGrant
+
+SESSION_KEY = "acting_as_grant"
+
+
+@dataclass(frozen=True)
+class ActingAs:
+    grant: RoleGrant | None  # None: personal account
+
+    @property
+    def is_personal(self) -> bool:
+        return self.grant is None
+
+    @property
+    def unit(self):
+        return self.grant.unit if self.grant and self.grant.role == RoleGrant.Role.UNIT_ADMIN else None
+
+    @property
+    def office(self):
+        return self.grant.office if self.grant and self.grant.role == RoleGrant.Role.OFFICIAL else None
+
+    @property
+    def label(self) -> str:
+        if self.grant is None:
+            return "个人"
+        return str(self.unit or self.office)
+
+
+def active_grants(user):
+    return (
+        RoleGrant.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("unit", "office")
+        .order_by("role", "id")
+    )
+
+
+def acting_as_for(request) -> ActingAs:
+    """The role chosen in this session; falls back to personal if the grant was revoked."""
+    cached = getattr(request, "_acting_as", None)
+    if cached is not None:
+        return cached
+    grant_id = request.session.get(SESSION_KEY)
+    grant = None
+    if grant_id:
+        grant = active_grants(request.user).filter(pk=grant_id).first()
+        if grant is None:
+            request.session.pop(SESSION_KEY, None)
+    request._acting_as = ActingAs(grant)
+    return request._acting_as

@@ -1,0 +1,26 @@
+"""The `rencai` console command: Django management commands without manage.py paths.
+
+    rencai serve | worker | bootstrap | demo | migrate | loaddata-reference | ...
+
+Dashes and underscores are interchangeable in command names.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    argv[0] = "rencai"
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

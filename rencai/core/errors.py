@@ -1,0 +1,36 @@
+"""One domain error type, mapped to one message style in pages and one shape in the API."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the request. `message` is shown to the user (Chinese first)."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class NotFound(DomainError):
+    """Also used for 'exists but not yours': never hint that an object exists."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The object moved on (forbidden transition, concurrent change)."""
+
+    status = 409
+    code = "conflict"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"

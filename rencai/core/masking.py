@@ -1,0 +1,37 @@
+"""Masking of personal numbers and names for display and logs."""
+
+from __future__ import annotations
+
+import re
+
+ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_id_number(value: str) -> str:
+    """4401**********123X: first 4 and last 4 characters kept."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_mobile(value: str) -> str:
+    return value[:3] + "****" + value[-4:] if len(value) == 11 else mask_id_number(value)
+
+
+def mask_name(value: str) -> str:
+    """张*三 / 欧**华: keep first and last character (public notice)."""
+    chars = list(value)
+    if len(chars) <= 1:
+        return value
+    if len(chars) == 2:
+        return chars[0] + "*"
+    return chars[0] + "*" * (len(chars) - 2) + chars[-1]
+
+
+def scrub(text: str) -> str:
+    """Mask anything that looks like an ID number or a mobile number in free text."""
+    text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
+    return MOBILE_RE.sub(lambda m: mask_mobile(m.group(0)), text)

@@ -1,0 +1,45 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    return render(request, "core/home.html")
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    return render(request, "core/error.html", {"code": 404, "title": "页面不存在 Page not found"}, status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/error.html", {"code": 400, "title": "请求无效 Bad request"}, status=400)
+
+
+def server_error(request):
+    return render(request, "core/error.html", {"code": 500, "title": "系统繁忙 Server error"}, status=500)
+
+
+def csrf_failure(request, reason=""):
+    response = render(
+        request,
+        "core/error.html",
+        {
+            "code": 403,
+            "title": "页面已过期，请返回刷新后重试 Page expired, please reload",
+        },
+        status=403,
+    )
+    return response
+
+

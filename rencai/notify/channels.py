@@ -1,0 +1,77 @@
+"""Delivery channels behind a small plugin registry (cf. Open Forms' plugins).
+
+A channel has `send(message)` raising on failure and `check()` returning a list
+of problems for the system checks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+
+from rencai.notify.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+_registry: dict[str, type[Channel]] = {}
+
+
+def register(name: str):
+    def wrap(cls):
+        _registry[name] = cls
+        return cls
+
+    return wrap
+
+
+class Channel:
+    def send(self, message: OutboxMessage) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def check(self) -> list[str]:
+        return []
+
+
+@register("console")
+class ConsoleChannel(Channel):
+    """Development: the message stays readable in the outbox (the dev SMS inbox page)."""
+
+    def send(self, message: OutboxMessage) -> None:
+        log.info("[%s] to %s: %s", message.channel, message.recipient, message.body)
+
+
+@register("smtp")
+class SmtpChannel(Channel):
+    def send(self, message: OutboxMessage) -> None:
+        send_mail(
+            message.subject or "Rencai",
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [message.recipient],
+        )
+
+
+@register("http")
+class HttpSmsChannel(Channel):
+    """Generic JSON SMS gateway: POST {to, text, id} with a bearer token."""
+
+    def send(self, message: OutboxMessage) -> None:
+        response = requests.post(
+            settings.RENCAI_SMS_HTTP_URL,
+            json={"to": message.recipient, "text": message.body, "id": message.idempotency_key},
+            headers={"Authorization": f"Bearer {settings.RENCAI_SMS_HTTP_TOKEN}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+
+    def check(self) -> list[str]:
+        return [] if settings.RENCAI_SMS_HTTP_URL else ["RENCAI_SMS_HTTP_URL is not set"]
+
+
+def channel_for(kind: str) -> Channel:
+    name = settings.RENCAI_SMS_BACKEND if kind == "sms" else settings.RENCAI_EMAIL_CHANNEL
+    if name not in _registry:
+        raise LookupError(f"unknown {kind} channel {name!r}; known: {sorted(_registry)}")
+    return _registry[name]()

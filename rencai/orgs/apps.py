@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "rencai.orgs"
+    label = "orgs"
+    verbose_name = "单位与机构 Units and offices"

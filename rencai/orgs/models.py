@@ -1,0 +1,130 @@
+"""Offices (the seed's directory, supervisory departments) and the employer registry."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("区名"), max_length=20, unique=True)  # 越秀区
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("行政区")
+        verbose_name_plural = _("行政区")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    """An office that acts on cases or requests."""
+
+    class Kind(models.TextChoices):
+        DISTRICT_WINDOW = "district", _("区人社局（人才服务窗口）")
+        CITY_BUREAU = "city", _("市人社局")
+        SUPERVISORY = "supervisory", _("市直主管部门")
+        DATA_CENTRE = "data_centre", _("数据服务中心")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("机构名称"), max_length=100)  # 广州市越秀区人力资源和社会保障局
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)  # 越秀区人社局
+    service_point = models.CharField(_("受理点"), max_length=100, blank=True)
+    district = models.ForeignKey(
+        District, verbose_name=_("行政区"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phones = models.JSONField(_("咨询电话"), default=list, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    hours_morning = models.CharField(_("上午办公时间"), max_length=20, blank=True)
+    hours_afternoon = models.CharField(_("下午办公时间"), max_length=20, blank=True)
+    open_days = models.CharField(_("办公日"), max_length=20, default="周一至周五")
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="district") | models.Q(district__isnull=False),
+                name="district_office_has_district",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def hours_text(self) -> str:
+        parts = [p for p in (self.hours_morning, self.hours_afternoon) if p]
+        return f"{self.open_days} " + "，".join(parts)
+
+
+class Unit(models.Model):
+    """An employer (引进单位). Applications reference it; names are never typed freely."""
+
+    class Nature(models.TextChoices):
+        ORGAN = "organ", _("机关")
+        INSTITUTION = "institution", _("事业单位")
+        CITY_SOE = "city_soe", _("市属国有企业")
+        DISTRICT_SOE = "district_soe", _("区属国有企业")
+        PRIVATE = "private", _("民营企业")
+        FOREIGN = "foreign", _("外资企业")
+        SOCIAL = "social", _("社会组织")
+        OTHER = "other", _("其他")
+
+    class Level(models.TextChoices):
+        CITY = "city", _("市属")
+        DISTRICT = "district", _("区属")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("正常")
+        CANCELLED = "cancelled", _("注销")
+
+    name = models.CharField(_("单位名称"), max_length=200, db_index=True)
+    code = models.CharField(
+        _("统一社会信用代码/组织机构代码"), max_length=18, unique=True
+    )  # normalized: upper-case, no separators
+    nature = models.CharField(_("单位性质"), max_length=20, choices=Nature.choices)
+    level = models.CharField(_("隶属层级"), max_length=10, choices=Level.choices)
+    district = models.ForeignKey(District, verbose_name=_("所在区"), on_delete=models.PROTECT)
+    supervisory_office = models.ForeignKey(
+        Office,
+        verbose_name=_("主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_units",
+        limit_choices_to={"kind": "supervisory"},
+    )
+    phone = models.CharField(_("单位电话"), max_length=40, blank=True)
+    address = models.CharField(_("单位地址"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="active")
+    name_pinyin_initials = models.CharField(max_length=200, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitNameHistory(models.Model):
+    """Former names: a renamed unit keeps one identity and is found by both names."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(max_length=200, db_index=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("曾用名")
+        verbose_name_plural = _("曾用名")

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from rencai.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("rencai.accounts.urls")),
+    path("help/", include("rencai.helpdesk.urls")),
+    path("units/", include("rencai.orgs.urls")),
+    path("catalog/", include("rencai.catalog.urls")),
+    path("cases/", include("rencai.cases.urls")),
+    path("files/", include("rencai.documents.urls")),
+    path("office/", include("rencai.backoffice.urls")),
+    path("notify/", include("rencai.notify.urls")),
+    path("api/", include("rencai.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "rencai.core.views.not_found"
+handler500 = "rencai.core.views.server_error"
+handler400 = "rencai.core.views.bad_request"
+
