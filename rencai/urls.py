@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from rencai.api.urls import api
 from rencai.core import views as core_views
 
 urlpatterns = [
@@ -15,7 +16,7 @@ urlpatterns = [
     path("files/", include("rencai.documents.urls")),
     path("office/", include("rencai.backoffice.urls")),
     path("notify/", include("rencai.notify.urls")),
-    path("api/", include("rencai.api.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+"""The JSON API (django-ninja, OpenAPI 3 at /api/docs and /api/openapi.json).
 
-app_name = "api"
-urlpatterns: list = []
+Each domain app owns a router in its own `api.py`; this module only mounts them.
+The root urlconf mounts `api.urls` at /api/.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from rencai.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Rencai API",
+    version="1",
+    description="人才引进入户申办 JSON API. Session auth with CSRF, same services as the pages.",
+    urls_namespace="api",
+    auth=django_auth,  # session + CSRF; public endpoints opt out with auth=None
+)
+install_error_handlers(api)
+
+# Routers (one line per app):
+# api.add_router("/units", "rencai.orgs.api.router")
+
