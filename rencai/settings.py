@@ -243,12 +243,21 @@ RENCAI_SMS_BACKEND = os.environ.get("RENCAI_SMS_BACKEND", "console")
 RENCAI_SMS_HTTP_URL = os.environ.get("RENCAI_SMS_HTTP_URL", "")
 RENCAI_SMS_HTTP_TOKEN = os.environ.get("RENCAI_SMS_HTTP_TOKEN", "")
 RENCAI_EMAIL_CHANNEL = os.environ.get("RENCAI_EMAIL_CHANNEL", "console")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _env_bool("EMAIL_USE_TLS", False),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rencai@localhost")
 # The development SMS inbox page exists only outside production.
 RENCAI_DEV_INBOX = not PRODUCTION and _env_bool("RENCAI_DEV_INBOX", True)
