@@ -168,6 +168,10 @@ AXES_LOCKOUT_CALLABLE = "rencai.accounts.views.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
+# Never keep identifiers (an ID number is one) or codes in axes' stored POST data.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_SENSITIVE_PARAMETERS = ["username", "mobile", "code", "id_number", "password1", "password2"]
+AXES_HTTP_RESPONSE_CODE = 429
 
 # Sessions: server-side, idle and absolute timeouts.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -282,11 +286,14 @@ LOGGING = {
 # --- Background worker -------------------------------------------------------
 RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
+    "rencai.cases.services.deadlines_fire",
 ]
 
 # Reference-data loaders run by `rencai loaddata-reference` (and `make run`), in order.
 RENCAI_REFERENCE_LOADERS = [
     "rencai.orgs.reference.offices_load",
+    "rencai.catalog.reference.catalog_load",
+    "rencai.helpdesk.reference.articles_load",
 ]
 
 # axes.W006 warns that we do not lock by IP. That is deliberate: many citizens share

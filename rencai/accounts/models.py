@@ -60,7 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Sessions created before this instant are invalid ("log out everywhere").
     sessions_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
-    oidc_subject = models.CharField(max_length=200, unique=True, null=True, blank=True, editable=False)
+    oidc_subject = models.CharField(
+        max_length=200, unique=True, null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -141,6 +143,7 @@ class OneTimeCode(models.Model):
     class Purpose(models.TextChoices):
         LOGIN = "login", _("登录")
         RESET = "reset", _("重置密码")
+        NAME = "name", _("找回登录名")
 
     mobile = models.CharField(max_length=11, db_index=True)
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
@@ -150,3 +153,13 @@ class OneTimeCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [
+            models.Index(fields=["mobile", "purpose", "created_at"], name="otp_mobile_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.mobile[:3]}****{self.mobile[-4:]}"

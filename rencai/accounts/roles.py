@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rencai.accounts.models import RoleGrant
 
 SESSION_KEY = "acting_as_grant"
+LABEL_KEY = "acting_as_label"  # read by audit_record
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,15 @@ class ActingAs:
 
     @property
     def unit(self):
-        return self.grant.unit if self.grant and self.grant.role == RoleGrant.Role.UNIT_ADMIN else None
+        return (
+            self.grant.unit if self.grant and self.grant.role == RoleGrant.Role.UNIT_ADMIN else None
+        )
 
     @property
     def office(self):
-        return self.grant.office if self.grant and self.grant.role == RoleGrant.Role.OFFICIAL else None
+        return (
+            self.grant.office if self.grant and self.grant.role == RoleGrant.Role.OFFICIAL else None
+        )
 
     @property
     def label(self) -> str:
@@ -50,6 +55,8 @@ def acting_as_for(request) -> ActingAs:
     if grant_id:
         grant = active_grants(request.user).filter(pk=grant_id).first()
         if grant is None:
+            # Revoked (or never ours): back to the personal account.
             request.session.pop(SESSION_KEY, None)
+            request.session[LABEL_KEY] = ActingAs(None).label
     request._acting_as = ActingAs(grant)
     return request._acting_as

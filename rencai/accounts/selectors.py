@@ -30,3 +30,10 @@ def user_find_by_id_number(number: str) -> User | None:
     except ValidationError:
         return None
     return User.objects.filter(id_number_index=id_number_index(number)).first()
+
+
+def user_find_by_mobile(mobile: str) -> User | None:
+    mobile = normalize_mobile(mobile)
+    if not mobile:
+        return None
+    return User.objects.filter(mobile=mobile, is_active=True).first()

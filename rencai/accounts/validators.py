@@ -22,8 +22,44 @@ from rencai.core import clock
 # 440124 Guangzhou Huadu before 2000) stay valid for life, and python-stdnum's
 # table refuses some of them. The check digit and birth date still apply.
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82 83 91".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+        "91",
+    ]
 )
 
 
@@ -43,7 +79,9 @@ def validate_id_number(value: str) -> str:
     try:
         birth = ric.get_birth_date(number)
     except StdnumError:
-        raise ValidationError(_("身份证号码中的出生日期（第7–14位）不是有效日期。"), code="birth") from None
+        raise ValidationError(
+            _("身份证号码中的出生日期（第7–14位）不是有效日期。"), code="birth"
+        ) from None
     if birth > clock.today() or birth < date(1900, 1, 1):
         raise ValidationError(_("身份证号码中的出生日期不能晚于今天或早于1900年。"), code="birth")
     if ric.calc_check_digit(number) != number[-1]:
@@ -83,7 +121,9 @@ _NAME_JOINERS = {"·", "•", "・"}
 
 def _is_han(ch: str) -> bool:
     try:
-        return unicodedata.name(ch).startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+        return unicodedata.name(ch).startswith(
+            ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")
+        )
     except ValueError:
         return False
 

@@ -19,5 +19,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 # Routers (one line per app):
-# api.add_router("/units", "rencai.orgs.api.router")
+api.add_router("/units", "rencai.orgs.api.router")
 

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "rencai.cases"
     label = "cases"
+    verbose_name = "入户申请"
+
+    def ready(self):
+        from django.core import checks
+
+        from rencai.cases.checks import check_department_chains
+        from rencai.cases.permissions import case_document_permission
+        from rencai.documents.permissions import register
+
+        checks.register(check_department_chains, checks.Tags.database)
+        register("case", case_document_permission)

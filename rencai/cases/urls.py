@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+"""Case pages come in phase 2 (application form, status page, unit-admin pages)."""
 
 app_name = "cases"
 urlpatterns: list = []

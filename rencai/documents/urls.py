@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rencai.documents import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:public_id>/<str:variant>/", views.serve, name="serve"),
+]

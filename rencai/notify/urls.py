@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rencai.notify import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("dev-inbox/", views.dev_inbox, name="dev_inbox"),
+]

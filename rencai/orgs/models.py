@@ -106,7 +106,14 @@ class Unit(models.Model):
     phone = models.CharField(_("单位电话"), max_length=40, blank=True)
     address = models.CharField(_("单位地址"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="active")
+    # Search keys, computed at write time (rencai.orgs.services.unit_search_keys):
     name_pinyin_initials = models.CharField(max_length=200, blank=True, db_index=True)
+    # Bigrams of the name and former names (see rencai.orgs.names); indexed by the
+    # SQLite FTS5 table orgs_unit_fts / the PostgreSQL pg_trgm GIN index (migration 0003).
+    search_grams = models.TextField(blank=True, default="", editable=False)
+    # The 9-character organisation code: the code itself, or characters 9–17 of a USCC,
+    # so a search by a legacy code finds a unit that moved to an 18-character code.
+    org_code = models.CharField(max_length=9, blank=True, default="", db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +123,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class UnitNameHistory(models.Model):
@@ -128,3 +139,22 @@ class UnitNameHistory(models.Model):
     class Meta:
         verbose_name = _("曾用名")
         verbose_name_plural = _("曾用名")
+
+
+class UnitImportCheckpoint(models.Model):
+    """Progress of `rencai import-units` per input file, so an interrupted import resumes."""
+
+    file_key = models.CharField(max_length=200, unique=True)  # name + size + hash of the head
+    path = models.CharField(max_length=500)
+    lines_done = models.PositiveBigIntegerField(default=0)  # data lines processed (committed)
+    imported = models.PositiveBigIntegerField(default=0)
+    rejected = models.PositiveBigIntegerField(default=0)
+    finished = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位导入进度")
+        verbose_name_plural = _("单位导入进度")
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.lines_done}"

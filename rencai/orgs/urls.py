@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rencai.orgs import views
 
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:unit_id>/", views.detail, name="detail"),
+]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from rencai.cards import views
+
+app_name = "cards"
+urlpatterns = [path("verify/<str:token>/", views.verify, name="verify")]

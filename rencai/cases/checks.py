@@ -1,0 +1,31 @@
+"""`manage.py check --database default` / `rencai check-chains`: departments without a chain."""
+
+from __future__ import annotations
+
+from django.core import checks
+
+from rencai.cases.models import ChainStep
+from rencai.orgs.models import Office
+
+
+def departments_without_chain():
+    configured = ChainStep.objects.filter(
+        purpose=ChainStep.Purpose.DEPARTMENT, is_active=True
+    ).values("office_id")
+    return Office.objects.filter(kind=Office.Kind.SUPERVISORY, is_active=True).exclude(
+        pk__in=configured
+    )
+
+
+def check_department_chains(app_configs=None, databases=None, **kwargs):
+    if not databases:
+        return []
+    return [
+        checks.Warning(
+            f"主管部门“{office.name}”（{office.code}）未配置内流程：其单位的申请将被拒绝送审。",
+            hint="在管理后台“流程步骤”中为该部门添加至少一个步骤（用途：主管部门内流程）。",
+            obj=office.code,
+            id="cases.W001",
+        )
+        for office in departments_without_chain()
+    ]

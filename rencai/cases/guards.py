@@ -1,0 +1,163 @@
+"""Guards named in the workflow table. A guard returns None when the move is allowed or
+the reason (Chinese, shown to the user) when it is not; it may also raise a DomainError
+whose message must be shown as is (e.g. a department without a chain)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from rencai.cases import routing, workflow
+from rencai.cases.context import TransitionContext
+from rencai.cases.models import Case
+
+Guard = Callable[[TransitionContext], str | None]
+GUARDS: dict[str, Guard] = {}
+DESCRIPTIONS: dict[str, str] = {}
+
+
+def guard(name: str, description: str):
+    def register(fn: Guard) -> Guard:
+        GUARDS[name] = fn
+        DESCRIPTIONS[name] = description
+        return fn
+
+    return register
+
+
+@guard("attachments_complete", "必备材料已上传")
+def attachments_complete(ctx):
+    from rencai.cases.requirements import missing_attachments
+
+    missing = missing_attachments(ctx.case)
+    if missing:
+        return "请先上传以下必备材料：" + "、".join(r.name for r in missing)
+    return None
+
+
+@guard("route_via_unit", "单位为市直机关事业单位或市属国企（经单位、主管部门）")
+def route_via_unit(ctx):
+    if routing.route_kind(ctx.case.unit) != Case.Route.VIA_UNIT:
+        return f"“{ctx.case.unit.name}”的申请直接报送区人社局，无需单位管理员审核。"
+    return None
+
+
+@guard("route_direct", "其他单位（直接报送所在区人社局）")
+def route_direct(ctx):
+    if routing.route_kind(ctx.case.unit) != Case.Route.DIRECT:
+        return f"“{ctx.case.unit.name}”的申请须经单位管理员和主管部门审核。"
+    return None
+
+
+@guard("department_chain_configured", "主管部门已配置内流程")
+def department_chain_configured(ctx):
+    route = ctx.route()  # raises DomainError when the unit has no department
+    routing.department_chain_check(route.supervisory_office)
+    return None
+
+
+@guard("unit_change_allowed", "单位性质为事业单位或市属国企（FAQ 一.18）")
+def unit_change_allowed(ctx):
+    if ctx.case.unit.nature not in workflow.UNIT_CHANGE_AFTER_WITHDRAW:
+        return (
+            "仅引进单位为事业单位或市属国有企业的申请，撤回后可更换引进单位重新送审；"
+            "其他申请请新建。"
+        )
+    return None
+
+
+@guard("forwarded_within_hour", "单位送审后1小时内")
+def forwarded_within_hour(ctx):
+    case = ctx.case
+    limit = timedelta(minutes=workflow.UNIT_WITHDRAW_MINUTES)
+    if case.forwarded_at is None or ctx.now - case.forwarded_at > limit:
+        office = case.holding_office
+        contact = routing.office_contact(office) if office else ""
+        return (
+            "单位送审已超过1小时，不能自行撤回；请联系主管部门"
+            f"“{office.name if office else ''}”退案（{contact}）。"
+        )
+    return None
+
+
+def _steps(ctx):
+    step = ctx.case.chain_step
+    if step is None:
+        return None, []
+    steps = list(
+        step.__class__.objects.filter(
+            office_id=step.office_id, purpose=step.purpose, is_active=True
+        ).order_by("order")
+    )
+    return step, steps
+
+
+def _position(ctx) -> tuple[int, int]:
+    """(index of the current step, number of steps); (0, 0) without steps."""
+    step, steps = _steps(ctx)
+    if step is None:
+        return 0, 0
+    ids = [s.pk for s in steps]
+    return (ids.index(step.pk) if step.pk in ids else 0), len(steps)
+
+
+@guard("chain_at_first_step", "主管部门尚未开始审核（仍在第1步）")
+def chain_at_first_step(ctx):
+    index, _count = _position(ctx)
+    if index != 0:
+        return "主管部门已开始审核，单位不能自行撤回，请联系主管部门退案。"
+    return None
+
+
+def _has_next(ctx):
+    index, count = _position(ctx)
+    return None if index + 1 < count else "已是最后一步。"
+
+
+def _is_last(ctx):
+    index, count = _position(ctx)
+    return None if index + 1 >= count else "尚有后续审核步骤。"
+
+
+def _has_prev(ctx):
+    index, count = _position(ctx)
+    return None if count and index > 0 else "已是第一步，不能退回上一步。"
+
+
+GUARDS.update(
+    chain_has_next=_has_next,
+    chain_is_last=_is_last,
+    chain_has_prev=_has_prev,
+    review_has_next=_has_next,
+    review_is_last=_is_last,
+    review_has_prev=_has_prev,
+)
+DESCRIPTIONS.update(
+    chain_has_next="内流程还有下一步",
+    chain_is_last="内流程最后一步",
+    chain_has_prev="不是内流程第一步",
+    review_has_next="审批步骤还有下一步（经办→复核→审批）",
+    review_is_last="审批最后一步（或未配置审批步骤）",
+    review_has_prev="不是审批第一步",
+)
+
+
+def _reroute(ctx, kind: str):
+    route = ctx.new_route()
+    if route.kind != kind:
+        return "改派后的路径不符。"
+    if route.kind == Case.Route.DIRECT and route.acceptance_office.pk == ctx.case.holding_office_id:
+        return "改派的受理机构与当前受理机构相同。"
+    if route.via_unit:
+        routing.department_chain_check(route.supervisory_office)
+    return None
+
+
+@guard("reroute_direct", "按单位登记信息（或指定的区窗口）应由区人社局受理")
+def reroute_direct(ctx):
+    return _reroute(ctx, Case.Route.DIRECT)
+
+
+@guard("reroute_via_unit", "按单位登记信息应经单位管理员和主管部门审核")
+def reroute_via_unit(ctx):
+    return _reroute(ctx, Case.Route.VIA_UNIT)

@@ -1,0 +1,15 @@
+"""Case models. Public surface: import from `rencai.cases.models`."""
+
+from rencai.cases.models.case import Case, CaseNumberSequence
+from rencai.cases.models.chain import ChainStep
+from rencai.cases.models.event import CaseEvent
+from rencai.cases.models.reapply import HistoricalSettlement, ReapplyLift
+
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseNumberSequence",
+    "ChainStep",
+    "HistoricalSettlement",
+    "ReapplyLift",
+]

@@ -1,0 +1,194 @@
+"""The application (申请) and its number sequence.
+
+`status`, `version`, `holding_office`, `chain_step` and the `due_*` columns are written
+only by `rencai.cases.services.case_transition` (the workflow table decides them).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rencai.catalog.models import EducationLevel
+
+
+class CaseNumberSequence(models.Model):
+    """One row per year; the row lock serialises number allocation (RC2026-000123)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("申请编号序列")
+        verbose_name_plural = _("申请编号序列")
+
+
+class Case(models.Model):
+    class Category(models.TextChoices):
+        EDUCATION = "education", _("学历")
+        TITLE = "title", _("职称")
+        SKILL = "skill", _("技能")
+
+    class Route(models.TextChoices):
+        VIA_UNIT = "via_unit", _("单位 → 主管部门 → 市人社局")
+        DIRECT = "direct", _("直接报送区人社局")
+
+    # Values are the workflow's states (rencai.cases.workflow.State); labels are the
+    # short forms; the full status text with office names comes from case_status_text().
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        UNIT_REVIEW = "unit_review", _("单位审核中")
+        DEPT_REVIEW = "dept_review", _("主管部门审核中")
+        AWAITING_ACCEPTANCE = "awaiting_acceptance", _("未受理，等待受理")
+        UNDER_REVIEW = "under_review", _("已受理，审批中")
+        RETURNED = "returned", _("已退回修改")
+        IN_NOTICE = "in_notice", _("审批通过，公示中")
+        OBJECTION = "objection", _("公示异议核查中")
+        CARD_ISSUED = "card_issued", _("公示无异议，已出具《广州市入户人员信息卡》")
+        REJECTED = "rejected", _("不予通过")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # the applicant, or a unit admin who started it for an employee
+    category = models.CharField(_("申报类别"), max_length=10, choices=Category.choices)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("引进单位"), on_delete=models.PROTECT, related_name="cases"
+    )
+    folder = models.OneToOneField(
+        "documents.Folder", on_delete=models.PROTECT, related_name="case", editable=False
+    )
+
+    # Route, recorded at submission (and on reroute) from the units registry.
+    route = models.CharField(_("报送路径"), max_length=10, choices=Route.choices, blank=True)
+    supervisory_office = models.ForeignKey(
+        "orgs.Office",
+        verbose_name=_("主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acceptance_office = models.ForeignKey(
+        "orgs.Office",
+        verbose_name=_("受理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Workflow position (written by case_transition only).
+    status = models.CharField(
+        _("状态"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    holding_office = models.ForeignKey(
+        "orgs.Office",
+        verbose_name=_("当前办理机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="held_cases",
+    )
+    chain_step = models.ForeignKey(
+        "cases.ChainStep",
+        verbose_name=_("当前步骤"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("期限触发时间"), null=True, blank=True)
+    due_date = models.DateField(_("期限（日）"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限待节假日安排确认"), default=False)
+    due_action = models.CharField(_("到期操作"), max_length=30, blank=True)
+
+    created_at = models.DateTimeField(_("创建时间"))
+    submitted_at = models.DateTimeField(_("送审时间"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("单位送审时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    reapply_lift = models.ForeignKey(
+        "cases.ReapplyLift",
+        verbose_name=_("再次申报开通记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+
+    # The application form (phase 2 pages fill these).
+    education_level = models.CharField(
+        _("最高学历"), max_length=10, choices=EducationLevel.choices, blank=True
+    )
+    institution = models.ForeignKey(
+        "catalog.Institution",
+        verbose_name=_("毕业院校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution_name = models.CharField(
+        _("毕业院校（大专以下手动填写）"), max_length=100, blank=True
+    )
+    major = models.ForeignKey(
+        "catalog.Major",
+        verbose_name=_("专业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    major_name = models.CharField(_("专业（手动填写）"), max_length=60, blank=True)
+    graduation_date = models.DateField(_("毕业时间"), null=True, blank=True)
+    diploma_number = models.CharField(_("毕业证书编号"), max_length=40, blank=True)
+    degree_number = models.CharField(_("学位证书编号"), max_length=40, blank=True)
+    title_series = models.ForeignKey(
+        "catalog.TitleSeries",
+        verbose_name=_("职称系列"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    qualification_name = models.CharField(_("资格（工种）名称"), max_length=60, blank=True)
+    qualification_level = models.CharField(_("资格等级"), max_length=20, blank=True)
+    certificate_number = models.CharField(_("证书编号"), max_length=40, blank=True)
+    certificate_date = models.DateField(_("发证日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("入户申请")
+        verbose_name_plural = _("入户申请")
+        indexes = [
+            # The deadline sweep's only query: an idle sweep is one probe of this index.
+            models.Index(
+                fields=["due_at"], condition=models.Q(due_at__isnull=False), name="case_due"
+            ),
+            models.Index(fields=["holding_office", "status"], name="case_worklist"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_at__isnull=True) | ~models.Q(due_action=""),
+                name="case_due_has_action",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

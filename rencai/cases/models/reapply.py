@@ -1,0 +1,53 @@
+"""The re-application block (FAQ 一.3 「已禁止再报」): a person who has settled in the
+city before may not apply again until an office lifts the block with a reason.
+
+Phase 2 fills and checks these; the models exist now so cases can reference a lift.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoricalSettlement(models.Model):
+    """A past settlement of a person, from the legacy import or from a card we issued."""
+
+    class Source(models.TextChoices):
+        LEGACY = "legacy", _("历史系统导入")
+        RENCAI = "rencai", _("本系统出具入户卡")
+
+    id_number_index = models.CharField(max_length=64, db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("办理年份"))
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    business = models.CharField(_("业务"), max_length=60, default="引进在职人才")
+    case = models.OneToOneField(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="settlement"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("历史入户记录")
+        verbose_name_plural = _("历史入户记录")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.business}"
+
+
+class ReapplyLift(models.Model):
+    """An office opened re-application for one person (开通再次申报权限), with its reason."""
+
+    settlement = models.ForeignKey(
+        HistoricalSettlement, on_delete=models.PROTECT, related_name="lifts"
+    )
+    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="+")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("开通原因"))
+    lifted_at = models.DateTimeField(_("开通时间"))
+
+    class Meta:
+        verbose_name = _("再次申报开通记录")
+        verbose_name_plural = _("再次申报开通记录")

@@ -1,0 +1,29 @@
+"""SMS templates sent to the applicant by transitions (named in the workflow table).
+
+Never put an ID number in a message; sms_enqueue scrubs anything that looks like one.
+"""
+
+from __future__ import annotations
+
+PREFIX = "【广州人才引进】"
+
+SMS_TEMPLATES: dict[str, str] = {
+    "submitted": "您的入户申请{number}已送审，当前状态：{status}。",
+    "forwarded": "您的入户申请{number}已由单位送审，当前状态：{status}。",
+    "to_acceptance": "您的入户申请{number}已通过主管部门审核，当前状态：{status}。",
+    "rerouted": "您的入户申请{number}已改由{office}办理，当前状态：{status}。",
+    "accepted": "您的入户申请{number}已受理，{office}审批中。",
+    "returned": "您的入户申请{number}已被退回修改，原因：{reason}。请登录系统修改后重新送审。",
+    "approved": "您的入户申请{number}审批通过，现进入公示期（至{due_date}）。",
+    "notice_resumed": "您的入户申请{number}恢复公示（至{due_date}）。",
+    "card_issued": (
+        "您的入户申请{number}公示无异议，已出具《广州市入户人员信息卡》，"
+        "请登录人才引进申办系统“人才引进入户手续办理情况”下载。"
+    ),
+    "rejected": "您的入户申请{number}不予通过，原因：{reason}。",
+    "withdrawn": "您的入户申请{number}已撤回。",
+}
+
+
+def sms_render(template: str, **values) -> str:
+    return PREFIX + SMS_TEMPLATES[template].format(**values)

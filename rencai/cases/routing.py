@@ -1,0 +1,134 @@
+"""Where an application goes (FAQ 一.7, 二.1, 二.6), computed from the units registry.
+
+City organs and city public institutions (市直机关事业单位) and city SOEs (市属国有企业,
+including any unit supervised by 市国资委) go applicant → unit admin → the unit's
+supervisory department's internal chain → the city bureau. Every other employer goes
+straight to the district window of the unit's district, with no unit admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rencai.cases.models import Case, ChainStep
+from rencai.core.errors import DomainError
+from rencai.orgs.models import Office, Unit
+
+CITY_BUREAU_CODE = "city-hrss"
+DATA_CENTRE_CODE = "data-centre"
+SASAC_CODE = "dept-sasac"
+#: Natures that go through the unit and its department when the unit is city-level.
+CITY_LEVEL_VIA_UNIT = frozenset({Unit.Nature.ORGAN, Unit.Nature.INSTITUTION})
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # Case.Route
+    acceptance_office: Office
+    supervisory_office: Office | None = None
+
+    @property
+    def via_unit(self) -> bool:
+        return self.kind == Case.Route.VIA_UNIT
+
+    @property
+    def office_codes(self) -> list[str]:
+        codes = [self.supervisory_office.code] if self.supervisory_office else []
+        return [*codes, self.acceptance_office.code]
+
+
+def route_kind(unit: Unit) -> str:
+    supervisor = unit.supervisory_office
+    if unit.nature == Unit.Nature.CITY_SOE or (supervisor and supervisor.code == SASAC_CODE):
+        return Case.Route.VIA_UNIT
+    if unit.nature in CITY_LEVEL_VIA_UNIT and unit.level == Unit.Level.CITY:
+        return Case.Route.VIA_UNIT
+    return Case.Route.DIRECT
+
+
+def _office(code: str) -> Office:
+    office = Office.objects.filter(code=code, is_active=True).first()
+    if office is None:
+        raise DomainError(f"受理机构“{code}”未配置，请联系系统管理员加载机构参考数据。")
+    return office
+
+
+def office_contact(office: Office) -> str:
+    parts = []
+    if office.phones:
+        parts.append("电话 " + "、".join(office.phones))
+    if office.email:
+        parts.append("邮箱 " + office.email)
+    return "，".join(parts) or "暂无登记的联系方式"
+
+
+def route_for(unit: Unit, *, district_office: Office | None = None) -> Route:
+    """The route of a new application of `unit`. `district_office` overrides the window
+    (an official rerouting a misfiled case)."""
+    if route_kind(unit) == Case.Route.VIA_UNIT:
+        if unit.supervisory_office is None:
+            centre = Office.objects.filter(code=DATA_CENTRE_CODE).first()
+            contact = office_contact(centre) if centre else "hrssgz@gz.gov.cn"
+            raise DomainError(
+                f"引进单位“{unit.name}”须经主管部门审核，但单位信息中没有登记主管部门，"
+                f"暂不能送审。请联系数据服务中心补登（{contact}）。",
+                field="unit",
+            )
+        return Route(Case.Route.VIA_UNIT, _office(CITY_BUREAU_CODE), unit.supervisory_office)
+    office = district_office or _office(f"district-{unit.district.code}")
+    return Route(Case.Route.DIRECT, office)
+
+
+def department_steps(office: Office):
+    return ChainStep.objects.filter(
+        office=office, purpose=ChainStep.Purpose.DEPARTMENT, is_active=True
+    ).order_by("order")
+
+
+def review_steps(office: Office):
+    return ChainStep.objects.filter(
+        office=office, purpose=ChainStep.Purpose.REVIEW, is_active=True
+    ).order_by("order")
+
+
+def department_chain_check(office: Office) -> None:
+    """Refuse up front when a department has no 内流程: nobody could act on the case."""
+    if not department_steps(office).exists():
+        raise DomainError(
+            f"主管部门“{office.name}”尚未配置内流程，暂不能接收申请。"
+            f"请联系该主管部门（{office_contact(office)}）配置后再送审。",
+            field="unit",
+            code="chain_missing",
+        )
+
+
+def route_check(unit: Unit) -> Route:
+    route = route_for(unit)
+    if route.via_unit:
+        department_chain_check(route.supervisory_office)
+    return route
+
+
+def route_describe(unit: Unit) -> list[str]:
+    """The steps an application of `unit` will go through, shown before submission."""
+    route = route_for(unit)
+    accept = route.acceptance_office
+    if not route.via_unit:
+        return [
+            "申请人填报并送审",
+            f"{accept.name}受理（{accept.service_point}，{accept.address}）；"
+            f"{5}个工作日内未受理或退案的，第6个工作日自动受理",
+            f"{accept.name}审批",
+            "公示5个工作日，无异议后出具《广州市入户人员信息卡》",
+        ]
+    dept = route.supervisory_office
+    steps = list(department_steps(dept).values_list("name", flat=True))
+    chain = "、".join(f"第{i}步：{name}" for i, name in enumerate(steps, 1)) or "尚未配置内流程"
+    return [
+        "申请人填报并送审",
+        f"引进单位“{unit.name}”的单位管理员审核并送审",
+        f"主管部门“{dept.name}”内流程审核（{chain}）",
+        f"{accept.name}受理；5个工作日内未受理或退案的，第6个工作日自动受理",
+        f"{accept.name}审批",
+        "公示5个工作日，无异议后出具《广州市入户人员信息卡》",
+    ]

@@ -1,0 +1,196 @@
+"""The workflow as data: every allowed move of a case, in one table.
+
+`case_transition` (services), the buttons and API (selectors.case_actions_for), the
+status page and docs/workflow.md (`rencai workflow-docs`) are all driven from TRANSITIONS.
+A (state, action, role) triple not in the table is forbidden. Several rows may share a
+triple; their guards pick one (e.g. `submit` goes to the unit or straight to the district
+window depending on the route). Guards and effects are named here and implemented in
+`guards.py` / `effects.py`; notifications are SMS templates in `notifications.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rencai.cases.models import Case
+from rencai.orgs.models import Unit
+
+State = Case.Status
+STATES: tuple[str, ...] = tuple(State.values)
+INITIAL = State.DRAFT
+#: No way out, except the documented exits in TERMINAL_EXITS.
+TERMINAL = frozenset({State.CARD_ISSUED, State.REJECTED, State.WITHDRAWN})
+#: FAQ 一.18: after withdrawing, an applicant may reopen and change the employer.
+TERMINAL_EXITS = frozenset({(State.WITHDRAWN, "reopen")})
+
+
+class Role:
+    """The actor's relation to the case (not a global role)."""
+
+    APPLICANT = "applicant"  # the applicant who owns the case, acting personally
+    UNIT_ADMIN = "unit_admin"  # a unit admin of the case's unit, acting for the unit
+    OFFICE = "office"  # staff of the office holding the case (and of its current step)
+    SYSTEM = "system"  # the deadline worker
+
+    ALL = ("applicant", "unit_admin", "office", "system")
+    LABELS = {
+        "applicant": "申请人",
+        "unit_admin": "单位管理员",
+        "office": "办理机构工作人员",
+        "system": "系统",
+    }
+
+
+ACTION_LABELS = {
+    "submit": "送审",
+    "forward": "单位审核通过并送审",
+    "unit_withdraw": "单位撤回（送审后1小时内）",
+    "withdraw": "撤回申请",
+    "reopen": "重新填报（可更换引进单位）",
+    "approve": "审核通过",
+    "send_back_step": "退回上一步",
+    "return": "退回修改",
+    "accept": "受理",
+    "auto_accept": "系统自动受理",
+    "reroute": "改派受理机构",
+    "reject": "不予通过",
+    "notice_pass": "公示期满无异议，出具入户卡",
+    "objection_open": "公示异议，暂停",
+    "objection_dismiss": "异议不成立，恢复公示",
+    "objection_uphold": "异议成立，不予通过",
+}
+ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
+
+#: Working days before an office's silence means acceptance (FAQ 二.5: 第6个工作日自动受理).
+ACCEPTANCE_WORKDAYS = 5
+#: Public notice period (FAQ 一.11: 公示5个工作日).
+NOTICE_WORKDAYS = 5
+#: A unit admin may pull back its own forwarding within this many minutes (FAQ 二.4).
+UNIT_WITHDRAW_MINUTES = 60
+
+#: FAQ 一.18: natures whose applicants may change the employer after withdrawing.
+UNIT_CHANGE_AFTER_WITHDRAW = frozenset({Unit.Nature.INSTITUTION, Unit.Nature.CITY_SOE})
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    action: str  # the action the system fires when the deadline passes
+    workdays: int
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    role: str
+    target: str
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    deadline: DeadlineRule | None = None
+    notify: tuple[str, ...] = ()  # SMS templates sent to the applicant
+    reason_required: bool = False
+    label: str = ""
+
+    @property
+    def action_label(self) -> str:
+        return self.label or ACTION_LABELS[self.action]
+
+
+T = Transition
+S = State
+R = Role
+AUTO_ACCEPT = DeadlineRule("auto_accept", ACCEPTANCE_WORKDAYS)
+NOTICE = DeadlineRule("notice_pass", NOTICE_WORKDAYS)
+BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    # --- applicant -------------------------------------------------------------------
+    *(
+        T(src, "submit", R.APPLICANT, S.UNIT_REVIEW,
+          guards=("attachments_complete", "route_via_unit", "department_chain_configured"),
+          effects=("route_record", "submitted", "to_unit"), notify=("submitted",))
+        for src in (S.DRAFT, S.RETURNED)
+    ),
+    *(
+        T(src, "submit", R.APPLICANT, S.AWAITING_ACCEPTANCE,
+          guards=("attachments_complete", "route_direct"),
+          effects=("route_record", "submitted", "to_acceptance"), deadline=AUTO_ACCEPT,
+          notify=("submitted",))
+        for src in (S.DRAFT, S.RETURNED)
+    ),
+    *(
+        T(src, "withdraw", R.APPLICANT, S.WITHDRAWN, effects=("leave_offices", "closed"),
+          notify=("withdrawn",))
+        for src in BEFORE_ACCEPTANCE
+    ),
+    T(S.WITHDRAWN, "reopen", R.APPLICANT, S.DRAFT, guards=("unit_change_allowed",),
+      effects=("reopened",)),
+    # --- unit admin (city organs, institutions and SOEs only) ---------------------------
+    *(
+        T(src, "forward", R.UNIT_ADMIN, S.DEPT_REVIEW,
+          guards=("attachments_complete", "route_via_unit", "department_chain_configured"),
+          effects=("route_record", "submitted", "forwarded", "to_department"),
+          notify=("forwarded",))
+        for src in (S.DRAFT, S.UNIT_REVIEW, S.RETURNED)
+    ),
+    T(S.UNIT_REVIEW, "return", R.UNIT_ADMIN, S.RETURNED, reason_required=True,
+      effects=("leave_offices",), notify=("returned",)),
+    T(S.DEPT_REVIEW, "unit_withdraw", R.UNIT_ADMIN, S.UNIT_REVIEW,
+      guards=("forwarded_within_hour", "chain_at_first_step"), effects=("to_unit",)),
+    # --- supervisory department's internal chain (内流程) -----------------------------
+    T(S.DEPT_REVIEW, "approve", R.OFFICE, S.DEPT_REVIEW, guards=("chain_has_next",),
+      effects=("chain_next",)),
+    T(S.DEPT_REVIEW, "approve", R.OFFICE, S.AWAITING_ACCEPTANCE, guards=("chain_is_last",),
+      effects=("to_acceptance",), deadline=AUTO_ACCEPT, notify=("to_acceptance",)),
+    T(S.DEPT_REVIEW, "send_back_step", R.OFFICE, S.DEPT_REVIEW, guards=("chain_has_prev",),
+      effects=("chain_prev",), reason_required=True),
+    T(S.DEPT_REVIEW, "return", R.OFFICE, S.RETURNED, reason_required=True,
+      effects=("leave_offices",), notify=("returned",)),
+    # --- acceptance office (district window or city bureau) ------------------------------
+    T(S.AWAITING_ACCEPTANCE, "accept", R.OFFICE, S.UNDER_REVIEW, effects=("accepted",),
+      notify=("accepted",)),
+    T(S.AWAITING_ACCEPTANCE, "auto_accept", R.SYSTEM, S.UNDER_REVIEW, effects=("accepted",),
+      notify=("accepted",)),
+    T(S.AWAITING_ACCEPTANCE, "return", R.OFFICE, S.RETURNED, reason_required=True,
+      effects=("leave_offices",), notify=("returned",)),
+    T(S.AWAITING_ACCEPTANCE, "reroute", R.OFFICE, S.AWAITING_ACCEPTANCE,
+      guards=("reroute_direct",), effects=("route_record", "to_acceptance"),
+      deadline=AUTO_ACCEPT, reason_required=True, notify=("rerouted",)),
+    T(S.AWAITING_ACCEPTANCE, "reroute", R.OFFICE, S.UNIT_REVIEW,
+      guards=("reroute_via_unit",), effects=("route_record", "to_unit"),
+      reason_required=True, notify=("rerouted",)),
+    T(S.UNDER_REVIEW, "approve", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_next",),
+      effects=("chain_next",)),
+    T(S.UNDER_REVIEW, "approve", R.OFFICE, S.IN_NOTICE, guards=("review_is_last",),
+      effects=("decided",), deadline=NOTICE, notify=("approved",), label="审批通过"),
+    T(S.UNDER_REVIEW, "send_back_step", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_prev",),
+      effects=("chain_prev",), reason_required=True),
+    T(S.UNDER_REVIEW, "return", R.OFFICE, S.RETURNED, reason_required=True,
+      effects=("leave_offices",), notify=("returned",)),
+    T(S.UNDER_REVIEW, "reject", R.OFFICE, S.REJECTED, reason_required=True,
+      effects=("decided", "closed"), notify=("rejected",)),
+    # --- public notice (公示) ----------------------------------------------------------
+    T(S.IN_NOTICE, "notice_pass", R.SYSTEM, S.CARD_ISSUED,
+      effects=("closed", "record_settlement"), notify=("card_issued",)),
+    T(S.IN_NOTICE, "objection_open", R.OFFICE, S.OBJECTION, reason_required=True),
+    T(S.OBJECTION, "objection_dismiss", R.OFFICE, S.IN_NOTICE, reason_required=True,
+      deadline=NOTICE, notify=("notice_resumed",)),
+    T(S.OBJECTION, "objection_uphold", R.OFFICE, S.REJECTED, reason_required=True,
+      effects=("closed",), notify=("rejected",)),
+)
+
+
+def transitions_from(state: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == state]
+
+
+def candidates(state: str, action: str, role: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if (t.source, t.action, t.role) == (state, action, role)]
+
+
+def allowed_triples() -> set[tuple[str, str, str]]:
+    return {(t.source, t.action, t.role) for t in TRANSITIONS}
+
+
+def reachable_targets(state: str) -> set[str]:
+    return {t.target for t in transitions_from(state)}

@@ -1,0 +1,92 @@
+"""Writes on attachments."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from rencai.core import clock
+from rencai.core.errors import DomainError
+from rencai.documents.models import Document, Folder
+from rencai.documents.previews import image_preview, pdf_preview, sniff
+
+#: Types of which a folder may hold several current documents; others replace.
+MULTI_TYPES = frozenset({"other"})
+
+
+def folder_create(*, owner_kind: str) -> Folder:
+    return Folder.objects.create(owner_kind=owner_kind)
+
+
+def _read_limited(file, limit: int) -> bytes:
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        _too_big(limit)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        _too_big(limit)
+    return data
+
+
+def _too_big(limit: int):
+    mb = limit / (1024 * 1024)
+    raise DomainError(
+        f"附件过大：单个文件不能超过 {mb:g} MB，请压缩或分页后上传。", field="file", code="file_size"
+    )
+
+
+def _check_type_code(type_code: str) -> None:
+    from rencai.catalog.models import AttachmentType
+
+    types = AttachmentType.objects.all()
+    if types.exists() and not types.filter(code=type_code, active=True).exists():
+        raise DomainError(f"材料类型“{type_code}”不存在", field="type_code")
+    if not type_code:
+        raise DomainError("请选择材料类型", field="type_code")
+
+
+@transaction.atomic
+def document_upload(
+    *, folder: Folder, type_code: str, file, uploaded_by, replaces: Document | None = None
+) -> Document:
+    """Store an attachment with its preview. The type is sniffed from the content (JPEG,
+    PNG, PDF only); a new upload of a single-valued type supersedes the current one,
+    which is kept as history."""
+    _check_type_code(type_code)
+    data = _read_limited(file, settings.RENCAI_UPLOAD_MAX_BYTES)
+    if not data:
+        raise DomainError("文件为空，请重新选择。", field="file", code="file_empty")
+    mime = sniff(data[:8192])
+    if mime == "application/pdf":
+        preview, pages = pdf_preview(data)
+    else:
+        preview, pages = image_preview(data), 1
+    now = clock.now()
+    name = (getattr(file, "name", "") or "附件").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    document = Document(
+        folder=folder,
+        type_code=type_code,
+        original_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        mime=mime,
+        size=len(data),
+        pages=pages,
+        uploaded_by=uploaded_by,
+        uploaded_at=now,
+    )
+    document.file.save("upload", ContentFile(data), save=False)
+    document.preview.save("preview", ContentFile(preview), save=False)
+    document.save()
+    if replaces is not None:
+        old = Document.objects.filter(pk=replaces.pk, folder=folder, superseded_at__isnull=True)
+    elif type_code not in MULTI_TYPES:
+        old = Document.objects.filter(folder=folder, type_code=type_code, superseded_at__isnull=True)
+    else:
+        old = Document.objects.none()
+    old.exclude(pk=document.pk).update(superseded_at=now, replaced_by=document)
+    return document

@@ -1,0 +1,81 @@
+"""Help articles from the cleaned copy of the seed FAQ (data/faq.txt) and the In-Rencai notes."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from rencai.helpdesk.models import Article
+
+DATA = Path(__file__).parent / "data"
+_SECTION = re.compile(r"^## (\d) ")
+_QUESTION = re.compile(r"^### (\d+) ([a-z0-9-]+) \| (.+)$")
+
+
+@dataclass
+class ParsedArticle:
+    section: int
+    number: int
+    slug: str
+    question: str
+    answer: str
+
+
+def faq_parse(text: str) -> list[ParsedArticle]:
+    articles: list[ParsedArticle] = []
+    section = 0
+    lines: list[str] = []
+
+    def flush():
+        body = "\n".join(lines).strip()
+        if articles and body:
+            articles[-1].answer = body.removeprefix("答：").strip()
+        lines.clear()
+
+    for line in text.splitlines():
+        if m := _SECTION.match(line):
+            flush()
+            section = int(m.group(1))
+        elif m := _QUESTION.match(line):
+            flush()
+            articles.append(ParsedArticle(section, int(m.group(1)), m.group(2), m.group(3), ""))
+        elif articles and not line.startswith("# "):
+            lines.append(line)
+    flush()
+    return articles
+
+
+@transaction.atomic
+def articles_load() -> str:
+    parsed = faq_parse((DATA / "faq.txt").read_text(encoding="utf-8"))
+    notes = json.loads((DATA / "notes.json").read_text(encoding="utf-8"))
+    existing = {a.slug: a for a in Article.objects.all()}
+    created = updated = kept = 0
+    for item in parsed:
+        values = {
+            "section": item.section,
+            "number": item.number,
+            "question": item.question,
+            "answer": item.answer,
+            "rencai_note": notes.get(item.slug, ""),
+            "sort": item.number,
+        }
+        article = existing.get(item.slug)
+        if article is None:
+            Article.objects.create(slug=item.slug, **values)
+            created += 1
+        elif article.customised:
+            kept += 1  # edited in the admin: the admin's text wins
+        elif any(getattr(article, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(article, k, v)
+            article.save()
+            updated += 1
+    return (
+        f"help articles: {len(parsed)} in seed, {Article.objects.count()} stored "
+        f"(+{created}, ~{updated}, {kept} kept as edited)"
+    )

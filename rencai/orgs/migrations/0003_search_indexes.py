@@ -1,0 +1,74 @@
+"""Substring-search indexes over Unit.search_grams, one per database vendor.
+
+SQLite: an external-content FTS5 table (unicode61 tokenizer: every bigram is one
+token; a query is the phrase of its bigrams) kept in sync by triggers.
+PostgreSQL: pg_trgm and a GIN trigram index; queries are
+``search_grams LIKE '% 广州 州市 %'`` (see rencai/orgs/names.py).
+
+Caution for later migrations: on SQLite, Django rebuilds a table to alter some
+columns and drops its triggers with it. `rencai check-search` (and the
+`orgs.E00x` database checks) fail loudly if the FTS table or a trigger is missing;
+rerun the SQL below (or `rencai check-search --repair`) after such a migration.
+"""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS orgs_unit_fts USING fts5(
+        search_grams, content='orgs_unit', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0', columnsize=0)""",
+    """CREATE TRIGGER IF NOT EXISTS orgs_unit_fts_ai AFTER INSERT ON orgs_unit BEGIN
+        INSERT INTO orgs_unit_fts(rowid, search_grams) VALUES (new.id, new.search_grams);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS orgs_unit_fts_ad AFTER DELETE ON orgs_unit BEGIN
+        INSERT INTO orgs_unit_fts(orgs_unit_fts, rowid, search_grams)
+            VALUES ('delete', old.id, old.search_grams);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS orgs_unit_fts_au AFTER UPDATE OF search_grams ON orgs_unit
+    WHEN old.search_grams IS NOT new.search_grams BEGIN
+        INSERT INTO orgs_unit_fts(orgs_unit_fts, rowid, search_grams)
+            VALUES ('delete', old.id, old.search_grams);
+        INSERT INTO orgs_unit_fts(rowid, search_grams) VALUES (new.id, new.search_grams);
+    END""",
+    "INSERT INTO orgs_unit_fts(orgs_unit_fts) VALUES ('rebuild')",
+]
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS orgs_unit_fts_au",
+    "DROP TRIGGER IF EXISTS orgs_unit_fts_ad",
+    "DROP TRIGGER IF EXISTS orgs_unit_fts_ai",
+    "DROP TABLE IF EXISTS orgs_unit_fts",
+]
+POSTGRES_FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS orgs_unit_search_grams_trgm ON orgs_unit USING gin (search_grams gin_trgm_ops)",
+]
+POSTGRES_REVERSE = ["DROP INDEX IF EXISTS orgs_unit_search_grams_trgm"]
+
+
+class VendorRunSQL(migrations.RunSQL):
+    """RunSQL that runs only on one database vendor ("sqlite", "postgresql")."""
+
+    def __init__(self, vendor, sql, reverse_sql=None, **kwargs):
+        self.vendor = vendor
+        super().__init__(sql, reverse_sql, **kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, [self.vendor, *args], kwargs
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orgs", "0002_search_keys_import_checkpoint")]
+
+    operations = [
+        VendorRunSQL("sqlite", SQLITE_FORWARD, SQLITE_REVERSE),
+        VendorRunSQL("postgresql", POSTGRES_FORWARD, POSTGRES_REVERSE),
+    ]

@@ -1,0 +1,86 @@
+"""Search keys derived from unit names at write time.
+
+- `normalize_name`: NFKC, case-folded, only letters and digits kept (CJK, CJK
+  extensions included); punctuation such as （）·- and spaces are dropped. Queries
+  go through the same function, so "广州(集团)" finds "广州（集团）".
+- `name_grams`: the text indexed for substring search — every overlapping pair of
+  characters of every name, space-separated, names separated by a 3-character
+  token that can never be a bigram (so a phrase never spans two names), with a
+  leading and trailing space. ``"广州市人社局"`` → ``" 广州 州市 市人 人社 社局 "``.
+  A query of n ≥ 2 characters becomes the phrase of its n-1 bigrams:
+  SQLite FTS5 (unicode61 tokenizer) matches it as a phrase; PostgreSQL matches
+  ``search_grams LIKE '% 广州 州市 %'`` with a pg_trgm GIN index. Both give exact
+  substring semantics, also for 2-character queries that plain trigram indexes
+  cannot serve.
+- `pinyin_initials`: ``广州市人社局`` → ``gzsrsj`` (pypinyin; letters and digits kept).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin
+
+NAME_SEPARATOR_TOKEN = "qqq"  # 3 characters: never equal to a bigram token
+
+
+def normalize_name(text: str | None) -> str:
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
+
+
+def bigrams(normalized: str) -> list[str]:
+    return [normalized[i : i + 2] for i in range(len(normalized) - 1)]
+
+
+def name_grams(names: Iterable[str]) -> str:
+    parts = []
+    for name in names:
+        grams = bigrams(normalize_name(name))
+        if grams:
+            parts.append(" ".join(grams))
+    return " " + f" {NAME_SEPARATOR_TOKEN} ".join(parts) + " " if parts else ""
+
+
+def query_grams(query: str) -> list[str]:
+    """Bigrams of a normalized query (empty when it has fewer than 2 characters)."""
+    return bigrams(normalize_name(query))
+
+
+@functools.cache
+def _char_initial(char: str) -> str:
+    return lazy_pinyin(char, style=Style.FIRST_LETTER)[0]
+
+
+@functools.cache
+def _polyphonic_phrases() -> frozenset[str]:
+    """Phrases (2–4 characters) whose initials differ from their characters' default
+    readings, e.g. 银行 (yh, not yx), 重庆 (cq), 番禺 (py)."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    found = set()
+    for phrase, readings in phrases_dict.items():
+        if not 2 <= len(phrase) <= 4 or len(readings) != len(phrase):
+            continue
+        initials = "".join(unicodedata.normalize("NFKD", r[0])[0].lower() for r in readings)
+        if initials != "".join(_char_initial(c)[:1] for c in phrase):
+            found.add(phrase)
+    return frozenset(found)
+
+
+def pinyin_initials(name: str) -> str:
+    """Initials of the name, as pypinyin's phrase-aware `lazy_pinyin` gives them.
+
+    Fast path (≈15 µs instead of ≈160 µs, which matters for a 3-million-row import):
+    per-character initials, unless the name contains a phrase whose reading changes
+    an initial — then the full phrase-aware conversion runs (≈2 % of company names).
+    """
+    name = name or ""
+    phrases = _polyphonic_phrases()
+    if any(name[i : i + k] in phrases for i in range(len(name) - 1) for k in (2, 3, 4)):
+        letters = lazy_pinyin(name, style=Style.FIRST_LETTER)
+    else:
+        letters = [_char_initial(c) for c in name]
+    return normalize_name("".join(letters))[:200]

@@ -1,0 +1,124 @@
+"""Writes to the unit registry. Every write recomputes the search keys.
+
+There is no free-text unit creation in the pages: units come from the registry
+import (`rencai import-units`) and, later, from approved change requests
+(新增/修改单位信息), which call `unit_create` / `unit_rename` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rencai.audit.services import audit_record
+from rencai.core import clock
+from rencai.core.errors import Conflict, DomainError
+from rencai.orgs.models import District, Office, Unit, UnitNameHistory
+from rencai.orgs.names import name_grams, pinyin_initials
+from rencai.orgs.validators import org_code_of, validate_unit_code
+
+
+def unit_search_keys(*, name: str, code: str, former_names: Iterable[str] = ()) -> dict:
+    """The derived columns of a unit (set them on every write of name/code/former names)."""
+    return {
+        "name_pinyin_initials": pinyin_initials(name),
+        "search_grams": name_grams([name, *former_names]),
+        "org_code": org_code_of(code),
+    }
+
+
+def unit_check_supervision(*, level: str, supervisory_office: Office | None) -> None:
+    if supervisory_office is not None and supervisory_office.kind != Office.Kind.SUPERVISORY:
+        raise DomainError(
+            "主管部门：只能选择市直主管部门（人事户头）。", field="supervisory_office"
+        )
+    if level == Unit.Level.CITY and supervisory_office is None:
+        raise DomainError("主管部门：市属单位必须填写主管部门。", field="supervisory_office")
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    name: str,
+    code: str,
+    nature: str,
+    level: str,
+    district: District,
+    supervisory_office: Office | None = None,
+    phone: str = "",
+    address: str = "",
+    former_names: Iterable[str] = (),
+    actor=None,
+    request=None,
+) -> Unit:
+    try:
+        code = validate_unit_code(code)
+    except ValidationError as exc:
+        raise DomainError(f"单位代码：{exc.messages[0]}", field="code") from None
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise DomainError("单位名称：至少2个字。", field="name")
+    if Unit.objects.filter(code=code).exists():
+        raise Conflict(f"单位代码：{code} 已登记。", field="code")
+    unit_check_supervision(level=level, supervisory_office=supervisory_office)
+    former = [n.strip() for n in former_names if n.strip() and n.strip() != name]
+    unit = Unit(
+        name=name,
+        code=code,
+        nature=nature,
+        level=level,
+        district=district,
+        supervisory_office=supervisory_office,
+        phone=phone,
+        address=address,
+        **unit_search_keys(name=name, code=code, former_names=former),
+    )
+    unit.full_clean()
+    unit.save()
+    UnitNameHistory.objects.bulk_create(UnitNameHistory(unit=unit, name=n) for n in former)
+    audit_record(event="unit.create", actor=actor, request=request, obj=unit, detail=code)
+    return unit
+
+
+@transaction.atomic
+def unit_rename(
+    *, unit: Unit, new_name: str, valid_until: date | None = None, actor=None, request=None
+) -> Unit:
+    """Rename a unit: one identity, the old name kept in history and still searchable."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    new_name = " ".join((new_name or "").split())
+    if len(new_name) < 2:
+        raise DomainError("单位名称：至少2个字。", field="name")
+    if new_name == unit.name:
+        raise DomainError("单位名称：新名称与现名称相同。", field="name")
+    UnitNameHistory.objects.create(
+        unit=unit, name=unit.name, valid_until=valid_until or clock.today()
+    )
+    UnitNameHistory.objects.filter(unit=unit, name=new_name).delete()
+    old = unit.name
+    unit.name = new_name
+    unit_refresh_search_keys(unit=unit)
+    audit_record(
+        event="unit.rename", actor=actor, request=request, obj=unit, detail=f"{old} → {new_name}"
+    )
+    return unit
+
+
+def unit_refresh_search_keys(*, unit: Unit) -> None:
+    former = list(unit.former_names.values_list("name", flat=True))
+    for field, value in unit_search_keys(
+        name=unit.name, code=unit.code, former_names=former
+    ).items():
+        setattr(unit, field, value)
+    unit.save()
+
+
+@transaction.atomic
+def unit_set_status(*, unit: Unit, status: str, actor=None, request=None) -> Unit:
+    unit.status = status
+    unit.save(update_fields=["status", "updated_at"])
+    audit_record(event="unit.status", actor=actor, request=request, obj=unit, detail=status)
+    return unit
