@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rencai.catalog",
     "rencai.documents",
     "rencai.cases",
+    "rencai.changes",
     "rencai.helpdesk",
     "rencai.backoffice",
     "rencai.api",
@@ -217,6 +218,7 @@ RENCAI_UPLOAD_MAX_BYTES = int(os.environ.get("RENCAI_UPLOAD_MAX_BYTES", 10 * 102
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "rencai" / "static"]
 STORAGES = {
     # RENCAI_STORAGE may name another storage class (e.g. storages.backends.s3.S3Storage).
     "default": {
@@ -294,6 +296,7 @@ RENCAI_REFERENCE_LOADERS = [
     "rencai.orgs.reference.offices_load",
     "rencai.catalog.reference.catalog_load",
     "rencai.helpdesk.reference.articles_load",
+    "rencai.workdays.services.official_years_sync",
 ]
 
 # axes.W006 warns that we do not lock by IP. That is deliberate: many citizens share

@@ -13,6 +13,7 @@ urlpatterns = [
     path("units/", include("rencai.orgs.urls")),
     path("catalog/", include("rencai.catalog.urls")),
     path("cases/", include("rencai.cases.urls")),
+    path("changes/", include("rencai.changes.urls")),
     path("files/", include("rencai.documents.urls")),
     path("office/", include("rencai.backoffice.urls")),
     path("notify/", include("rencai.notify.urls")),

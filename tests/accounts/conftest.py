@@ -33,7 +33,12 @@ def make_user(db):
 
 @pytest.fixture
 def user(make_user):
-    return make_user(login_name="zhangsan", mobile="13912345678", id_number=make_id("44010619900307121"), email="zs@example.org")
+    return make_user(
+        login_name="zhangsan",
+        mobile="13912345678",
+        id_number=make_id("44010619900307121"),
+        email="zs@example.org",
+    )
 
 
 def ip_client(ip: str = "10.0.0.1") -> Client:

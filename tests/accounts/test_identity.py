@@ -16,7 +16,12 @@ CONFIGURED = {
 
 @pytest.mark.django_db
 def test_hidden_when_not_configured(client, settings):
-    settings.RENCAI_OIDC = {"issuer": "", "client_id": "", "client_secret": "", "label": "微警认证（刷脸登录）"}
+    settings.RENCAI_OIDC = {
+        "issuer": "",
+        "client_id": "",
+        "client_secret": "",
+        "label": "微警认证（刷脸登录）",
+    }
     html = client.get(LOGIN).content.decode()
     assert "微警认证" not in html
     assert client.get(reverse("accounts:identity_start", args=["oidc"])).status_code == 404
@@ -32,7 +37,9 @@ def test_shown_when_configured(client, settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["", "?code=abc", "?code=abc&state=forged", "?error=access_denied&state=x"])
+@pytest.mark.parametrize(
+    "query", ["", "?code=abc", "?code=abc&state=forged", "?error=access_denied&state=x"]
+)
 def test_callback_with_bad_state_is_refused(client, settings, query):
     settings.RENCAI_OIDC = CONFIGURED
     r = client.get(reverse("accounts:identity_callback", args=["oidc"]) + query)
@@ -72,9 +79,15 @@ def test_start_redirects_with_pkce_state_and_nonce(client, settings, monkeypatch
     assert r.status_code == 302
     url = r.url
     assert url.startswith(metadata["authorization_endpoint"])
-    for part in ("code_challenge=", "code_challenge_method=S256", "state=", "nonce=", "response_type=code"):
+    for part in (
+        "code_challenge=",
+        "code_challenge_method=S256",
+        "state=",
+        "nonce=",
+        "response_type=code",
+    ):
         assert part in url
-    assert any(k.startswith("_state_rencai_oidc_") for k in client.session.keys())
+    assert any(k.startswith("_state_rencai_oidc_") for k, _v in client.session.items())
 
 
 @pytest.mark.django_db
@@ -82,7 +95,9 @@ def test_callback_links_by_id_number_then_by_subject(client, settings, monkeypat
     """finish() is faked: the claims as a verified ID token would give them."""
     settings.RENCAI_OIDC = CONFIGURED
     claims = {"sub": "abc-123", "iss": CONFIGURED["issuer"], "id_number": user.reveal_id_number()}
-    monkeypatch.setattr(identity.OpenIDConnectProvider, "finish", lambda self, request: dict(claims))
+    monkeypatch.setattr(
+        identity.OpenIDConnectProvider, "finish", lambda self, request: dict(claims)
+    )
     cb = reverse("accounts:identity_callback", args=["oidc"])
     r = client.get(cb + "?state=x&code=y")
     assert r.status_code == 302 and r.url == reverse("accounts:dashboard")

@@ -26,7 +26,14 @@ def login(client, username, password=PASSWORD, **extra):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "identifier",
-    ["zhangsan", "ZhangSan", "13912345678", "+86 139 1234 5678", make_id("44010619900307121"), make_id("44010619900307121").lower()],
+    [
+        "zhangsan",
+        "ZhangSan",
+        "13912345678",
+        "+86 139 1234 5678",
+        make_id("44010619900307121"),
+        make_id("44010619900307121").lower(),
+    ],
 )
 def test_login_with_each_identifier(client, user, identifier):
     r = login(client, identifier)
@@ -94,7 +101,9 @@ def test_csrf_enforced_on_login_and_logout(user):
     assert r.status_code == 403
     page = client.get(LOGIN)
     token = page.context["csrf_token"]
-    r = client.post(LOGIN, {"username": "zhangsan", "password": PASSWORD, "csrfmiddlewaretoken": str(token)})
+    r = client.post(
+        LOGIN, {"username": "zhangsan", "password": PASSWORD, "csrfmiddlewaretoken": str(token)}
+    )
     assert r.status_code == 302
     assert client.post(reverse("accounts:logout")).status_code == 403
     assert client.get(DASHBOARD).status_code == 200
@@ -107,9 +116,7 @@ def test_pbkdf2_hash_is_upgraded_to_argon2_at_login(client, make_user, settings)
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     u = make_user(login_name="legacy")
-    User.objects.filter(pk=u.pk).update(
-        password=make_password(PASSWORD, hasher="pbkdf2_sha256")
-    )
+    User.objects.filter(pk=u.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
     assert login(client, "legacy").status_code == 302
     u.refresh_from_db()
     assert u.password.startswith("argon2$argon2id$")
@@ -244,9 +251,13 @@ def test_logout_everywhere(user):
 def test_password_change(client, user):
     login(client, "zhangsan")
     url = reverse("accounts:security")
-    html = client.post(url, {"old_password": "bad", "password1": "x", "password2": "y"}).content.decode()
+    html = client.post(
+        url, {"old_password": "bad", "password1": "x", "password2": "y"}
+    ).content.decode()
     assert "原密码：原密码不正确" in html
-    r = client.post(url, {"old_password": PASSWORD, "password1": "New#Pass2027", "password2": "New#Pass2027"})
+    r = client.post(
+        url, {"old_password": PASSWORD, "password1": "New#Pass2027", "password2": "New#Pass2027"}
+    )
     assert r.status_code == 302
     assert client.get(DASHBOARD).status_code == 200  # this session stays
     user.refresh_from_db()

@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(tmp_path, *args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RENCAI_", "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("DJANGO_", "RENCAI_", "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+        )
+    }
     base.update({"RENCAI_VAR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -67,4 +73,11 @@ def test_production_security_settings(tmp_path):
     )
     r = run(tmp_path, "shell", "-c", code, **prod())
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True", "False", "__Host-rencai_session"]
+    assert r.stdout.strip().splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "False",
+        "__Host-rencai_session",
+    ]

@@ -69,24 +69,73 @@ def test_password_reset_by_sms(user):
     known = c.post(url, {"action": "send", "mobile": user.mobile})
     unknown = ip_client("10.0.0.7").post(url, {"action": "send", "mobile": "13700000002"})
     assert known.status_code == unknown.status_code == 200
-    assert body_without_csrf(known).replace(user.mobile, "M") == body_without_csrf(unknown).replace("13700000002", "M")
-    code = re.search(r"验证码为(\d{6})", OutboxMessage.objects.get(recipient=user.mobile).body).group(1)
+    assert body_without_csrf(known).replace(user.mobile, "M") == body_without_csrf(unknown).replace(
+        "13700000002", "M"
+    )
+    code = re.search(
+        r"验证码为(\d{6})", OutboxMessage.objects.get(recipient=user.mobile).body
+    ).group(1)
     # Wrong code and unknown mobile get one message.
-    bad = c.post(url, {"action": "reset", "mobile": user.mobile, "code": "000000" if code != "000000" else "111111", "password1": "New#Pass2027", "password2": "New#Pass2027"})
-    none = c.post(url, {"action": "reset", "mobile": "13700000002", "code": "123456", "password1": "New#Pass2027", "password2": "New#Pass2027"})
+    bad = c.post(
+        url,
+        {
+            "action": "reset",
+            "mobile": user.mobile,
+            "code": "000000" if code != "000000" else "111111",
+            "password1": "New#Pass2027",
+            "password2": "New#Pass2027",
+        },
+    )
+    none = c.post(
+        url,
+        {
+            "action": "reset",
+            "mobile": "13700000002",
+            "code": "123456",
+            "password1": "New#Pass2027",
+            "password2": "New#Pass2027",
+        },
+    )
     for r in (bad, none):
         assert r.status_code == 200 and "验证码错误或已失效" in r.content.decode()
     # A password containing the login name is refused and the code stays usable.
-    r = c.post(url, {"action": "reset", "mobile": user.mobile, "code": code, "password1": "Zhangsan#2027", "password2": "Zhangsan#2027"})
+    r = c.post(
+        url,
+        {
+            "action": "reset",
+            "mobile": user.mobile,
+            "code": code,
+            "password1": "Zhangsan#2027",
+            "password2": "Zhangsan#2027",
+        },
+    )
     assert "密码不能包含登录名" in r.content.decode()
-    r = c.post(url, {"action": "reset", "mobile": user.mobile, "code": code, "password1": "New#Pass2027", "password2": "New#Pass2027"})
+    r = c.post(
+        url,
+        {
+            "action": "reset",
+            "mobile": user.mobile,
+            "code": code,
+            "password1": "New#Pass2027",
+            "password2": "New#Pass2027",
+        },
+    )
     assert r.status_code == 302 and r.url == reverse("accounts:login")
     user.refresh_from_db()
     assert user.check_password("New#Pass2027")
     assert user.sessions_valid_after is not None
     assert OutboxMessage.objects.filter(recipient=user.mobile, body__contains="密码已重置").exists()
     # The code is single use.
-    r = c.post(url, {"action": "reset", "mobile": user.mobile, "code": code, "password1": "Other#Pass2028", "password2": "Other#Pass2028"})
+    r = c.post(
+        url,
+        {
+            "action": "reset",
+            "mobile": user.mobile,
+            "code": code,
+            "password1": "Other#Pass2028",
+            "password2": "Other#Pass2028",
+        },
+    )
     assert "验证码错误或已失效" in r.content.decode()
 
 

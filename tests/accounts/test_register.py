@@ -109,7 +109,12 @@ def test_errors_name_field_and_rule_and_keep_values(client):
 def test_required_fields_named(client):
     r = client.post(URL, {})
     html = r.content.decode()
-    for label in ("登录名：此项为必填项", "姓名：此项为必填项", "身份证号码：此项为必填项", "手机号码：此项为必填项"):
+    for label in (
+        "登录名：此项为必填项",
+        "姓名：此项为必填项",
+        "身份证号码：此项为必填项",
+        "手机号码：此项为必填项",
+    ):
         assert label in html
 
 

@@ -84,6 +84,9 @@ def test_switch_requires_post_with_csrf(demo_data):
 
     c = Client(enforce_csrf_checks=True)
     token = c.get(reverse("accounts:login")).context["csrf_token"]
-    c.post(reverse("accounts:login"), {"username": "demo_sasac", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": str(token)})
+    c.post(
+        reverse("accounts:login"),
+        {"username": "demo_sasac", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": str(token)},
+    )
     grant = RoleGrant.objects.get(user__login_name="demo_sasac")
     assert c.post(SWITCH, {"grant": grant.pk}).status_code == 403

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
+from rencai.accounts.models import User
 from rencai.accounts.services import name_to_pinyin
 from rencai.accounts.validators import (
     PasswordPolicyValidator,
@@ -16,7 +17,6 @@ from rencai.accounts.validators import (
     validate_mobile,
     validate_real_name,
 )
-from rencai.accounts.models import User
 
 PROVINCES = ["11", "31", "44", "51", "65", "81"]
 
@@ -71,7 +71,13 @@ def test_rare_and_minority_names(name):
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("", "required"), ("Zhang San", "characters"), ("张3", "characters"), ("·张三", "format"), ("张" * 41, "length")],
+    [
+        ("", "required"),
+        ("Zhang San", "characters"),
+        ("张3", "characters"),
+        ("·张三", "format"),
+        ("张" * 41, "length"),
+    ],
 )
 def test_bad_names(name, code):
     with pytest.raises(ValidationError) as exc:

@@ -53,8 +53,11 @@ class CaseMachine(RuleBasedStateMachine):
     @rule(days=st.integers(min_value=1, max_value=12))
     def time_passes(self, days):
         clock.advance(timedelta(days=days))
-        self.transitions += deadlines_fire(batch=10)
+        version = self.case.version
+        deadlines_fire(batch=100)  # other examples' cases share the database
         self.case.refresh_from_db()
+        assert self.case.version - version in (0, 1)  # a deadline fires at most once
+        self.transitions += self.case.version - version
 
     @invariant()
     def status_is_a_table_state(self):
@@ -100,4 +103,5 @@ def test_workflow_state_machine(world):
     finally:
         clock.reset()
         CaseMachine.world = None
-    assert Case.objects.count() >= 1
+    reached = set(CaseEvent.objects.values_list("to_status", flat=True))
+    assert {"unit_review", "awaiting_acceptance", "under_review"} <= reached, reached

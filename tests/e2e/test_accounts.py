@@ -47,7 +47,11 @@ def test_recover_login_name_via_dev_inbox(page, live_server):
     from rencai.accounts.models import User
 
     User.objects.create_user(
-        "zhaoliu", "Zhao#Liu2026", real_name="赵𠇔", id_number=_id("44010619880808676"), mobile="13722223333"
+        "zhaoliu",
+        "Zhao#Liu2026",
+        real_name="赵𠇔",
+        id_number=_id("44010619880808676"),
+        mobile="13722223333",
     )
     page.goto(live_server.url + "/accounts/recover/")
     page.fill("#recover-name input[name=mobile]", "13722223333")

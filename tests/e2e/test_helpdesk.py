@@ -12,15 +12,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
-def help_data(reference_data, settings):
+def help_data(reference_data):
     articles_load()
-    # rencai/static/ belongs to no installed app and settings has no STATICFILES_DIRS, so
-    # site.css is not found by the static finders (reported to the lead). Until that is
-    # fixed in settings, point the finders at it so the page is tested with its stylesheet.
-    from django.contrib.staticfiles import finders
-
-    if not finders.find("rencai/site.css"):
-        settings.STATICFILES_DIRS = [str(Path(settings.BASE_DIR) / "rencai" / "static")]
 
 
 def test_search_the_help_centre_and_open_an_article(page, live_server, help_data):

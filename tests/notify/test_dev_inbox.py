@@ -17,7 +17,13 @@ def test_url_name():
 def test_inbox_lists_messages_with_full_mobile_and_no_id_numbers(client, settings):
     settings.RENCAI_DEV_INBOX = True
     sms_enqueue(mobile="13800138001", body="验证码为123456，身份证440106199003071213", key="k1")
-    outbox_enqueue(channel="email", recipient="a@example.org", subject="重置密码", body="https://x/reset", key="k2")
+    outbox_enqueue(
+        channel="email",
+        recipient="a@example.org",
+        subject="重置密码",
+        body="https://x/reset",
+        key="k2",
+    )
     r = client.get(URL)
     assert r.status_code == 200
     html = r.content.decode()
