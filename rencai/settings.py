@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rencai.documents",
     "rencai.cases",
     "rencai.changes",
+    "rencai.cards",
     "rencai.helpdesk",
     "rencai.backoffice",
     "rencai.api",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalog/", include("rencai.catalog.urls")),
     path("cases/", include("rencai.cases.urls")),
     path("changes/", include("rencai.changes.urls")),
+    path("cards/", include("rencai.cards.urls")),
     path("files/", include("rencai.documents.urls")),
     path("office/", include("rencai.backoffice.urls")),
     path("notify/", include("rencai.notify.urls")),

@@ -27,6 +27,14 @@ class SessionTimeoutMiddleware:
                 or now - last_seen > settings.SESSION_IDLE_SECONDS
                 or now - login_at > settings.SESSION_COOKIE_AGE
             ):
+                from rencai.audit.services import audit_record
+
+                audit_record(
+                    event="session.revoked" if revoked else "session.timeout",
+                    actor=user,
+                    request=request,
+                    obj=user,
+                )
                 logout(request)  # flushes the server-side session
                 request.session_expired = True
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -20,6 +20,24 @@ FONTS = [
     ("RencaiExtB", "HanaMinExtB.ttf", None),
 ]
 PRIMARY = FONTS[0][0]
+
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname, subset):
+    """reportlab writes a code point above U+FFFF as 5 hex digits, which PDF readers
+    misread (𠇔 U+201D4 is copied as ” U+201D). A ToUnicode CMap wants UTF-16BE, so
+    rewrite those entries as surrogate pairs; the rest of reportlab's CMap is kept."""
+    cmap = _reportlab_to_unicode_cmap(fontname, subset)
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{utf16}>")
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 @cache

@@ -54,14 +54,10 @@ def workflow_markdown() -> str:
         terminal = "yes" if state in workflow.TERMINAL else ""
         out.append(f"| `{state}` | {_state_label(state)} | {terminal} |")
     out += ["", "## Diagram 流程图", "", *_mermaid(), "", "## Transitions 流转表", ""]
-    out.append(
-        "| from | action | who | guard | to | deadline | SMS | effects | reason |"
-    )
+    out.append("| from | action | who | guard | to | deadline | SMS | effects | reason |")
     out.append("|---|---|---|---|---|---|---|---|---|")
     for t in workflow.TRANSITIONS:
-        deadline = (
-            f"{t.deadline.workdays} 个工作日 → `{t.deadline.action}`" if t.deadline else "—"
-        )
+        deadline = f"{t.deadline.workdays} 个工作日 → `{t.deadline.action}`" if t.deadline else "—"
         sms = "<br>".join(f"`{n}`" for n in t.notify) or "—"
         out.append(
             f"| `{t.source}` | `{t.action}` {t.action_label} | {workflow.Role.LABELS[t.role]} "
@@ -70,7 +66,9 @@ def workflow_markdown() -> str:
         )
     out += ["", "## Documented exits from terminal states", ""]
     for state, action in sorted(workflow.TERMINAL_EXITS):
-        out.append(f"- `{state}` → `{action}`: {workflow.ACTION_LABELS[action]}（FAQ 一.18，仅限事业单位、市属国企）")
+        out.append(
+            f"- `{state}` → `{action}`: {workflow.ACTION_LABELS[action]}（FAQ 一.18，仅限事业单位、市属国企）"
+        )
     out += ["", "## SMS templates 短信模板", "", "| template | text |", "|---|---|"]
     for name, text in notifications.SMS_TEMPLATES.items():
         out.append(f"| `{name}` | {notifications.PREFIX}{text} |")

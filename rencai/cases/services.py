@@ -92,7 +92,9 @@ def _choose(ctx: TransitionContext, state: str, action: str) -> workflow.Transit
             f"当前状态「{status_text}」下，{workflow.Role.LABELS[ctx.role]}不能执行「{label}」",
             code="forbidden_role",
         )
-    if ctx.role == workflow.Role.OFFICE and (refusal := step_refusal(case=ctx.case, actor=ctx.actor)):
+    if ctx.role == workflow.Role.OFFICE and (
+        refusal := step_refusal(case=ctx.case, actor=ctx.actor)
+    ):
         raise Conflict(refusal, code="forbidden_step")
     best: tuple[int, str | DomainError] | None = None
     for row in rows:
@@ -158,9 +160,7 @@ def case_transition(
         _set_deadline(locked, row, now)
         locked.status = row.target
         locked.version += 1
-        Case.objects.filter(pk=locked.pk).update(
-            **{f: getattr(locked, f) for f in WORKFLOW_FIELDS}
-        )
+        Case.objects.filter(pk=locked.pk).update(**{f: getattr(locked, f) for f in WORKFLOW_FIELDS})
         if _after_status_update is not None:
             _after_status_update(locked)
         status_text = case_status_text(locked)
@@ -213,7 +213,9 @@ def _fire_one(case_id: int, now: datetime) -> bool:
             return False
         try:
             with transaction.atomic():
-                case_transition(case=case, action=case.due_action, actor=None, acting_as=None, now=now)
+                case_transition(
+                    case=case, action=case.due_action, actor=None, acting_as=None, now=now
+                )
         except DomainError as exc:
             # The table no longer allows it: drop the deadline so it does not spin.
             Case.objects.filter(pk=case.pk).update(

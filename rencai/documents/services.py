@@ -36,7 +36,9 @@ def _read_limited(file, limit: int) -> bytes:
 def _too_big(limit: int):
     mb = limit / (1024 * 1024)
     raise DomainError(
-        f"附件过大：单个文件不能超过 {mb:g} MB，请压缩或分页后上传。", field="file", code="file_size"
+        f"附件过大：单个文件不能超过 {mb:g} MB，请压缩或分页后上传。",
+        field="file",
+        code="file_size",
     )
 
 
@@ -85,7 +87,9 @@ def document_upload(
     if replaces is not None:
         old = Document.objects.filter(pk=replaces.pk, folder=folder, superseded_at__isnull=True)
     elif type_code not in MULTI_TYPES:
-        old = Document.objects.filter(folder=folder, type_code=type_code, superseded_at__isnull=True)
+        old = Document.objects.filter(
+            folder=folder, type_code=type_code, superseded_at__isnull=True
+        )
     else:
         old = Document.objects.none()
     old.exclude(pk=document.pk).update(superseded_at=now, replaced_by=document)

@@ -11,7 +11,9 @@ from rencai.documents.permissions import Permission, permission_for
 VARIANTS = ("original", "preview")
 
 
-def document_response(request, *, document: Document | None, variant: str, permission: Permission | None):
+def document_response(
+    request, *, document: Document | None, variant: str, permission: Permission | None
+):
     """The file as a response, or 404 when unknown, not allowed or no such variant."""
     if document is None or permission is None or variant not in VARIANTS:
         raise Http404

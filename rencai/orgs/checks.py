@@ -13,7 +13,7 @@ later migration drops triggers).
 from __future__ import annotations
 
 from django.core.checks import Error, Tags, register
-from django.db import connections
+from django.db import DatabaseError, connections
 
 SQLITE_OBJECTS = {
     ("table", "orgs_unit_fts"),
@@ -55,7 +55,9 @@ def search_index_errors(connection) -> list[Error]:
                 )
             )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'orgs_unit_search_grams_trgm'")
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = 'orgs_unit_search_grams_trgm'"
+            )
             if cursor.fetchone() is None:
                 errors.append(
                     Error(
@@ -87,12 +89,12 @@ def check_unit_search(app_configs=None, databases=None, **kwargs):
     errors: list[Error] = []
     for alias in databases or []:
         connection = connections[alias]
-        try:
-            from django.db.migrations.recorder import MigrationRecorder
+        from django.db.migrations.recorder import MigrationRecorder
 
+        try:
             applied = MigrationRecorder(connection).applied_migrations()
-        except Exception:  # noqa: BLE001 - no database yet: nothing to check
-            continue
+        except DatabaseError:  # no database yet: nothing to check
+            applied = {}
         if ("orgs", "0003_search_indexes") not in applied:
             continue
         errors.extend(search_index_errors(connection))

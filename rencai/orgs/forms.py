@@ -105,10 +105,7 @@ class UnitChoiceField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, Unit):
-            unit = value
-        else:
-            unit = unit_resolve_reference(value)
+        unit = value if isinstance(value, Unit) else unit_resolve_reference(value)
         if unit is None:
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": str(value)[:60]}

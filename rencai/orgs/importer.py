@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import importlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from rencai.core import clock
 from rencai.orgs.models import District, Office, Unit, UnitImportCheckpoint, UnitNameHistory
 from rencai.orgs.services import unit_search_keys
 from rencai.orgs.validators import validate_unit_code
@@ -72,16 +72,37 @@ def count_data_lines(path: Path) -> int:
     return max(0, lines - 1)
 
 
-def _choice(value: str, choices) -> str | None:
-    value = (value or "").strip()
+UNIT_COLUMNS = [
+    "name",
+    "code",
+    "nature",
+    "level",
+    "district_id",
+    "supervisory_office_id",
+    "phone",
+    "address",
+    "status",
+    "name_pinyin_initials",
+    "search_grams",
+    "org_code",
+    "created_at",
+    "updated_at",
+]
+
+
+def _choice_map(choices) -> dict[str, str]:
+    mapping = {}
     for key, label in choices.choices:
-        if value in (key, str(label)):
-            return key
-    return None
+        mapping[key] = key
+        mapping[str(label)] = key
+    return mapping
 
 
 class _Lookups:
     def __init__(self):
+        self.natures = _choice_map(Unit.Nature)
+        self.levels = _choice_map(Unit.Level)
+        self.now = connection.ops.adapt_datetimefield_value(clock.now())
         self.districts = {d.code: d.pk for d in District.objects.all()}
         self.districts.update({d.name: d.pk for d in District.objects.all()})
         self.offices = {}
@@ -90,8 +111,8 @@ class _Lookups:
             self.offices[office.code.removeprefix("dept-")] = office.pk
 
 
-def _row_to_unit(row: dict, lookups: _Lookups) -> tuple[Unit | None, list[str], str]:
-    """(unit, former names, reject reason)."""
+def _row_to_unit(row: dict, lookups: _Lookups) -> tuple[tuple | None, list[str], str]:
+    """(values for UNIT_COLUMNS, former names, reject reason)."""
     try:
         code = validate_unit_code(row.get("code"))
     except ValidationError as exc:
@@ -99,10 +120,10 @@ def _row_to_unit(row: dict, lookups: _Lookups) -> tuple[Unit | None, list[str], 
     name = " ".join((row.get("name") or "").split())
     if len(name) < 2 or len(name) > 200:
         return None, [], "单位名称为空、少于2个字或超过200字。"
-    nature = _choice(row.get("nature"), Unit.Nature)
+    nature = lookups.natures.get((row.get("nature") or "").strip())
     if nature is None:
         return None, [], f"单位性质“{row.get('nature', '')}”无效。"
-    level = _choice(row.get("level"), Unit.Level)
+    level = lookups.levels.get((row.get("level") or "").strip())
     if level is None:
         return None, [], f"隶属层级“{row.get('level', '')}”无效（市属/区属）。"
     district_id = lookups.districts.get((row.get("district_code") or "").strip())
@@ -121,21 +142,52 @@ def _row_to_unit(row: dict, lookups: _Lookups) -> tuple[Unit | None, list[str], 
         part = " ".join(part.split())
         if len(part) >= 2 and part != name and part not in former:
             former.append(part[:200])
-    unit = Unit(
-        name=name,
-        code=code,
-        nature=nature,
-        level=level,
-        district_id=district_id,
-        supervisory_office_id=office_id,
-        phone=(row.get("phone") or "").strip()[:40],
-        address=(row.get("address") or "").strip()[:200],
-        **unit_search_keys(name=name, code=code, former_names=former),
+    keys = unit_search_keys(name=name, code=code, former_names=former)
+    values = (
+        name,
+        code,
+        nature,
+        level,
+        district_id,
+        office_id,
+        (row.get("phone") or "").strip()[:40],
+        (row.get("address") or "").strip()[:200],
+        Unit.Status.ACTIVE.value,
+        keys["name_pinyin_initials"],
+        keys["search_grams"],
+        keys["org_code"],
+        lookups.now,
+        lookups.now,
     )
-    return unit, former, ""
+    return values, former, ""
 
 
-def _batches(reader: Iterator[dict], size: int, first_line: int) -> Iterator[list[tuple[int, dict]]]:
+def _insert_units(rows: list[tuple], formers: list[list[str]]) -> int:
+    """Plain multi-row INSERTs (the ORM's bulk_create costs ~10x more per row here)."""
+    if not rows:
+        return 0
+    columns = ", ".join(UNIT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(UNIT_COLUMNS))
+    with connection.cursor() as cursor:
+        # Column names are our own constants, values are parameters.
+        sql = f"INSERT INTO orgs_unit ({columns}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(sql, rows)
+    with_former = {row[1]: names for row, names in zip(rows, formers, strict=True) if names}
+    if with_former:
+        ids = dict(Unit.objects.filter(code__in=list(with_former)).values_list("code", "id"))
+        UnitNameHistory.objects.bulk_create(
+            [
+                UnitNameHistory(unit_id=ids[code], name=name)
+                for code, names in with_former.items()
+                for name in names
+            ]
+        )
+    return len(rows)
+
+
+def _batches(
+    reader: Iterator[dict], size: int, first_line: int
+) -> Iterator[list[tuple[int, dict]]]:
     batch: list[tuple[int, dict]] = []
     line = first_line
     for row in reader:
@@ -201,7 +253,9 @@ def units_import(
             if not append:
                 rejects.writerow(REJECT_COLUMNS)
             reader = csv.DictReader(fh)
-            missing = [c for c in ("code", "name", "district_code") if c not in (reader.fieldnames or [])]
+            missing = [
+                c for c in ("code", "name", "district_code") if c not in (reader.fieldnames or [])
+            ]
             if missing:
                 raise ValueError(f"CSV 缺少列 missing columns: {', '.join(missing)}")
             for _ in range(skip):
@@ -211,47 +265,43 @@ def units_import(
                 progress(skip)
             for batch in _batches(reader, batch_size, first_line=skip + 1):
                 batch_rejects: list[list] = []
-                accepted: list[tuple[int, dict, Unit, list[str]]] = []
+                accepted: list[tuple[int, dict, tuple, list[str]]] = []
                 seen: set[str] = set()
                 for line, row in batch:
                     unit, former, reason = _row_to_unit(row, lookups)
-                    if unit is not None and unit.code in seen:
+                    if unit is not None and unit[1] in seen:
                         reason, unit = "单位代码在文件中重复。", None
                     if unit is None:
                         batch_rejects.append([line, reason, *(row.get(c, "") for c in COLUMNS)])
                         continue
-                    seen.add(unit.code)
+                    seen.add(unit[1])
                     accepted.append((line, row, unit, former))
                 existing = set(
                     Unit.objects.filter(code__in=list(seen)).values_list("code", flat=True)
                 )
                 if existing:
                     for line, row, unit, _former in accepted:
-                        if unit.code in existing:
+                        if unit[1] in existing:
                             batch_rejects.append(
-                                [line, "单位代码已登记（重复）。", *(row.get(c, "") for c in COLUMNS)]
+                                [
+                                    line,
+                                    "单位代码已登记（重复）。",
+                                    *(row.get(c, "") for c in COLUMNS),
+                                ]
                             )
-                    accepted = [a for a in accepted if a[2].code not in existing]
+                    accepted = [a for a in accepted if a[2][1] not in existing]
                     batch_rejects.sort(key=lambda r: r[0])
-                units = [a[2] for a in accepted]
-                formers = [a[3] for a in accepted]
                 with transaction.atomic():
-                    created = Unit.objects.bulk_create(units, batch_size=1000)
-                    UnitNameHistory.objects.bulk_create(
-                        [
-                            UnitNameHistory(unit_id=unit.pk, name=name)
-                            for unit, names in zip(created, formers, strict=True)
-                            for name in names
-                        ],
-                        batch_size=2000,
-                    )
+                    created = _insert_units([a[2] for a in accepted], [a[3] for a in accepted])
                     checkpoint.lines_done += len(batch)
-                    checkpoint.imported += len(created)
+                    checkpoint.imported += created
                     checkpoint.rejected += len(batch_rejects)
-                    checkpoint.save(update_fields=["lines_done", "imported", "rejected", "updated_at"])
+                    checkpoint.save(
+                        update_fields=["lines_done", "imported", "rejected", "updated_at"]
+                    )
                 rejects.writerows(batch_rejects)
                 rej_fh.flush()
-                imported += len(created)
+                imported += created
                 rejected += len(batch_rejects)
                 if progress:
                     progress(len(batch))

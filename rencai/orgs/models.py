@@ -140,6 +140,9 @@ class UnitNameHistory(models.Model):
         verbose_name = _("曾用名")
         verbose_name_plural = _("曾用名")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class UnitImportCheckpoint(models.Model):
     """Progress of `rencai import-units` per input file, so an interrupted import resumes."""

@@ -55,32 +55,43 @@ def _char_initial(char: str) -> str:
 
 
 @functools.cache
-def _polyphonic_phrases() -> frozenset[str]:
+def _polyphonic_phrases() -> dict[str, str]:
     """Phrases (2–4 characters) whose initials differ from their characters' default
-    readings, e.g. 银行 (yh, not yx), 重庆 (cq), 番禺 (py)."""
+    readings, with their initials: 银行 → yh (not yx), 重庆 → cq, 番禺 → py, 商行 → sh."""
     from pypinyin.phrases_dict import phrases_dict
 
-    found = set()
+    found = {}
     for phrase, readings in phrases_dict.items():
         if not 2 <= len(phrase) <= 4 or len(readings) != len(phrase):
             continue
         initials = "".join(unicodedata.normalize("NFKD", r[0])[0].lower() for r in readings)
         if initials != "".join(_char_initial(c)[:1] for c in phrase):
-            found.add(phrase)
-    return frozenset(found)
+            found[phrase] = initials
+    return found
 
 
 def pinyin_initials(name: str) -> str:
-    """Initials of the name, as pypinyin's phrase-aware `lazy_pinyin` gives them.
+    """Initials of the name (``广州市人社局`` → ``gzsrsj``), phrase-aware like pypinyin.
 
-    Fast path (≈15 µs instead of ≈160 µs, which matters for a 3-million-row import):
-    per-character initials, unless the name contains a phrase whose reading changes
-    an initial — then the full phrase-aware conversion runs (≈2 % of company names).
+    Per-character default readings, corrected by pypinyin's phrase dictionary for the
+    phrases whose reading changes an initial (longest match, left to right). On
+    generated company names this equals `lazy_pinyin(name, style=FIRST_LETTER)`
+    except where pypinyin's segmenter splits the phrase (科大会计: it gives kdhj, we
+    give the phrase reading kdkj), and it takes ≈15 µs instead of ≈160 µs — which
+    matters for a 3-million-row import.
     """
     name = name or ""
     phrases = _polyphonic_phrases()
-    if any(name[i : i + k] in phrases for i in range(len(name) - 1) for k in (2, 3, 4)):
-        letters = lazy_pinyin(name, style=Style.FIRST_LETTER)
-    else:
-        letters = [_char_initial(c) for c in name]
-    return normalize_name("".join(letters))[:200]
+    out: list[str] = []
+    i, n = 0, len(name)
+    while i < n:
+        for k in (4, 3, 2):
+            initials = phrases.get(name[i : i + k]) if i + k <= n else None
+            if initials:
+                out.append(initials)
+                i += k
+                break
+        else:
+            out.append(_char_initial(name[i]))
+            i += 1
+    return normalize_name("".join(out))[:200]

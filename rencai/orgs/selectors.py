@@ -136,9 +136,9 @@ def _tiers(query: str) -> tuple[list[tuple[str, list[int]]], str]:
         ids = list(active.filter(code=code).values_list("id", flat=True))
         if len(code) == 9:
             ids += list(
-                active.filter(org_code=code).order_by("id").values_list("id", flat=True)[
-                    :CANDIDATES_PER_TIER
-                ]
+                active.filter(org_code=code)
+                .order_by("id")
+                .values_list("id", flat=True)[:CANDIDATES_PER_TIER]
             )
         tiers.append((Tier.EXACT_CODE, ids))
     normalized = normalize_name(query)

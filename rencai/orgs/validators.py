@@ -63,9 +63,15 @@ def org_code_check_char(body: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
+_USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def uscc_check_char(first17: str) -> str:
-    """GB 32100 check character (18th) for the first 17 characters."""
-    return uscc.calc_check_digit(first17)
+    """GB 32100 check character (18th) for the first 17 characters (same result as
+    `stdnum.cn.uscc.calc_check_digit`, without its per-call normalization)."""
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total) % 31]
 
 
 def _is_org_body(text: str) -> bool:
@@ -99,15 +105,15 @@ def validate_uscc(code: str) -> str:
         )
     if code[0] not in REGISTRATION_AUTHORITIES:
         raise ValidationError(
-            _(
-                "统一社会信用代码格式错误：第1位登记管理部门代码应为1–9、A、N或Y，现为“%(c)s”。"
-            )
+            _("统一社会信用代码格式错误：第1位登记管理部门代码应为1–9、A、N或Y，现为“%(c)s”。")
             % {"c": code[0]},
             code="format",
         )
     if code[1] not in USCC_ALPHABET:
         raise ValidationError(
-            _("统一社会信用代码格式错误：第2位机构类别代码应为数字或大写字母（不含I、O、Z、S、V）。"),
+            _(
+                "统一社会信用代码格式错误：第2位机构类别代码应为数字或大写字母（不含I、O、Z、S、V）。"
+            ),
             code="format",
         )
     if not code[2:8].isascii() or not code[2:8].isdigit():
@@ -138,9 +144,7 @@ def validate_unit_code(value: str | None) -> str:
     if len(code) == 9:
         return validate_org_code(code)
     raise ValidationError(
-        _(
-            "单位代码应为18位统一社会信用代码或9位组织机构代码（可含空格或短横线），现为%(n)d位。"
-        )
+        _("单位代码应为18位统一社会信用代码或9位组织机构代码（可含空格或短横线），现为%(n)d位。")
         % {"n": len(code)},
         code="length",
     )

@@ -214,6 +214,7 @@ def test_idle_timeout(client, user, settings):
     clock.advance(timedelta(seconds=settings.SESSION_IDLE_SECONDS + 1))
     r = client.get(DASHBOARD)
     assert r.status_code == 302 and r.url.startswith(LOGIN)
+    assert AuditEvent.objects.filter(event="session.timeout", actor=user).exists()
 
 
 @pytest.mark.django_db

@@ -133,8 +133,17 @@ def new_case(world: World, *, unit: Unit | None = None, attach=True, **form) -> 
 def place(case: Case, state: str, *, holding: str | None = None, step=None, **extra) -> Case:
     """Put a case in a state directly (tests only; production goes through case_transition)."""
     route = Case.Route.VIA_UNIT if case.unit.supervisory_office_id else Case.Route.DIRECT
-    acceptance = "city-hrss" if route == Case.Route.VIA_UNIT else f"district-{case.unit.district.code}"
-    if holding is None and state in ("awaiting_acceptance", "under_review", "in_notice", "objection", "card_issued", "rejected"):
+    acceptance = (
+        "city-hrss" if route == Case.Route.VIA_UNIT else f"district-{case.unit.district.code}"
+    )
+    if holding is None and state in (
+        "awaiting_acceptance",
+        "under_review",
+        "in_notice",
+        "objection",
+        "card_issued",
+        "rejected",
+    ):
         holding = acceptance
     if holding is None and state == "dept_review":
         holding = "dept-sasac"

@@ -32,7 +32,9 @@ def setup(migrate: bool, due: int) -> dict:
     draft = new_case(world)
     due_ids = []
     for _ in range(due):
-        case = place(new_case(world), "awaiting_acceptance", due_at=clock.now(), due_action="auto_accept")
+        case = place(
+            new_case(world), "awaiting_acceptance", due_at=clock.now(), due_action="auto_accept"
+        )
         due_ids.append(case.pk)
     return {
         "draft": draft.pk, "due": due_ids, "applicant": world.applicant.pk,
@@ -99,7 +101,9 @@ def inspect() -> dict:
         },
         "events": [[e.case_id, e.action] for e in CaseEvent.objects.order_by("pk")],
         "outbox": OutboxMessage.objects.count(),
-        "audit_transitions": AuditEvent.objects.filter(event__startswith="case.").exclude(event="case.create").count(),
+        "audit_transitions": AuditEvent.objects.filter(event__startswith="case.")
+        .exclude(event="case.create")
+        .count(),
     }
 
 

@@ -77,7 +77,9 @@ def test_a_due_action_the_table_refuses_is_dropped_not_retried(world):
 def test_idle_sweep_is_one_indexed_query(world):
     with CaptureQueriesContext(connection) as queries:
         assert deadlines_fire(batch=10) == 0
-    selects = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    selects = [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
+    ]
     assert len(selects) == 1
     sql = selects[0]
     with connection.cursor() as cursor:

@@ -86,7 +86,11 @@ def test_misrouted_soe_case_is_rerouted_to_its_unit(world):
     case = place(new_case(world, unit=world.soe), "awaiting_acceptance", holding="district-440106")
     user, acting_as = world.officials["district-440106"]
     case_transition(
-        case=case, action="reroute", actor=user, acting_as=acting_as, reason="市属国企，应经单位审核"
+        case=case,
+        action="reroute",
+        actor=user,
+        acting_as=acting_as,
+        reason="市属国企，应经单位审核",
     )
     assert case.status == "unit_review" and case.holding_office is None
     assert case.events.last().reason == "市属国企，应经单位审核"

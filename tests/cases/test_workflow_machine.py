@@ -7,10 +7,16 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from rencai.cases import workflow
-from rencai.cases.models import Case, CaseEvent
+from rencai.cases.models import CaseEvent
 from rencai.cases.services import case_transition, deadlines_fire
 from rencai.core import clock
 from rencai.core.errors import DomainError
@@ -35,7 +41,9 @@ class CaseMachine(RuleBasedStateMachine):
         before = (case.status, case.version)
         actor, acting_as = self.world.actor(role, case)
         try:
-            case_transition(case=case, action=action, actor=actor, acting_as=acting_as, reason="理由")
+            case_transition(
+                case=case, action=action, actor=actor, acting_as=acting_as, reason="理由"
+            )
         except DomainError:
             case.refresh_from_db()
             assert (case.status, case.version) == before

@@ -28,9 +28,7 @@ def scenario(world, t: workflow.Transition) -> tuple[Case, object]:
     """A case in t.source where t's guards hold; returns (case, target_office)."""
     guards = set(t.guards)
     target_office = None
-    if guards & {"route_direct"} or (
-        t.source in ("under_review",) and t.role == "office"
-    ):
+    if guards & {"route_direct"} or (t.source in ("under_review",) and t.role == "office"):
         unit = world.private
     elif "reroute_direct" in guards:
         unit = world.private  # filed at the wrong district window

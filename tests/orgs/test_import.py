@@ -53,7 +53,9 @@ def test_import_with_rejects(tmp_path, reference_data):
         ],
     )
     rejects = tmp_path / "rejects.csv"
-    call_command("import_units", str(path), "--rejects", str(rejects), "--no-progress", "--batch-size", "3")
+    call_command(
+        "import_units", str(path), "--rejects", str(rejects), "--no-progress", "--batch-size", "3"
+    )
     codes = set(Unit.objects.values_list("code", flat=True))
     assert codes == {good, rural, legacy}
     reasons = {r["name"]: r["reason"] for r in read_rejects(rejects)}
@@ -80,7 +82,15 @@ def test_import_with_supervisory_department(tmp_path, reference_data):
     code = make_code()
     path = write_csv(
         tmp_path / "u.csv",
-        [row(code, "广州市属国企测试有限公司", nature="city_soe", level="city", sup=office.code.removeprefix("dept-"))],
+        [
+            row(
+                code,
+                "广州市属国企测试有限公司",
+                nature="city_soe",
+                level="city",
+                sup=office.code.removeprefix("dept-"),
+            )
+        ],
     )
     call_command("import_units", str(path), "--no-progress")
     assert Unit.objects.get(code=code).supervisory_office == office
@@ -92,21 +102,22 @@ def test_import_resumes_after_interruption(tmp_path, reference_data, monkeypatch
     rows[7][0] = "bad"
     path = write_csv(tmp_path / "resume.csv", rows)
     rejects = tmp_path / "resume.rejects.csv"
-    real = importer.UnitNameHistory.objects.bulk_create
+    real = importer._insert_units
     calls = {"n": 0}
 
     def crash_on_third_batch(*args, **kwargs):
         calls["n"] += 1
+        inserted = real(*args, **kwargs)
         if calls["n"] == 3:
-            raise RuntimeError("power cut")
-        return real(*args, **kwargs)
+            raise RuntimeError("power cut")  # after the INSERT, inside the batch transaction
+        return inserted
 
-    monkeypatch.setattr(importer.UnitNameHistory.objects, "bulk_create", crash_on_third_batch)
+    monkeypatch.setattr(importer, "_insert_units", crash_on_third_batch)
     with pytest.raises(RuntimeError):
         call_command("import_units", str(path), "--no-progress", "--batch-size", "3")
     assert Unit.objects.count() == 6  # batches 1 and 2 committed, batch 3 rolled back
     assert UnitImportCheckpoint.objects.get().lines_done == 6
-    monkeypatch.setattr(importer.UnitNameHistory.objects, "bulk_create", real)
+    monkeypatch.setattr(importer, "_insert_units", real)
     call_command("import_units", str(path), "--no-progress", "--batch-size", "3")
     assert Unit.objects.count() == 9
     checkpoint = UnitImportCheckpoint.objects.get()

@@ -166,3 +166,9 @@ def test_generated_org_code_validates_and_any_single_digit_change_fails(body, da
     changed = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError):
         validate_unit_code(changed)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8), org_body)
+def test_fast_check_char_agrees_with_stdnum(head, body):
+    assert uscc_check_char(head + body) == uscc.calc_check_digit(head + body)

@@ -187,7 +187,9 @@ class Case(models.Model):
                 condition=models.Q(due_at__isnull=True) | ~models.Q(due_action=""),
                 name="case_due_has_action",
             ),
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="case_version_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,9 @@ from rencai.orgs.generate import units_generate
 
 
 class Command(BaseCommand):
-    help = "Generate N synthetic units (Guangzhou-style names, valid codes) as CSV for import-units."
+    help = (
+        "Generate N synthetic units (Guangzhou-style names, valid codes) as CSV for import-units."
+    )
     requires_system_checks: list = []
 
     def add_arguments(self, parser):

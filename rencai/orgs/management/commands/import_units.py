@@ -30,7 +30,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, file, rejects, batch_size, restart, defer_index, no_progress, **options):
+    def handle(
+        self, *args, file, rejects, batch_size, restart, defer_index, no_progress, **options
+    ):
         if not file.exists():
             raise CommandError(f"文件不存在 file not found: {file}")
         started = time.perf_counter()
