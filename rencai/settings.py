@@ -219,6 +219,7 @@ RENCAI_UPLOAD_MAX_BYTES = int(os.environ.get("RENCAI_UPLOAD_MAX_BYTES", 10 * 102
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request otherwise
 STATICFILES_DIRS = [BASE_DIR / "rencai" / "static"]
 STORAGES = {
     # RENCAI_STORAGE may name another storage class (e.g. storages.backends.s3.S3Storage).
@@ -290,6 +291,7 @@ LOGGING = {
 RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
     "rencai.cases.services.deadlines_fire",
+    "rencai.changes.services.unit_admin_reminders_sweep",
 ]
 
 # Reference-data loaders run by `rencai loaddata-reference` (and `make run`), in order.

@@ -20,4 +20,5 @@ install_error_handlers(api)
 
 # Routers (one line per app):
 api.add_router("/units", "rencai.orgs.api.router")
-
+api.add_router("/changes", "rencai.changes.api.router")
+api.add_router("/cases", "rencai.cases.api.router")

@@ -56,6 +56,13 @@ def department_chain_configured(ctx):
     return None
 
 
+@guard("started_by_unit", "草稿由单位管理员代为发起（FAQ 二.3）")
+def started_by_unit(ctx):
+    if ctx.case.created_by_id == ctx.case.applicant_id:
+        return "该草稿由申请人本人填写，须由申请人送审后单位再审核。"
+    return None
+
+
 @guard("unit_change_allowed", "单位性质为事业单位或市属国企（FAQ 一.18）")
 def unit_change_allowed(ctx):
     if ctx.case.unit.nature not in workflow.UNIT_CHANGE_AFTER_WITHDRAW:

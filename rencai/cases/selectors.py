@@ -20,7 +20,7 @@ def case_status_text(case: Case) -> str:
         return f"未受理，等待（{office.name}受理）"
     if status == Case.Status.UNDER_REVIEW and office:
         return f"已受理，{office.name}审批中"
-    return Case.Status(status).label
+    return str(Case.Status(status).label)
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,18 @@ def case_list_for_office(*, office, status: str | None = None):
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("due_at", "submitted_at")
+
+
+def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
+    """The case and the caller's role on it; NotFound unless the caller has one."""
+    from rencai.cases.relations import relation_of
+
+    case = (
+        Case.objects.select_related("unit", "holding_office", "chain_step")
+        .filter(number=number)
+        .first()
+    )
+    role = relation_of(case=case, actor=user, acting_as=acting_as) if case else None
+    if case is None or role is None:
+        raise NotFound("申请不存在")
+    return case, role

@@ -197,12 +197,13 @@ def _notify(case: Case, row: workflow.Transition, event: CaseEvent, status_text:
     if not mobile:
         return
     office = case.holding_office
-    for template in row.notify:
+    for index, template in enumerate(row.notify):
         body = sms_render(
             template, number=case.number, status=status_text, reason=reason or "无",
             office=office.name if office else "", due_date=case.due_date or "",
         )  # fmt: skip
-        sms_enqueue(mobile=mobile, body=body, key=f"case:{case.pk}:{event.pk}:{template}")
+        key = f"case:{case.pk}:{event.pk}" + (f":{index}" if index else "")
+        sms_enqueue(mobile=mobile, body=body, key=key)
 
 
 def _fire_one(case_id: int, now: datetime) -> bool:

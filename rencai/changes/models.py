@@ -26,6 +26,9 @@ class RequestNumberSequence(models.Model):
             models.UniqueConstraint(fields=["prefix", "year"], name="changes_sequence_prefix_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year}: {self.last}"
+
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
@@ -51,12 +54,19 @@ class ChangeRequest(models.Model):
         _("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The unit the requester was acting as (unit admins): its other admins see the request too.
     acting_unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("申请单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "orgs.Unit",
+        verbose_name=_("申请单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     office = models.ForeignKey(
         "orgs.Office", verbose_name=_("审核机构"), on_delete=models.PROTECT, related_name="+"
@@ -67,16 +77,28 @@ class ChangeRequest(models.Model):
 
     # The unit concerned: the one to change, or (after approval) the one created.
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="change_requests",
+        "orgs.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
     )
     institution = models.ForeignKey(
-        "catalog.Institution", verbose_name=_("院校"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "catalog.Institution",
+        verbose_name=_("院校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     major = models.ForeignKey(
-        "catalog.Major", verbose_name=_("专业"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "catalog.Major",
+        verbose_name=_("专业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     # Proposed values (which ones are used depends on `kind`).
@@ -85,12 +107,20 @@ class ChangeRequest(models.Model):
     nature = models.CharField(_("单位性质"), max_length=20, blank=True)
     level = models.CharField(_("隶属层级/办学层次"), max_length=16, blank=True)
     district = models.ForeignKey(
-        "orgs.District", verbose_name=_("所在区"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "orgs.District",
+        verbose_name=_("所在区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     supervisory_office = models.ForeignKey(
-        "orgs.Office", verbose_name=_("主管部门"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "orgs.Office",
+        verbose_name=_("主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     phone = models.CharField(_("单位电话"), max_length=40, blank=True)
     address = models.CharField(_("地址/所在地"), max_length=200, blank=True)
@@ -105,8 +135,12 @@ class ChangeRequest(models.Model):
     due_provisional = models.BooleanField(default=False)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
 
@@ -141,7 +175,10 @@ class UnitAdminRequest(models.Model):
 
     number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="admin_requests"
@@ -160,13 +197,21 @@ class UnitAdminRequest(models.Model):
     reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.TextField(_("审批意见"), max_length=1000, blank=True)
     grant = models.OneToOneField(
-        "accounts.RoleGrant", verbose_name=_("授权"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="admin_request",
+        "accounts.RoleGrant",
+        verbose_name=_("授权"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="admin_request",
     )
 
     class Meta:

@@ -57,7 +57,9 @@ ENTERPRISE_NATURES = frozenset(
 )
 
 
-def required_attachments(kind: str, *, name_changed: bool = False, code_changed: bool = False) -> tuple[str, ...]:
+def required_attachments(
+    kind: str, *, name_changed: bool = False, code_changed: bool = False
+) -> tuple[str, ...]:
     if kind == Kind.UNIT_NEW:
         return ("business_licence",)
     if kind == Kind.UNIT_CHANGE and (name_changed or code_changed):
@@ -70,7 +72,9 @@ def required_attachments(kind: str, *, name_changed: bool = False, code_changed:
 def data_centre() -> Office:
     office = Office.objects.filter(code=DATA_CENTRE_CODE, is_active=True).first()
     if office is None:
-        raise DomainError("数据服务中心未配置，请联系系统管理员加载机构参考数据（rencai loaddata-reference）。")
+        raise DomainError(
+            "数据服务中心未配置，请联系系统管理员加载机构参考数据（rencai loaddata-reference）。"
+        )
     return office
 
 
@@ -111,7 +115,9 @@ def unit_admin_refusal(unit: Unit) -> str:
         return f"单位“{unit.name}”已注销，不能申请单位系统管理员权限。"
     if not unit_admin_needed(unit):
         window = district_window(unit)
-        where = f"{window.name}（{window.service_point}）" if window else f"{unit.district.name}人社局"
+        where = (
+            f"{window.name}（{window.service_point}）" if window else f"{unit.district.name}人社局"
+        )
         return (
             f"“{unit.name}”属于区属或其他非市属企业：其职工办理人才引进时，由申请人本人登录后"
             f"直接提交到{where}审核，无需单位系统管理员，不必申请本权限（常见问题 二.1）。"

@@ -22,6 +22,8 @@ SQLITE_OBJECTS = {
     ("trigger", "orgs_unit_fts_au"),
 }
 
+PG_INDEXES = ["orgs_unit_search_grams_trgm", "orgs_unit_search_text_trgm"]
+
 
 def pg_trigrams(connection, text: str = "广州市") -> list[str]:
     with connection.cursor() as cursor:
@@ -56,16 +58,17 @@ def search_index_errors(connection) -> list[Error]:
             )
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE indexname = 'orgs_unit_search_grams_trgm'"
+                "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [PG_INDEXES]
             )
-            if cursor.fetchone() is None:
-                errors.append(
-                    Error(
-                        "单位搜索：缺少 GIN 索引 orgs_unit_search_grams_trgm。",
-                        hint="rencai check-search --repair",
-                        id="orgs.E003",
-                    )
+            missing = sorted(set(PG_INDEXES) - {row[0] for row in cursor.fetchall()})
+        if missing:
+            errors.append(
+                Error(
+                    f"单位搜索：缺少 GIN 索引 {', '.join(missing)}。",
+                    hint="rencai check-search --repair",
+                    id="orgs.E003",
                 )
+            )
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(

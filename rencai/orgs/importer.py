@@ -84,6 +84,7 @@ UNIT_COLUMNS = [
     "status",
     "name_pinyin_initials",
     "search_grams",
+    "search_text",
     "org_code",
     "created_at",
     "updated_at",
@@ -155,6 +156,7 @@ def _row_to_unit(row: dict, lookups: _Lookups) -> tuple[tuple | None, list[str],
         Unit.Status.ACTIVE.value,
         keys["name_pinyin_initials"],
         keys["search_grams"],
+        keys["search_text"],
         keys["org_code"],
         lookups.now,
         lookups.now,
@@ -205,7 +207,8 @@ def _search_index(drop: bool) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if drop:
-                cursor.execute("DROP INDEX IF EXISTS orgs_unit_search_grams_trgm")
+                for sql in migration.POSTGRES_REVERSE:
+                    cursor.execute(sql)
             else:
                 for sql in migration.POSTGRES_FORWARD:
                     cursor.execute(sql)

@@ -111,6 +111,9 @@ class Unit(models.Model):
     # Bigrams of the name and former names (see rencai.orgs.names); indexed by the
     # SQLite FTS5 table orgs_unit_fts / the PostgreSQL pg_trgm GIN index (migration 0003).
     search_grams = models.TextField(blank=True, default="", editable=False)
+    # Normalized name and former names, space-separated; PostgreSQL's pg_trgm index for
+    # queries of 3+ characters (trigrams of consecutive characters are selective).
+    search_text = models.TextField(blank=True, default="", editable=False)
     # The 9-character organisation code: the code itself, or characters 9–17 of a USCC,
     # so a search by a legacy code finds a unit that moved to an 18-character code.
     org_code = models.CharField(max_length=9, blank=True, default="", db_index=True, editable=False)
@@ -123,6 +126,33 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The search keys are a cache of name, code and former names; keeping them in
+        # save() means every writer (services, demo data, factories, admin) stays
+        # searchable. Bulk imports compute them in rencai.orgs.importer instead.
+        from rencai.orgs.names import name_grams, names_text, pinyin_initials
+        from rencai.orgs.validators import org_code_of
+
+        former = (
+            list(UnitNameHistory.objects.filter(unit_id=self.pk).values_list("name", flat=True))
+            if self.pk
+            else []
+        )
+        self.name_pinyin_initials = pinyin_initials(self.name)
+        self.search_grams = name_grams([self.name, *former])
+        self.search_text = names_text([self.name, *former])
+        self.org_code = org_code_of(self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "code"} & set(update_fields):
+            kwargs["update_fields"] = {
+                *update_fields,
+                "name_pinyin_initials",
+                "search_grams",
+                "search_text",
+                "org_code",
+            }
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -7,11 +7,14 @@
   characters of every name, space-separated, names separated by a 3-character
   token that can never be a bigram (so a phrase never spans two names), with a
   leading and trailing space. ``"广州市人社局"`` → ``" 广州 州市 市人 人社 社局 "``.
-  A query of n ≥ 2 characters becomes the phrase of its n-1 bigrams:
-  SQLite FTS5 (unicode61 tokenizer) matches it as a phrase; PostgreSQL matches
-  ``search_grams LIKE '% 广州 州市 %'`` with a pg_trgm GIN index. Both give exact
-  substring semantics, also for 2-character queries that plain trigram indexes
-  cannot serve.
+  A query of n ≥ 2 characters becomes the phrase of its n-1 bigrams, which SQLite
+  FTS5 (unicode61 tokenizer: one bigram, one token) matches as a phrase — exact
+  substring semantics, also for 2-character queries that trigram indexes cannot
+  serve. PostgreSQL uses it for 2-character queries only (``search_grams LIKE
+  '% 广州 %'``, pg_trgm GIN: the bigram is a whole word, so it has trigrams).
+- `names_text`: the normalized names, space-separated — PostgreSQL answers queries
+  of 3+ characters with ``search_text LIKE '%广州市天%'`` on a pg_trgm GIN index
+  (trigrams of consecutive characters are far more selective than bigram words).
 - `pinyin_initials`: ``广州市人社局`` → ``gzsrsj`` (pypinyin; letters and digits kept).
 """
 
@@ -42,6 +45,11 @@ def name_grams(names: Iterable[str]) -> str:
         if grams:
             parts.append(" ".join(grams))
     return " " + f" {NAME_SEPARATOR_TOKEN} ".join(parts) + " " if parts else ""
+
+
+def names_text(names: Iterable[str]) -> str:
+    """Normalized names separated by spaces (a substring never spans two names)."""
+    return " ".join(n for n in (normalize_name(name) for name in names) if n)
 
 
 def query_grams(query: str) -> list[str]:

@@ -19,8 +19,10 @@ sorts millions of rows. The trade-off: for a query that matches more than 200
 units in a tier (e.g. "广州", a code prefix "91440101") only the first 200 of that
 tier are reachable by paging — the page then says the result is truncated and
 asks for a longer name or code. Substring matching uses the bigram text in
-`Unit.search_grams` through SQLite FTS5 (phrase of bigrams) or PostgreSQL pg_trgm
-(``LIKE '% 广州 州市 %'``): see rencai/orgs/names.py and migration 0003.
+`Unit.search_grams` through SQLite FTS5 (phrase of bigrams), and on PostgreSQL
+pg_trgm GIN indexes (``search_grams LIKE '% 广州 %'`` for 2 characters,
+``search_text LIKE '%广州市天%'`` for more): see rencai/orgs/names.py and
+migration 0003.
 Only active units are returned; `unit_get` / `unit_get_by_code` also return
 cancelled ones (for the public card).
 """
@@ -34,7 +36,7 @@ from django.db import connection
 
 from rencai.core.errors import NotFound
 from rencai.orgs.models import Unit, UnitNameHistory
-from rencai.orgs.names import normalize_name, query_grams
+from rencai.orgs.names import bigrams, normalize_name
 from rencai.orgs.validators import normalize_unit_code
 
 PAGE_SIZE = 20
@@ -86,88 +88,120 @@ class SearchPage:
         return self.page > 1
 
 
-def _prefix_ids(queryset, key: str, prefix: str, order_key: str | None = None) -> list[int]:
-    order_key = order_key or key
-    return list(
-        queryset.filter(**{f"{key}__gte": prefix, f"{key}__lt": prefix + _TOP})
-        .order_by(order_key, "id")
-        .values_list("id", flat=True)[:CANDIDATES_PER_TIER]
-    )
+# Tier queries are plain SQL sent as one UNION ALL statement: one round trip instead
+# of up to nine, and no ORM compile cost (~0.5 ms per query) inside the 20 ms budget.
+# Each part selects (sort key k, unit id); all values are parameters.
+_TIER_ORDER = [
+    Tier.EXACT_CODE,
+    Tier.EXACT_NAME,
+    Tier.NAME_PREFIX,
+    Tier.CODE_PREFIX,
+    Tier.INITIALS,
+    Tier.SUBSTRING,
+]
+_SQL_EXACT_CODE = "SELECT '0' AS k, id FROM orgs_unit WHERE code = %s AND status = %s"
+_SQL_ORG_CODE = (
+    "SELECT '1' AS k, id FROM orgs_unit WHERE org_code = %s AND status = %s ORDER BY id LIMIT %s"
+)
+_SQL_EXACT_NAME = (
+    "SELECT '0' AS k, id FROM orgs_unit WHERE name = %s AND status = %s ORDER BY id LIMIT %s"
+)
+_SQL_FORMER_EXACT = (
+    "SELECT '1' AS k, h.unit_id AS id FROM orgs_unitnamehistory h"
+    " JOIN orgs_unit u ON u.id = h.unit_id"
+    " WHERE h.name = %s AND u.status = %s ORDER BY h.unit_id LIMIT %s"
+)
+_SQL_PREFIX = {
+    key: f"SELECT {key} AS k, id FROM orgs_unit"  # noqa: S608 - constant column names
+    f" WHERE {key} >= %s AND {key} < %s AND status = %s ORDER BY {key}, id LIMIT %s"
+    for key in ("name", "code", "name_pinyin_initials")
+}
+_SQL_FORMER_PREFIX = (
+    "SELECT h.name AS k, h.unit_id AS id FROM orgs_unitnamehistory h"
+    " JOIN orgs_unit u ON u.id = h.unit_id"
+    " WHERE h.name >= %s AND h.name < %s AND u.status = %s ORDER BY h.name, h.id LIMIT %s"
+)
+_SQL_SUBSTRING_SQLITE = (
+    "SELECT '' AS k, orgs_unit_fts.rowid AS id FROM orgs_unit_fts"
+    " JOIN orgs_unit u ON u.id = orgs_unit_fts.rowid"
+    " WHERE orgs_unit_fts MATCH %s AND u.status = %s"
+    " ORDER BY orgs_unit_fts.rowid LIMIT %s"
+)
+_SQL_SUBSTRING_PG_2 = (
+    "SELECT '' AS k, id FROM orgs_unit WHERE search_grams LIKE %s AND status = %s"
+    " ORDER BY id LIMIT %s"
+)
+_SQL_SUBSTRING_PG = (
+    "SELECT '' AS k, id FROM orgs_unit WHERE search_text LIKE %s AND status = %s"
+    " ORDER BY id LIMIT %s"
+)
 
 
-def _former_prefix_unit_ids(prefix: str) -> list[int]:
-    return list(
-        UnitNameHistory.objects.filter(
-            name__gte=prefix, name__lt=prefix + _TOP, unit__status=ACTIVE
-        )
-        .order_by("name", "id")
-        .values_list("unit_id", flat=True)[:CANDIDATES_PER_TIER]
-    )
+def _substring_part(needle: str) -> tuple[str, list]:
+    """Active units whose name or a former name contains `needle` (normalized, 2+
+    characters; only letters and digits, so nothing to escape for LIKE or FTS5).
+    PostgreSQL: the planner picks the pk index walk (stops after 200 hits) for dense
+    needles like 有限公司 and the GIN bitmap for rare ones, from the column statistics
+    (run ANALYZE after a bulk import)."""
+    limit = CANDIDATES_PER_TIER
+    if connection.vendor == "sqlite":
+        return _SQL_SUBSTRING_SQLITE, ['"' + " ".join(bigrams(needle)) + '"', ACTIVE, limit]
+    if len(needle) == 2:
+        return _SQL_SUBSTRING_PG_2, [f"% {needle} %", ACTIVE, limit]
+    return _SQL_SUBSTRING_PG, [f"%{needle}%", ACTIVE, limit]
 
 
-def _substring_ids(grams: list[str]) -> list[int]:
-    """Ids of active units whose name or a former name contains the bigram phrase."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT orgs_unit_fts.rowid FROM orgs_unit_fts"
-                " JOIN orgs_unit u ON u.id = orgs_unit_fts.rowid"
-                " WHERE orgs_unit_fts MATCH %s AND u.status = %s"
-                " ORDER BY orgs_unit_fts.rowid LIMIT %s",
-                ['"' + " ".join(grams) + '"', ACTIVE, CANDIDATES_PER_TIER],
-            )
-        else:
-            # Grams hold only letters and digits: nothing to escape for LIKE.
-            cursor.execute(
-                "SELECT id FROM orgs_unit WHERE search_grams LIKE %s AND status = %s"
-                " ORDER BY id LIMIT %s",
-                ["% " + " ".join(grams) + " %", ACTIVE, CANDIDATES_PER_TIER],
-            )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _tiers(query: str) -> tuple[list[tuple[str, list[int]]], str]:
-    """Candidate ids per tier, in rank order, and a message when the query is too short."""
-    tiers: list[tuple[str, list[int]]] = []
+def _tiers(query: str) -> tuple[list[tuple[int, str]], bool, str]:
+    """Ranked (unit id, tier) candidates, whether a tier hit its cap, and a message
+    when the query is too short."""
     code = normalize_unit_code(query)
     code_like = bool(_CODE_RE.fullmatch(code)) and any(c.isdigit() for c in code)
-    active = Unit.objects.filter(status=ACTIVE)
-    if code_like and len(code) in (9, 18):
-        ids = list(active.filter(code=code).values_list("id", flat=True))
-        if len(code) == 9:
-            ids += list(
-                active.filter(org_code=code)
-                .order_by("id")
-                .values_list("id", flat=True)[:CANDIDATES_PER_TIER]
-            )
-        tiers.append((Tier.EXACT_CODE, ids))
     normalized = normalize_name(query)
     name_ok = len(normalized) >= 2
-    if name_ok:
-        exact = list(active.filter(name=query).order_by("id").values_list("id", flat=True)[:50])
-        exact += list(
-            UnitNameHistory.objects.filter(name=query, unit__status=ACTIVE)
-            .order_by("unit_id")
-            .values_list("unit_id", flat=True)[:50]
-        )
-        tiers.append((Tier.EXACT_NAME, exact))
-        tiers.append(
-            (
-                Tier.NAME_PREFIX,
-                _prefix_ids(active, "name", query) + _former_prefix_unit_ids(query),
-            )
-        )
-    if code_like:
-        tiers.append((Tier.CODE_PREFIX, _prefix_ids(active, "code", code)))
     initials = query.replace(" ", "").lower()
-    if _INITIALS_RE.fullmatch(initials):
-        tiers.append((Tier.INITIALS, _prefix_ids(active, "name_pinyin_initials", initials)))
+    cap = CANDIDATES_PER_TIER
+    parts: list[tuple[str, str, list]] = []  # (tier, sql, params)
+    if code_like and len(code) in (9, 18):
+        parts.append((Tier.EXACT_CODE, _SQL_EXACT_CODE, [code, ACTIVE]))
+        if len(code) == 9:
+            parts.append((Tier.EXACT_CODE, _SQL_ORG_CODE, [code, ACTIVE, cap]))
     if name_ok:
-        tiers.append((Tier.SUBSTRING, _substring_ids(query_grams(query))))
+        parts.append((Tier.EXACT_NAME, _SQL_EXACT_NAME, [query, ACTIVE, 50]))
+        parts.append((Tier.EXACT_NAME, _SQL_FORMER_EXACT, [query, ACTIVE, 50]))
+        parts.append((Tier.NAME_PREFIX, _SQL_PREFIX["name"], [query, query + _TOP, ACTIVE, cap]))
+        parts.append((Tier.NAME_PREFIX, _SQL_FORMER_PREFIX, [query, query + _TOP, ACTIVE, cap]))
+    if code_like:
+        parts.append((Tier.CODE_PREFIX, _SQL_PREFIX["code"], [code, code + _TOP, ACTIVE, cap]))
+    if _INITIALS_RE.fullmatch(initials):
+        key = "name_pinyin_initials"
+        parts.append((Tier.INITIALS, _SQL_PREFIX[key], [initials, initials + _TOP, ACTIVE, cap]))
+    if name_ok:
+        parts.append((Tier.SUBSTRING, *_substring_part(normalized)))
     message = ""
     if not name_ok and not code_like:
         message = "请至少输入2个字（或单位代码、拼音首字母）再搜索。"
-    return tiers, message
+    if not parts:
+        return [], False, message
+    sql = " UNION ALL ".join(
+        f"SELECT {n} AS p, k, id FROM ({part_sql}) s{n}"  # noqa: S608 - constant parts
+        for n, (_tier, part_sql, _params) in enumerate(parts)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _t, _s, params in parts for value in params])
+        rows = cursor.fetchall()
+    counts = [0] * len(parts)
+    for p, _k, _id in rows:
+        counts[p] += 1
+    truncated = any(count >= cap for count in counts)
+    rank = {tier: i for i, tier in enumerate(_TIER_ORDER)}
+    rows.sort(key=lambda r: (rank[parts[r[0]][0]], r[1] or "", r[2]))
+    ranked: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for p, _k, unit_id in rows:
+        if unit_id not in seen:
+            seen.add(unit_id)
+            ranked.append((unit_id, parts[p][0]))
+    return ranked, truncated, message
 
 
 def unit_search(*, q: str, page: int = 1) -> SearchPage:
@@ -175,16 +209,7 @@ def unit_search(*, q: str, page: int = 1) -> SearchPage:
     query = " ".join((q or "").split())[:MAX_QUERY_CHARS]
     if not query:
         return SearchPage(query="", page=1, results=[], total=0, truncated=False)
-    tiers, message = _tiers(query)
-    ranked: list[tuple[int, str]] = []
-    seen: set[int] = set()
-    truncated = False
-    for tier, ids in tiers:
-        truncated = truncated or len(ids) >= CANDIDATES_PER_TIER
-        for unit_id in ids:
-            if unit_id not in seen:
-                seen.add(unit_id)
-                ranked.append((unit_id, tier))
+    ranked, truncated, message = _tiers(query)
     total = len(ranked)
     num_pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, int(page or 1)), num_pages)

@@ -17,15 +17,19 @@ from rencai.audit.services import audit_record
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError
 from rencai.orgs.models import District, Office, Unit, UnitNameHistory
-from rencai.orgs.names import name_grams, pinyin_initials
+from rencai.orgs.names import name_grams, names_text, pinyin_initials
 from rencai.orgs.validators import org_code_of, validate_unit_code
 
 
 def unit_search_keys(*, name: str, code: str, former_names: Iterable[str] = ()) -> dict:
+    """The derived search columns (the same values `Unit.save()` computes), for bulk
+    writers that bypass save()."""
+    former_names = list(former_names)
     """The derived columns of a unit (set them on every write of name/code/former names)."""
     return {
         "name_pinyin_initials": pinyin_initials(name),
         "search_grams": name_grams([name, *former_names]),
+        "search_text": names_text([name, *former_names]),
         "org_code": org_code_of(code),
     }
 
@@ -74,11 +78,12 @@ def unit_create(
         supervisory_office=supervisory_office,
         phone=phone,
         address=address,
-        **unit_search_keys(name=name, code=code, former_names=former),
     )
     unit.full_clean()
     unit.save()
-    UnitNameHistory.objects.bulk_create(UnitNameHistory(unit=unit, name=n) for n in former)
+    if former:
+        UnitNameHistory.objects.bulk_create(UnitNameHistory(unit=unit, name=n) for n in former)
+        unit.save()  # search keys now include the former names
     audit_record(event="unit.create", actor=actor, request=request, obj=unit, detail=code)
     return unit
 
@@ -108,12 +113,7 @@ def unit_rename(
 
 
 def unit_refresh_search_keys(*, unit: Unit) -> None:
-    former = list(unit.former_names.values_list("name", flat=True))
-    for field, value in unit_search_keys(
-        name=unit.name, code=unit.code, former_names=former
-    ).items():
-        setattr(unit, field, value)
-    unit.save()
+    unit.save()  # Unit.save() recomputes the search keys from name, code and history
 
 
 @transaction.atomic

@@ -121,9 +121,15 @@ def attach_required(case: Case) -> None:
         )  # fmt: skip
 
 
-def new_case(world: World, *, unit: Unit | None = None, attach=True, **form) -> Case:
+def new_case(
+    world: World, *, unit: Unit | None = None, attach=True, created_by=None, **form
+) -> Case:
     case = case_create(
-        applicant=world.applicant, unit=unit or world.private, category="title", **form
+        applicant=world.applicant,
+        unit=unit or world.private,
+        category="title",
+        created_by=created_by,
+        **form,
     )
     if attach:
         attach_required(case)

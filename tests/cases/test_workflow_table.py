@@ -34,7 +34,8 @@ def scenario(world, t: workflow.Transition) -> tuple[Case, object]:
         unit = world.private  # filed at the wrong district window
     else:
         unit = world.soe
-    case = new_case(world, unit=unit)
+    started_by = world.unit_admin if "started_by_unit" in guards else None
+    case = new_case(world, unit=unit, created_by=started_by)
     holding, step = None, None
     if t.source == "dept_review":
         index = 1 if guards & {"chain_is_last", "chain_has_prev"} else 0
@@ -96,7 +97,7 @@ def test_every_allowed_transition(world, item):
         assert case.due_at is None and case.due_action == ""
     for message in OutboxMessage.objects.order_by("-id")[: len(t.notify)]:
         assert message.recipient == case.applicant.mobile
-        assert message.idempotency_key.startswith(f"case:{case.pk}:{event.pk}:")
+        assert message.idempotency_key == f"case:{case.pk}:{event.pk}"
         assert case.number in message.body
 
 
@@ -164,6 +165,14 @@ def test_missing_attachments_block_submission(world):
     with pytest.raises(Conflict, match="身份证") as info:
         case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
     assert "职称证书" in info.value.message
+
+
+def test_unit_admin_forwards_only_drafts_it_started(world):
+    case = new_case(world, unit=world.soe)
+    with pytest.raises(Conflict, match="申请人本人填写"):
+        case_transition(
+            case=case, action="forward", actor=world.unit_admin, acting_as=world.unit_acting
+        )
 
 
 def test_unit_withdraw_only_within_the_hour(world):

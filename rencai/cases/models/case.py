@@ -23,6 +23,9 @@ class CaseNumberSequence(models.Model):
         verbose_name = _("申请编号序列")
         verbose_name_plural = _("申请编号序列")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Case(models.Model):
     class Category(models.TextChoices):

@@ -51,3 +51,6 @@ class ReapplyLift(models.Model):
     class Meta:
         verbose_name = _("再次申报开通记录")
         verbose_name_plural = _("再次申报开通记录")
+
+    def __str__(self) -> str:
+        return f"{self.settlement} · {self.lifted_at:%Y-%m-%d}"

@@ -37,4 +37,9 @@ class Migration(migrations.Migration):
             name='search_grams',
             field=models.TextField(blank=True, default='', editable=False),
         ),
+        migrations.AddField(
+            model_name='unit',
+            name='search_text',
+            field=models.TextField(blank=True, default='', editable=False),
+        ),
     ]

@@ -2,8 +2,9 @@
 
 SQLite: an external-content FTS5 table (unicode61 tokenizer: every bigram is one
 token; a query is the phrase of its bigrams) kept in sync by triggers.
-PostgreSQL: pg_trgm and a GIN trigram index; queries are
-``search_grams LIKE '% 广州 州市 %'`` (see rencai/orgs/names.py).
+PostgreSQL: pg_trgm and two GIN trigram indexes: on search_grams for 2-character
+queries (``search_grams LIKE '% 广州 %'``) and on search_text for longer ones
+(``search_text LIKE '%广州市天%'``); see rencai/orgs/names.py.
 
 Caution for later migrations: on SQLite, Django rebuilds a table to alter some
 columns and drops its triggers with it. `rencai check-search` (and the
@@ -41,8 +42,10 @@ SQLITE_REVERSE = [
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS orgs_unit_search_grams_trgm ON orgs_unit USING gin (search_grams gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS orgs_unit_search_text_trgm ON orgs_unit USING gin (search_text gin_trgm_ops)",
 ]
-POSTGRES_REVERSE = ["DROP INDEX IF EXISTS orgs_unit_search_grams_trgm"]
+POSTGRES_INDEXES = ["orgs_unit_search_grams_trgm", "orgs_unit_search_text_trgm"]
+POSTGRES_REVERSE = [f"DROP INDEX IF EXISTS {name}" for name in POSTGRES_INDEXES]
 
 
 class VendorRunSQL(migrations.RunSQL):

@@ -1,0 +1,262 @@
+"""Change requests API: create (multipart, with attachments), list mine, show by number.
+
+Same services and visibility as the pages: someone else's request number is 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from rencai.accounts.roles import acting_as_for
+from rencai.changes import selectors, services
+from rencai.changes.models import ChangeRequest
+from rencai.core.errors import DomainError
+from rencai.documents.selectors import folder_documents
+from rencai.orgs.models import District, Office
+from rencai.orgs.selectors import unit_choose
+
+router = Router(tags=["changes 信息变更申请"])
+Kind = ChangeRequest.Kind
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None
+    candidates: list[str] = []  # similar_found: the records offered instead
+
+
+class OfficeOut(Schema):
+    code: str
+    name: str
+    phones: list[str]
+    email: str
+    address: str
+
+
+class DocumentOut(Schema):
+    type_code: str
+    original_name: str
+    size: int
+    url: str
+
+
+class ChangeOut(Schema):
+    number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    office: OfficeOut
+    name: str
+    code: str
+    unit_id: int | None
+    submitted_at: datetime
+    due_date: date
+    remaining_workdays: int
+    overdue: bool
+    decided_at: datetime | None
+    reason: str
+    documents: list[DocumentOut]
+
+
+class ChangeIn(Schema):
+    kind: str
+    unit: str = ""  # unit_change: id or code of the unit (registry reference)
+    name: str = ""
+    code: str = ""  # unit_new: unit code; unit_change: new code; institution: MOE code; major: code
+    nature: str = ""
+    level: str = ""
+    district: str = ""  # district code, e.g. 440106
+    supervisory_office: str = ""  # office code, e.g. dept-sasac
+    phone: str = ""
+    address: str = ""
+    education_level: str = ""
+    note: str = ""
+    confirm_new: bool = False
+
+
+def _out(change: ChangeRequest) -> dict:
+    from django.urls import reverse
+
+    deadline = selectors.deadline_view(change)
+    office = change.office
+    return {
+        "number": change.number,
+        "kind": change.kind,
+        "kind_label": str(change.get_kind_display()),
+        "status": change.status,
+        "status_label": str(change.get_status_display()),
+        "office": {
+            "code": office.code,
+            "name": office.name,
+            "phones": office.phones or [],
+            "email": office.email,
+            "address": office.address,
+        },
+        "name": change.name,
+        "code": change.code,
+        "unit_id": change.unit_id,
+        "submitted_at": change.submitted_at,
+        "due_date": change.due_date,
+        "remaining_workdays": deadline.remaining,
+        "overdue": deadline.overdue,
+        "decided_at": change.decided_at,
+        "reason": change.reason,
+        "documents": [
+            {
+                "type_code": d.type_code,
+                "original_name": d.original_name,
+                "size": d.size,
+                "url": reverse("documents:serve", args=[d.public_id, "original"]),
+            }
+            for d in folder_documents(folder=change.folder)
+        ],
+    }
+
+
+def _district(code: str) -> District:
+    district = (
+        District.objects.filter(code=code).first() or District.objects.filter(name=code).first()
+    )
+    if district is None:
+        raise DomainError(
+            f"所在区：“{code[:20]}”不是广州市的区划代码（如 440106）。", field="district"
+        )
+    return district
+
+
+def _office(code: str) -> Office | None:
+    if not code:
+        return None
+    office = Office.objects.filter(code=code, kind=Office.Kind.SUPERVISORY, is_active=True).first()
+    if office is None:
+        raise DomainError(
+            f"主管部门：“{code[:40]}”不是市直主管部门的代码（如 dept-sasac）。",
+            field="supervisory_office",
+        )
+    return office
+
+
+@router.post(
+    "/requests",
+    response={201: ChangeOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="提交信息变更申请 Create a change request",
+)
+def create_request(
+    request,
+    payload: Form[ChangeIn],
+    business_licence: File[UploadedFile] = None,
+    change_notice: File[UploadedFile] = None,
+    diploma: File[UploadedFile] = None,
+    degree: File[UploadedFile] = None,
+    other: File[UploadedFile] = None,
+):
+    """multipart/form-data. `kind`: unit_new, unit_change, institution_new, major_new,
+    unit_contact (the last one acting as the unit). Attachments as file fields named by
+    their type. Similar existing records → 400 code "similar_found" (resend with
+    confirm_new=true); a registered code → 409 code "unit_exists"."""
+    files = {
+        k: v
+        for k, v in {
+            "business_licence": business_licence,
+            "change_notice": change_notice,
+            "diploma": diploma,
+            "degree": degree,
+            "other": other,
+        }.items()
+        if v
+    }
+    try:
+        return Status(201, _out(_create(request, payload, files)))
+    except services.SimilarFound as exc:
+        candidates = [
+            f"{getattr(c, 'name', c)}（{getattr(c, 'code', '') or getattr(c, 'moe_code', '')}）"
+            for c in exc.candidates
+        ]
+        return Status(
+            400,
+            {
+                "code": exc.code,
+                "message": exc.message,
+                "field": exc.field,
+                "candidates": candidates,
+            },
+        )
+
+
+def _create(request, p: ChangeIn, files: dict) -> ChangeRequest:
+    common = {"requester": request.user, "request": request, "files": files, "note": p.note}
+    acting_unit = acting_as_for(request).unit
+    if p.kind == Kind.UNIT_NEW:
+        change = services.change_request_unit_new(
+            name=p.name,
+            code=p.code,
+            nature=p.nature,
+            level=p.level,
+            district=_district(p.district),
+            supervisory_office=_office(p.supervisory_office),
+            phone=p.phone,
+            address=p.address,
+            confirm_new=p.confirm_new,
+            acting_unit=acting_unit,
+            **common,
+        )
+    elif p.kind == Kind.UNIT_CHANGE:
+        change = services.change_request_unit_change(
+            unit=unit_choose(ref=p.unit),
+            new_name=p.name,
+            new_code=p.code,
+            acting_unit=acting_unit,
+            **common,
+        )
+    elif p.kind == Kind.INSTITUTION_NEW:
+        change = services.change_request_institution_new(
+            education_level=p.education_level,
+            name=p.name,
+            level=p.level,
+            location=p.address,
+            moe_code=p.code,
+            confirm_new=p.confirm_new,
+            **common,
+        )
+    elif p.kind == Kind.MAJOR_NEW:
+        change = services.change_request_major_new(
+            education_level=p.education_level,
+            name=p.name,
+            major_code=p.code,
+            confirm_new=p.confirm_new,
+            **common,
+        )
+    elif p.kind == Kind.UNIT_CONTACT:
+        change = services.change_request_unit_contact(
+            acting_unit=acting_unit, phone=p.phone, nature=p.nature, **common
+        )
+    else:
+        raise DomainError(
+            f"申请类型：“{p.kind[:20]}”无效，可选 {', '.join(Kind.values)}。", field="kind"
+        )
+    return change
+
+
+@router.get("/requests", response=list[ChangeOut], summary="我的信息变更申请 My change requests")
+def list_requests(request):
+    """My requests and those of the units I administer, newest first (at most 200)."""
+    return [
+        _out(c)
+        for c in selectors.change_request_list_mine(user=request.user).select_related("folder")[
+            :200
+        ]
+    ]
+
+
+@router.get(
+    "/requests/{number}",
+    response={200: ChangeOut, 404: ErrorOut},
+    summary="按编号查看 Show by number",
+)
+def show_request(request, number: str):
+    return _out(selectors.change_request_get(user=request.user, number=number))

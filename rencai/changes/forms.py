@@ -1,0 +1,184 @@
+"""Page forms. They only shape input; the rules live in rencai.changes.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rencai.catalog.models import EducationLevel, Institution
+from rencai.changes import rules
+from rencai.orgs.forms import UnitChoiceField
+from rencai.orgs.models import District, Office, Unit
+
+FILE_HELP = _("JPEG、PNG 或 PDF，单个文件不超过 %(mb)s MB。")
+
+
+def _file(label: str, *, required_hint: bool = False) -> forms.FileField:
+    from django.conf import settings
+
+    mb = f"{settings.RENCAI_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
+    help_text = FILE_HELP % {"mb": mb}
+    if required_hint:
+        help_text = _("必传。") + help_text
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"}
+        ),
+    )
+
+
+def _choices(choices, blank: str = "请选择"):
+    return [("", blank), *choices]
+
+
+class ChangeFormBase(forms.Form):
+    kind: str = ""
+    note = forms.CharField(
+        label=_("补充说明（选填）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def main_fields(self):
+        skip = {*rules.ATTACHMENT_TYPES[self.kind], "note", "confirm_new"}
+        return [self[name] for name in self.fields if name not in skip]
+
+    def file_fields(self):
+        return [self[t] for t in rules.ATTACHMENT_TYPES[self.kind] if t in self.fields]
+
+
+class UnitNewForm(ChangeFormBase):
+    kind = rules.Kind.UNIT_NEW
+    name = forms.CharField(
+        label=_("单位名称"), max_length=200, help_text=_("与营业执照或法人证书上的名称完全一致。")
+    )
+    code = forms.CharField(
+        label=_("统一社会信用代码/组织机构代码"), max_length=40, help_text=rules.CODE_FORMAT
+    )
+    nature = forms.ChoiceField(label=_("单位性质"), choices=_choices(Unit.Nature.choices))
+    level = forms.ChoiceField(label=_("隶属层级"), choices=_choices(Unit.Level.choices))
+    district = forms.ModelChoiceField(
+        label=_("所在区"), queryset=District.objects.all(), empty_label="请选择"
+    )
+    supervisory_office = forms.ModelChoiceField(
+        label=_("主管部门（市属单位必填）"),
+        required=False,
+        queryset=Office.objects.filter(kind=Office.Kind.SUPERVISORY, is_active=True),
+        empty_label="无",
+    )
+    phone = forms.CharField(label=_("单位电话（选填）"), max_length=40, required=False)
+    address = forms.CharField(label=_("单位地址（选填）"), max_length=200, required=False)
+    confirm_new = forms.BooleanField(label=_("以上都不是，我要新增这个单位"), required=False)
+    business_licence = _file(rules.ATTACHMENT_NAMES["business_licence"], required_hint=True)
+    other = _file(rules.ATTACHMENT_NAMES["other"])
+
+
+class UnitChangeForm(ChangeFormBase):
+    kind = rules.Kind.UNIT_CHANGE
+    unit = UnitChoiceField(label=_("要修改的单位"))
+    new_name = forms.CharField(
+        label=_("新单位名称"),
+        max_length=200,
+        required=False,
+        help_text=_("名称已变更时填写（按营业执照）；名称未变更的留空。"),
+    )
+    new_code = forms.CharField(
+        label=_("新统一社会信用代码"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "需把9位组织机构代码改为18位统一社会信用代码时填写；名称变更但保留原9位代码的留空。"
+        ),
+    )
+    business_licence = _file(rules.ATTACHMENT_NAMES["business_licence"], required_hint=True)
+    change_notice = _file(rules.ATTACHMENT_NAMES["change_notice"], required_hint=True)
+    other = _file(rules.ATTACHMENT_NAMES["other"])
+
+
+EDUCATION_CHOICES = _choices(EducationLevel.choices)
+
+
+class InstitutionNewForm(ChangeFormBase):
+    kind = rules.Kind.INSTITUTION_NEW
+    education_level = forms.ChoiceField(label=_("学历层次"), choices=EDUCATION_CHOICES)
+    name = forms.CharField(
+        label=_("院校名称"), max_length=100, help_text=_("按毕业证书填写完整的学校名称。")
+    )
+    level = forms.ChoiceField(label=_("办学层次"), choices=_choices(Institution.Level.choices))
+    location = forms.CharField(label=_("所在地（选填）"), max_length=40, required=False)
+    moe_code = forms.CharField(
+        label=_("学校标识码（选填，10位数字）"), max_length=10, required=False
+    )
+    confirm_new = forms.BooleanField(label=_("以上都不是，我要增加这所院校"), required=False)
+    diploma = _file(rules.ATTACHMENT_NAMES["diploma"], required_hint=True)
+    degree = _file(rules.ATTACHMENT_NAMES["degree"])
+    other = _file(rules.ATTACHMENT_NAMES["other"])
+
+
+class MajorNewForm(ChangeFormBase):
+    kind = rules.Kind.MAJOR_NEW
+    education_level = forms.ChoiceField(label=_("学历层次"), choices=EDUCATION_CHOICES)
+    name = forms.CharField(
+        label=_("专业名称"), max_length=60, help_text=_("按毕业证书填写完整的专业名称。")
+    )
+    major_code = forms.CharField(label=_("专业代码（选填）"), max_length=10, required=False)
+    confirm_new = forms.BooleanField(label=_("以上都不是，我要增加这个专业"), required=False)
+    diploma = _file(rules.ATTACHMENT_NAMES["diploma"], required_hint=True)
+    degree = _file(rules.ATTACHMENT_NAMES["degree"])
+    other = _file(rules.ATTACHMENT_NAMES["other"])
+
+
+class UnitContactForm(ChangeFormBase):
+    kind = rules.Kind.UNIT_CONTACT
+    phone = forms.CharField(
+        label=_("新单位电话"), max_length=40, required=False, help_text=_("不修改的留空。")
+    )
+    nature = forms.ChoiceField(
+        label=_("新单位性质"), choices=_choices(Unit.Nature.choices, "不修改"), required=False
+    )
+    other = _file(rules.ATTACHMENT_NAMES["other"])
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("申请编号"), max_length=20, help_text=_("如 BG2026-000123 或 QX2026-000123")
+    )
+
+
+class DecideForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", _("审核通过")), ("reject", _("不通过"))])
+    reason = forms.CharField(
+        label=_("审核意见（不通过时必填）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class UnitAdminApplyForm(forms.Form):
+    unit = UnitChoiceField(label=_("申请管理的单位"))
+    office = forms.ModelChoiceField(
+        label=_("审批部门"),
+        required=False,
+        empty_label="请选择",
+        queryset=Office.objects.filter(
+            kind__in=[Office.Kind.SUPERVISORY, Office.Kind.DISTRICT_WINDOW], is_active=True
+        ).order_by("kind", "sort_order", "code"),
+        help_text=_(
+            "区属单位选择所属区的人社局（如广州市天河区人力资源和社会保障局）；市直单位选择其市直主管部门。"
+        ),
+    )
+    note = forms.CharField(
+        label=_("补充说明（选填）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=500)

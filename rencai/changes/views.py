@@ -1,0 +1,539 @@
+"""Pages: change requests (新增/修改单位信息, 增加院校/专业, 修改单位电话/性质), the progress
+page (查询信息注册情况及进度), the data centre's worklist, and unit-admin rights requests."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rencai.accounts.models import RoleGrant
+from rencai.accounts.roles import acting_as_for
+from rencai.catalog.models import EducationLevel
+from rencai.changes import forms, rules, selectors, services
+from rencai.changes.models import ChangeRequest
+from rencai.core.errors import DomainError, NotFound
+from rencai.documents.selectors import folder_documents
+from rencai.orgs.forms import UnitChoiceField
+from rencai.orgs.models import Office
+from rencai.orgs.selectors import unit_resolve_reference
+from rencai.orgs.validators import normalize_unit_code
+
+Kind = ChangeRequest.Kind
+DRAFT_SALT = "rencai.changes.draft"
+DRAFT_MAX_AGE = 24 * 3600
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _draft_token(request, folder) -> str:
+    return signing.dumps({"f": folder.pk, "u": request.user.pk}, salt=DRAFT_SALT) if folder else ""
+
+
+def _draft_from(request):
+    token = request.POST.get("draft", "")
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if data.get("u") != request.user.pk:
+        return None
+    try:
+        return services.change_draft_folder(user=request.user, folder_id=data.get("f"))
+    except NotFound:
+        return None
+
+
+def _labelled(documents) -> list:
+    return [(rules.ATTACHMENT_NAMES.get(d.type_code, d.type_code), d) for d in documents]
+
+
+def _add_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _submit_kwargs(request, cleaned: dict, kind: str, draft) -> dict:
+    acting = acting_as_for(request)
+    base = {
+        "requester": request.user,
+        "request": request,
+        "draft": draft,
+        "note": cleaned.get("note", ""),
+    }
+    if kind in (Kind.UNIT_NEW, Kind.UNIT_CHANGE):
+        base["acting_unit"] = acting.unit
+    if kind == Kind.UNIT_CONTACT:
+        base["acting_unit"] = acting.unit
+    return base
+
+
+def _submit(request, kind: str, cleaned: dict, draft) -> ChangeRequest:
+    kw = _submit_kwargs(request, cleaned, kind, draft)
+    if kind == Kind.UNIT_NEW:
+        return services.change_request_unit_new(
+            name=cleaned["name"],
+            code=cleaned["code"],
+            nature=cleaned["nature"],
+            level=cleaned["level"],
+            district=cleaned["district"],
+            supervisory_office=cleaned.get("supervisory_office"),
+            phone=cleaned.get("phone", ""),
+            address=cleaned.get("address", ""),
+            confirm_new=cleaned.get("confirm_new", False),
+            **kw,
+        )
+    if kind == Kind.UNIT_CHANGE:
+        return services.change_request_unit_change(
+            unit=cleaned["unit"],
+            new_name=cleaned.get("new_name", ""),
+            new_code=cleaned.get("new_code", ""),
+            **kw,
+        )
+    if kind == Kind.INSTITUTION_NEW:
+        return services.change_request_institution_new(
+            education_level=cleaned["education_level"],
+            name=cleaned["name"],
+            level=cleaned["level"],
+            location=cleaned.get("location", ""),
+            moe_code=cleaned.get("moe_code", ""),
+            confirm_new=cleaned.get("confirm_new", False),
+            **kw,
+        )
+    if kind == Kind.MAJOR_NEW:
+        return services.change_request_major_new(
+            education_level=cleaned["education_level"],
+            name=cleaned["name"],
+            major_code=cleaned.get("major_code", ""),
+            confirm_new=cleaned.get("confirm_new", False),
+            **kw,
+        )
+    return services.change_request_unit_contact(
+        phone=cleaned.get("phone", ""), nature=cleaned.get("nature", ""), **kw
+    )
+
+
+FORMS = {
+    Kind.UNIT_NEW: (forms.UnitNewForm, _("新增单位信息")),
+    Kind.UNIT_CHANGE: (forms.UnitChangeForm, _("修改单位信息")),
+    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, _("增加院校")),
+    Kind.MAJOR_NEW: (forms.MajorNewForm, _("增加专业")),
+    Kind.UNIT_CONTACT: (forms.UnitContactForm, _("修改单位电话/单位性质")),
+}
+
+
+def _initial(request, kind: str) -> dict:
+    if kind == Kind.UNIT_NEW:
+        q = " ".join(request.GET.get("q", "").split())[:60]
+        code = normalize_unit_code(q)
+        if q and code.isalnum() and code.isascii() and any(c.isdigit() for c in code):
+            return {"code": code}
+        return {"name": q} if q else {}
+    if kind == Kind.UNIT_CHANGE and request.GET.get("unit"):
+        unit = unit_resolve_reference(request.GET["unit"])
+        return {"unit": unit.pk} if unit else {}
+    return {}
+
+
+def _change_form(request, kind: str):
+    form_class, title = FORMS[kind]
+    acting = acting_as_for(request)
+    if kind == Kind.UNIT_CONTACT and acting.unit is None:
+        return render(request, "changes/unit_contact_switch.html", {"title": title}, status=200)
+    draft, candidates, existing = None, None, None
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        draft = _draft_from(request)
+        is_search = UnitChoiceField.is_search_submit(request.POST, "unit")
+        files = {t: f for t in rules.ATTACHMENT_TYPES[kind] if (f := request.FILES.get(t))}
+        draft, upload_errors = services.change_draft_upload(
+            user=request.user, folder=draft, kind=kind, files=files
+        )
+        if not is_search and form.is_valid() and not upload_errors:
+            try:
+                change = _submit(request, kind, form.cleaned_data, draft)
+            except services.SimilarFound as exc:
+                candidates = exc.candidates
+                _add_error(form, exc)
+            except services.UnitExists as exc:
+                existing = exc.unit
+                _add_error(form, exc)
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "申请已提交，编号 %(number)s。审核结果将短信通知，也可在“查询信息注册情况及进度”中查看。"
+                    )
+                    % {"number": change.number},
+                )
+                return redirect("changes:detail", number=change.number)
+        for type_code, message in upload_errors.items():
+            form.add_error(type_code if type_code in form.fields else None, message)
+        if not is_search:
+            status = 400
+    else:
+        form = form_class(initial=_initial(request, kind))
+    return render(
+        request,
+        "changes/change_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "title": title,
+            "acting": acting,
+            "draft_token": _draft_token(request, draft),
+            "draft_documents": _labelled(folder_documents(folder=draft)) if draft else [],
+            "attachment_names": rules.ATTACHMENT_NAMES,
+            "candidates": candidates,
+            "existing": existing,
+            "show_errors": request.method == "POST"
+            and not UnitChoiceField.is_search_submit(request.POST, "unit"),
+            "workdays": rules.WORKDAYS[kind],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_new(request):
+    return _change_form(request, Kind.UNIT_NEW)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_change(request):
+    return _change_form(request, Kind.UNIT_CHANGE)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_new(request):
+    return _change_form(request, Kind.INSTITUTION_NEW)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def major_new(request):
+    return _change_form(request, Kind.MAJOR_NEW)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_contact(request):
+    return _change_form(request, Kind.UNIT_CONTACT)
+
+
+# --- progress (查询信息注册情况及进度) -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request):
+    changes = [
+        (c, selectors.deadline_view(c))
+        for c in selectors.change_request_list_mine(user=request.user)[:200]
+    ]
+    admin_requests = [
+        (r, selectors.deadline_view(r))
+        for r in selectors.unit_admin_request_list_mine(user=request.user)[:100]
+    ]
+    return render(
+        request,
+        "changes/index.html",
+        {
+            "changes": changes,
+            "admin_requests": admin_requests,
+            "lookup_form": forms.LookupForm(),
+            "is_reviewer": bool(selectors.official_office_ids(user=request.user)),
+            "acting": acting_as_for(request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def lookup(request):
+    form = forms.LookupForm(request.GET)
+    if form.is_valid():
+        number = selectors.normalize_number(form.cleaned_data["number"])
+        try:
+            if number.startswith(rules.NUMBER_PREFIX_UNIT_ADMIN):
+                found = selectors.unit_admin_request_get(user=request.user, number=number)
+                return redirect("changes:unit_admin_detail", number=found.number)
+            found = selectors.change_request_get(user=request.user, number=number)
+            return redirect("changes:detail", number=found.number)
+        except NotFound as exc:
+            form.add_error("number", exc.message)
+    return render(request, "changes/lookup.html", {"lookup_form": form}, status=404)
+
+
+@login_required
+@require_GET
+def detail(request, number: str):
+    try:
+        change = selectors.change_request_get(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    return _detail_page(request, change)
+
+
+def _detail_page(request, change, *, decide_form=None, status=200):
+    is_reviewer = selectors.change_request_is_reviewer(user=request.user, change=change)
+    return render(
+        request,
+        "changes/detail.html",
+        {
+            "change": change,
+            "deadline": selectors.deadline_view(change),
+            "documents": _labelled(folder_documents(folder=change.folder)),
+            "attachment_names": rules.ATTACHMENT_NAMES,
+            "is_reviewer": is_reviewer,
+            "decide_form": decide_form
+            or (forms.DecideForm() if is_reviewer and change.is_pending else None),
+            "nature_label": dict(_nature_choices()).get(change.nature, ""),
+            "education_label": dict(EducationLevel.choices).get(change.education_level, ""),
+            "before_nature_label": dict(_nature_choices()).get(change.before.get("nature", ""), ""),
+        },
+        status=status,
+    )
+
+
+def _nature_choices():
+    from rencai.orgs.models import Unit
+
+    return Unit.Nature.choices
+
+
+@login_required
+@require_POST
+def decide(request, number: str):
+    try:
+        change = selectors.change_request_get(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    if not selectors.change_request_is_reviewer(user=request.user, change=change):
+        raise Http404
+    form = forms.DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "approve":
+                services.change_request_approve(
+                    change=change, reviewer=request.user, request=request
+                )
+                messages.success(
+                    request, _("已审核通过 %(number)s，变更已生效。") % {"number": change.number}
+                )
+            else:
+                services.change_request_reject(
+                    change=change,
+                    reviewer=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                messages.success(request, _("已驳回 %(number)s。") % {"number": change.number})
+            return redirect("changes:worklist")
+        except DomainError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+    change.refresh_from_db()
+    return _detail_page(request, change, decide_form=form, status=400)
+
+
+@login_required
+@require_GET
+def worklist(request):
+    if not selectors.official_office_ids(user=request.user):
+        raise Http404
+    rows = [
+        (c, selectors.deadline_view(c)) for c in selectors.change_worklist(user=request.user)[:500]
+    ]
+    return render(request, "changes/worklist.html", {"rows": rows})
+
+
+# --- unit-admin rights (法人单位系统管理员权限) -------------------------------------------------
+
+
+def _office_contact(office: Office | None) -> dict | None:
+    if office is None:
+        return None
+    return {"office": office, "phones": "、".join(office.phones or []), "hours": office.hours_text}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_admin_apply(request):
+    """Pick the unit (registry picker), see who approves and their contact, then submit.
+    Units that need no unit admin are refused with the reason before anything is sent."""
+    data = request.POST.copy() if request.method == "POST" else None
+    ref = (data or {}).get("unit") or request.GET.get("unit")
+    unit = unit_resolve_reference(ref) if ref else None
+    refusal, approvers = "", []
+    if unit is not None:
+        refusal = rules.unit_admin_refusal(unit)
+        approvers = [] if refusal else rules.unit_admin_approvers(unit)
+    status = 200
+    submitted = request.method == "POST" and "submit" in request.POST
+    if data is not None:
+        if approvers and not data.get("office"):
+            data["office"] = str(approvers[0].pk)  # the guided choice; the user may change it
+        form = forms.UnitAdminApplyForm(data)
+        if submitted and not UnitChoiceField.is_search_submit(data, "unit"):
+            status = 400
+            if form.is_valid():
+                try:
+                    admin_request = services.unit_admin_request_create(
+                        applicant=request.user,
+                        unit=form.cleaned_data["unit"],
+                        office=form.cleaned_data.get("office"),
+                        note=form.cleaned_data["note"],
+                        request=request,
+                    )
+                except DomainError as exc:
+                    _add_error(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("权限申请已提交，编号 %(number)s。请及时联系%(office)s审批开通。")
+                        % {"number": admin_request.number, "office": admin_request.office.name},
+                    )
+                    return redirect("changes:unit_admin_detail", number=admin_request.number)
+    else:
+        initial = (
+            {"unit": unit.pk, "office": approvers[0].pk if approvers else None} if unit else {}
+        )
+        form = forms.UnitAdminApplyForm(initial=initial)
+    return render(
+        request,
+        "changes/unit_admin_apply.html",
+        {
+            "form": form,
+            "unit": unit if unit is not None and unit.is_active else None,
+            "refusal": refusal,
+            "approver": _office_contact(approvers[0]) if approvers else None,
+            "acting": acting_as_for(request),
+            "show_errors": status == 400,
+        },
+        status=status,
+    )
+
+
+def _admin_detail_page(request, admin_request, *, decide_form=None, status=200):
+    is_official = admin_request.office_id in selectors.official_office_ids(user=request.user)
+    return render(
+        request,
+        "changes/unit_admin_detail.html",
+        {
+            "r": admin_request,
+            "deadline": selectors.deadline_view(admin_request),
+            "contact": _office_contact(admin_request.office),
+            "is_official": is_official,
+            "decide_form": decide_form
+            or (forms.DecideForm() if is_official and admin_request.is_pending else None),
+            "is_applicant": admin_request.applicant_id == request.user.pk,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def unit_admin_detail(request, number: str):
+    try:
+        admin_request = selectors.unit_admin_request_get(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    return _admin_detail_page(request, admin_request)
+
+
+@login_required
+@require_POST
+def unit_admin_decide(request, number: str):
+    try:
+        admin_request = selectors.unit_admin_request_get(user=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    if admin_request.office_id not in selectors.official_office_ids(user=request.user):
+        raise Http404
+    form = forms.DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "approve":
+                services.unit_admin_request_approve(
+                    admin_request=admin_request, official=request.user, request=request
+                )
+                messages.success(
+                    request,
+                    _("已批准 %(number)s，申请人已获得单位系统管理员权限。")
+                    % {"number": admin_request.number},
+                )
+            else:
+                services.unit_admin_request_reject(
+                    admin_request=admin_request,
+                    official=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                messages.success(
+                    request, _("已驳回 %(number)s。") % {"number": admin_request.number}
+                )
+            return redirect("changes:unit_admin_worklist")
+        except DomainError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+    admin_request.refresh_from_db()
+    return _admin_detail_page(request, admin_request, decide_form=form, status=400)
+
+
+@login_required
+@require_GET
+def unit_admin_worklist(request):
+    grants = list(selectors.unit_admin_grants_revocable(user=request.user)[:500])
+    if not selectors.official_office_ids(user=request.user) and not request.user.is_superuser:
+        raise Http404
+    rows = [
+        (r, selectors.deadline_view(r))
+        for r in selectors.unit_admin_worklist(user=request.user)[:500]
+    ]
+    return render(
+        request,
+        "changes/unit_admin_worklist.html",
+        {"rows": rows, "grants": grants, "revoke_form": forms.RevokeForm()},
+    )
+
+
+@login_required
+@require_POST
+def unit_admin_revoke(request, grant_id: int):
+    grant = get_object_or_404(
+        RoleGrant.objects.select_related("unit"), pk=grant_id, role=RoleGrant.Role.UNIT_ADMIN
+    )
+    if not services.unit_admin_can_revoke(user=request.user, grant=grant):
+        raise Http404
+    form = forms.RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.unit_admin_revoke(
+                grant=grant, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已撤销 %(name)s 的单位系统管理员权限。") % {"name": grant.user.real_name},
+            )
+    else:
+        messages.error(request, _("撤销原因：请填写。"))
+    return redirect(reverse("changes:unit_admin_worklist") + "?" + urlencode({"done": grant.pk}))
