@@ -53,13 +53,7 @@ def main(n: int) -> None:
     timings.sort()
     print(f"cards: {n}, elapsed {elapsed:.2f}s, {n / elapsed:.1f} cards/s")
     print(
-        "per card ms: p50 %.1f p95 %.1f p99 %.1f; mean PDF size %.1f KiB"
-        % (
-            statistics.median(timings) * 1000,
-            timings[int(0.95 * n) - 1] * 1000,
-            timings[int(0.99 * n) - 1] * 1000,
-            total_bytes / n / 1024,
-        )
+        f"per card ms: p50 {statistics.median(timings) * 1000:.1f} p95 {timings[int(0.95 * n) - 1] * 1000:.1f} p99 {timings[int(0.99 * n) - 1] * 1000:.1f}; mean PDF size {total_bytes / n / 1024:.1f} KiB"
     )
 
 

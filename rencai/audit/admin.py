@@ -5,7 +5,16 @@ from rencai.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "event", "outcome", "actor", "acting_as", "ip", "object_type", "object_id"]
+    list_display = [
+        "at",
+        "event",
+        "outcome",
+        "actor",
+        "acting_as",
+        "ip",
+        "object_type",
+        "object_id",
+    ]
     list_filter = ["event", "outcome"]
     search_fields = ["event", "object_id"]
     date_hierarchy = "at"

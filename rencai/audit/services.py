@@ -35,7 +35,9 @@ def audit_record(
     acting_as: str = "",
 ) -> AuditEvent:
     if request is not None and not acting_as:
-        acting_as = request.session.get("acting_as_label", "") if hasattr(request, "session") else ""
+        acting_as = (
+            request.session.get("acting_as_label", "") if hasattr(request, "session") else ""
+        )
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     if obj is not None:

@@ -27,7 +27,10 @@ def card_next_number(issued_on: date) -> str:
     """GZRK + year + 6-digit sequence; the unique constraint guards concurrent issuers."""
     prefix = f"GZRK{issued_on:%Y}"
     last = (
-        Card.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+        Card.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
     )
     sequence = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{sequence:06d}"

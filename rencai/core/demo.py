@@ -34,32 +34,73 @@ def _credit_code(body: str) -> str:
 
 DEMO_UNITS = [
     # (17-char body of the credit code, name, nature, level, district code, department)
-    ("91440101MA59XXXX0", "广州示范科技有限公司", Unit.Nature.PRIVATE, Unit.Level.DISTRICT, "440106", ""),
-    ("91440101190460001", "广州市示范地铁集团有限公司", Unit.Nature.CITY_SOE, Unit.Level.CITY, "440104", "dept-sasac"),
-    ("12440100455350001", "广州市示范第一中学", Unit.Nature.INSTITUTION, Unit.Level.CITY, "440105", "dept-edu"),
+    (
+        "91440101MA59XXXX0",
+        "广州示范科技有限公司",
+        Unit.Nature.PRIVATE,
+        Unit.Level.DISTRICT,
+        "440106",
+        "",
+    ),
+    (
+        "91440101190460001",
+        "广州市示范地铁集团有限公司",
+        Unit.Nature.CITY_SOE,
+        Unit.Level.CITY,
+        "440104",
+        "dept-sasac",
+    ),
+    (
+        "12440100455350001",
+        "广州市示范第一中学",
+        Unit.Nature.INSTITUTION,
+        Unit.Level.CITY,
+        "440105",
+        "dept-edu",
+    ),
 ]
 
 DEMO_ACCOUNTS = [
     DemoAccount("demo_applicant", "李𠇔华", "申请人 applicant", "44010619900307121", "13800138001"),
     DemoAccount(
-        "demo_unitadmin", "陈䶮", "单位管理员 unit admin", "44010519850612232", "13800138002",
+        "demo_unitadmin",
+        "陈䶮",
+        "单位管理员 unit admin",
+        "44010519850612232",
+        "13800138002",
         unit_code="91440101190460001",
     ),
     DemoAccount(
-        "demo_sasac", "王主管", "主管部门 supervisory dept (市国资委)", "44010419800101343", "13800138003",
+        "demo_sasac",
+        "王主管",
+        "主管部门 supervisory dept (市国资委)",
+        "44010419800101343",
+        "13800138003",
         office_code="dept-sasac",
     ),
     DemoAccount(
-        "demo_tianhe", "赵窗口", "区窗口 district window (天河区)", "44010619821111454", "13800138004",
+        "demo_tianhe",
+        "赵窗口",
+        "区窗口 district window (天河区)",
+        "44010619821111454",
+        "13800138004",
         office_code="district-440106",
     ),
     DemoAccount(
-        "demo_city", "钱市局", "市人社局 city bureau", "44010319790909565", "13800138005",
+        "demo_city",
+        "钱市局",
+        "市人社局 city bureau",
+        "44010319790909565",
+        "13800138005",
         office_code="city-hrss",
     ),
     DemoAccount(
-        "demo_datacentre", "孙数据", "数据服务中心 data service centre", "44011119880808676",
-        "13800138006", office_code="data-centre",
+        "demo_datacentre",
+        "孙数据",
+        "数据服务中心 data service centre",
+        "44011119880808676",
+        "13800138006",
+        office_code="data-centre",
     ),
 ]
 
@@ -98,7 +139,9 @@ def demo_load() -> str:
         user_refresh_pinyin(user=user)
         if account.office_code:
             RoleGrant.objects.create(
-                user=user, role=RoleGrant.Role.OFFICIAL, office=Office.objects.get(code=account.office_code)
+                user=user,
+                role=RoleGrant.Role.OFFICIAL,
+                office=Office.objects.get(code=account.office_code),
             )
         if account.unit_code:
             unit = Unit.objects.get(code=_credit_code(account.unit_code[:17]))
@@ -111,7 +154,7 @@ def demo_load() -> str:
 
 
 def demo_banner() -> str:
-    lines = ["演示账号 Demo accounts (password 密码: %s)" % DEMO_PASSWORD]
+    lines = [f"演示账号 Demo accounts (password 密码: {DEMO_PASSWORD})"]
     for account in DEMO_ACCOUNTS:
         lines.append(f"  {account.role:<40} {account.login_name}")
     lines.append(f"  {'超级管理员 superuser (/admin/)':<40} admin")

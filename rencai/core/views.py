@@ -19,15 +19,21 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
-    return render(request, "core/error.html", {"code": 404, "title": "页面不存在 Page not found"}, status=404)
+    return render(
+        request, "core/error.html", {"code": 404, "title": "页面不存在 Page not found"}, status=404
+    )
 
 
 def bad_request(request, exception=None):
-    return render(request, "core/error.html", {"code": 400, "title": "请求无效 Bad request"}, status=400)
+    return render(
+        request, "core/error.html", {"code": 400, "title": "请求无效 Bad request"}, status=400
+    )
 
 
 def server_error(request):
-    return render(request, "core/error.html", {"code": 500, "title": "系统繁忙 Server error"}, status=500)
+    return render(
+        request, "core/error.html", {"code": 500, "title": "系统繁忙 Server error"}, status=500
+    )
 
 
 def csrf_failure(request, reason=""):
@@ -41,5 +47,3 @@ def csrf_failure(request, reason=""):
         status=403,
     )
     return response
-
-

@@ -61,8 +61,6 @@ def _claim(batch: int) -> list[OutboxMessage]:
     return rows
 
 
-
-
 def outbox_deliver(*, batch: int = 100) -> int:
     """Deliver due messages once. Returns how many were sent."""
     sent = 0

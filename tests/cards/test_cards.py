@@ -46,8 +46,16 @@ def test_card_pdf_prints_what_it_must_and_embeds_fonts():
     card = issue()
     assert card.number == "GZRK2026000001"
     text = pdf_text(card)
-    for expected in ("广州市入户人员信息卡", RARE, "4401**********123X", "广州市示范地铁集团有限公司",
-                     "学历（本科）", "广州市天河区人力资源和社会保障局", "2026年11月27日", card.number):
+    for expected in (
+        "广州市入户人员信息卡",
+        RARE,
+        "4401**********123X",
+        "广州市示范地铁集团有限公司",
+        "学历（本科）",
+        "广州市天河区人力资源和社会保障局",
+        "2026年11月27日",
+        card.number,
+    ):
         assert expected in text, expected
     with card.pdf.open("rb") as handle:
         raw = handle.read()

@@ -46,8 +46,9 @@ def test_failed_delivery_is_retried_later(monkeypatch, settings):
     assert "13800138000" not in message.last_error
     assert outbox_deliver() == 0  # backoff: not due yet
     monkeypatch.undo()
-    from rencai.core import clock
     from datetime import timedelta
+
+    from rencai.core import clock
 
     clock.advance(timedelta(minutes=5))
     assert outbox_deliver() == 1

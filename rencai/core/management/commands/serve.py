@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
+        )
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--with-worker", action="store_true", help="also run `rencai worker`")
 
@@ -26,11 +28,22 @@ class Command(BaseCommand):
         background = None
         if with_worker:
             background = subprocess.Popen([sys.executable, "-m", "rencai.cli", "worker"])  # noqa: S603
-            self.stdout.write("后台任务进程已启动 worker started (pid %s)\n" % background.pid)
+            self.stdout.write(f"后台任务进程已启动 worker started (pid {background.pid})\n")
         command = [
-            sys.executable, "-m", "gunicorn", "rencai.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-            "--access-logfile", "-", "--timeout", "60",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "rencai.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
         ]
         try:
             subprocess.run(command, check=False)  # noqa: S603
