@@ -9,6 +9,7 @@ from collections.abc import Callable
 from rencai.cases import routing
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import ChainStep, HistoricalSettlement
+from rencai.core.clock import SHANGHAI
 
 Effect = Callable[[TransitionContext], None]
 EFFECTS: dict[str, Effect] = {}
@@ -127,3 +128,39 @@ def record_settlement(ctx):
                 "recorded_at": ctx.now,
             },
         )
+
+
+def card_category_label(case) -> str:
+    """引进类别 as printed on the card: the category with its level or series."""
+    category = str(case.get_category_display())
+    if case.category == case.Category.EDUCATION:
+        detail = case.get_education_level_display() if case.education_level else ""
+    elif case.category == case.Category.TITLE:
+        series = case.title_series.name if case.title_series_id else ""
+        detail = "·".join(p for p in (series, case.qualification_level) if p)
+    else:
+        detail = "·".join(p for p in (case.qualification_name, case.qualification_level) if p)
+    return f"{category}（{detail}）" if detail else category
+
+
+@effect("issue_card", "出具《广州市入户人员信息卡》（生成一次并保存，重复执行不重复出卡）")
+def issue_card(ctx):
+    from rencai.cards.services import card_issue
+
+    case = ctx.case
+    office = case.holding_office or case.acceptance_office
+    card_issue(
+        case=case,
+        holder_name=case.applicant.real_name,
+        id_number_masked=case.applicant.id_number_masked,
+        employer=case.unit.name,
+        category=card_category_label(case),
+        issuing_office=office.name if office else "",
+        issued_on=ctx.now.astimezone(SHANGHAI).date(),
+    )
+
+
+@effect("back_to_review", "异议成立：退回受理机构审批第1步，重新审批")
+def back_to_review(ctx):
+    ctx.case.decided_at = None
+    ctx.case.chain_step = routing.review_steps(ctx.case.holding_office).first()

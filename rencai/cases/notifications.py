@@ -17,9 +17,11 @@ SMS_TEMPLATES: dict[str, str] = {
     "approved": "您的入户申请{number}审批通过，现进入公示期（至{due_date}）。",
     "notice_resumed": "您的入户申请{number}恢复公示（至{due_date}）。",
     "card_issued": (
-        "您的入户申请{number}公示无异议，已出具《广州市入户人员信息卡》，"
-        "请登录人才引进申办系统“人才引进入户手续办理情况”下载。"
+        "您的入户申请{number}公示无异议。您的《广州市入户人员信息卡》已出具，请登录系统下载"
+        "（人才引进申办系统“人才引进入户手续办理情况”）。"
     ),
+    "objection_opened": "您的入户申请{number}公示期间收到异议，公示暂停，{office}正在核查。",
+    "objection_upheld": "您的入户申请{number}公示异议经核查成立，退回{office}重新审批，原因：{reason}。",
     "rejected": "您的入户申请{number}不予通过，原因：{reason}。",
     "withdrawn": "您的入户申请{number}已撤回。",
 }

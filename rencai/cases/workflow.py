@@ -30,7 +30,7 @@ class Role:
     APPLICANT = "applicant"  # the applicant who owns the case, acting personally
     UNIT_ADMIN = "unit_admin"  # a unit admin of the case's unit, acting for the unit
     OFFICE = "office"  # staff of the office holding the case (and of its current step)
-    SYSTEM = "system"  # the deadline worker
+    SYSTEM = "system"  # the deadline worker; a public objection (rencai.notice)
 
     ALL = ("applicant", "unit_admin", "office", "system")
     LABELS = {
@@ -55,9 +55,9 @@ ACTION_LABELS = {
     "reroute": "改派受理机构",
     "reject": "不予通过",
     "notice_pass": "公示期满无异议，出具入户卡",
-    "objection_open": "公示异议，暂停",
+    "objection_open": "收到公示异议，暂停公示",
     "objection_dismiss": "异议不成立，恢复公示",
-    "objection_uphold": "异议成立，不予通过",
+    "objection_uphold": "异议成立，退回重新审批",
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 
@@ -172,12 +172,15 @@ TRANSITIONS: tuple[Transition, ...] = (
       effects=("decided", "closed"), notify=("rejected",)),
     # --- public notice (公示) ----------------------------------------------------------
     T(S.IN_NOTICE, "notice_pass", R.SYSTEM, S.CARD_ISSUED,
-      effects=("closed", "record_settlement"), notify=("card_issued",)),
-    T(S.IN_NOTICE, "objection_open", R.OFFICE, S.OBJECTION, reason_required=True),
+      effects=("closed", "record_settlement", "issue_card"), notify=("card_issued",)),
+    # Anyone may object on the public notice page (no account): rencai.notice.services.
+    # objection_file records it and moves the case as the system, pausing the notice.
+    T(S.IN_NOTICE, "objection_open", R.SYSTEM, S.OBJECTION, reason_required=True,
+      notify=("objection_opened",)),
     T(S.OBJECTION, "objection_dismiss", R.OFFICE, S.IN_NOTICE, reason_required=True,
       deadline=NOTICE, notify=("notice_resumed",)),
-    T(S.OBJECTION, "objection_uphold", R.OFFICE, S.REJECTED, reason_required=True,
-      effects=("closed",), notify=("rejected",)),
+    T(S.OBJECTION, "objection_uphold", R.OFFICE, S.UNDER_REVIEW, reason_required=True,
+      effects=("back_to_review",), notify=("objection_upheld",)),
 )
 # fmt: on
 

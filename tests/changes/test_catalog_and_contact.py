@@ -51,6 +51,8 @@ def test_institution_added_and_immediately_selectable(requester, reviewer):
     assert r.status_code == 302
     change = ChangeRequest.objects.get()
     assert change.kind == "institution_new"
+    detail = client.get(r.url).content.decode()
+    assert "本科" in detail and "南海云端理工学院" in detail
     assert not institution_search(q="南海云端")
     assert _approve(reviewer, change.number).status_code == 302
     institution = Institution.objects.get(name="南海云端理工学院")
