@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "rencai.cases",
     "rencai.changes",
     "rencai.cards",
+    "rencai.notice",
     "rencai.helpdesk",
     "rencai.backoffice",
     "rencai.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("rencai.cases.urls")),
     path("changes/", include("rencai.changes.urls")),
     path("cards/", include("rencai.cards.urls")),
+    path("notice/", include("rencai.notice.urls")),
     path("files/", include("rencai.documents.urls")),
     path("office/", include("rencai.backoffice.urls")),
     path("notify/", include("rencai.notify.urls")),

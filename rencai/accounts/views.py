@@ -68,7 +68,10 @@ def _start_session(request, user: User, *, how: str):
     request.session[LAST_SEEN] = now
     request.session[roles.LABEL_KEY] = roles.ActingAs(None).label
     audit_record(event="login", actor=user, request=request, obj=user, detail=f"via={how}")
-    return redirect(_next_url(request))
+    from rencai.backoffice.totp import second_factor_url
+
+    second = second_factor_url(user, next_url=_next_url_raw(request))
+    return redirect(second or _next_url(request))
 
 
 def _login_failed(request, identifier: str, *, how: str) -> None:
@@ -319,6 +322,7 @@ def dashboard(request):
         {
             "mobile_masked": mask_mobile(user.mobile or ""),
             "grants": roles.active_grants(user),
+            "is_official": roles.active_grants(user).filter(role="official").exists(),
         },
     )
 

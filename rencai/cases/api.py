@@ -11,8 +11,9 @@ from ninja import Router, Schema
 
 from rencai.accounts.roles import acting_as_for
 from rencai.cases import workflow
+from rencai.cases.api_applicant import add_application_routes
 from rencai.cases.selectors import case_actions_for, case_get_for_actor, case_status_text
-from rencai.cases.services import case_transition
+from rencai.cases.services import case_act, case_transition
 from rencai.orgs.models import Office
 
 
@@ -70,6 +71,7 @@ def _case_out(case, role) -> dict:
 
 def build_router() -> Router:
     router = Router(tags=["cases 入户申请"])
+    add_application_routes(router)  # before /{number}: /unit/... and / are literal paths
 
     @router.get("/workflow", response=list[RowOut], auth=None)
     def workflow_table(request):
@@ -105,11 +107,19 @@ def build_router() -> Router:
             if payload.target_office
             else None
         )
-        case_transition(
-            case=case, action=payload.action, actor=request.user, acting_as=acting_as,
-            reason=payload.reason, expected_version=payload.expected_version,
-            target_office=target, request=request,
-        )  # fmt: skip
+        if target is None:
+            # People's buttons: idempotent with expected_version, form completeness checked.
+            case_act(
+                case=case, action=payload.action, actor=request.user, acting_as=acting_as,
+                reason=payload.reason, expected_version=payload.expected_version,
+                request=request, check_form=False,
+            )  # fmt: skip
+        else:
+            case_transition(
+                case=case, action=payload.action, actor=request.user, acting_as=acting_as,
+                reason=payload.reason, expected_version=payload.expected_version,
+                target_office=target, request=request,
+            )  # fmt: skip
         case, role = case_get_for_actor(number=number, user=request.user, acting_as=acting_as)
         return _case_out(case, role)
 

@@ -4,7 +4,9 @@ locked case; `case_transition` saves them in the same UPDATE as the status."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 from rencai.cases import routing
 from rencai.cases.context import TransitionContext
@@ -68,10 +70,34 @@ def leave_offices(ctx):
     ctx.case.chain_step = None
 
 
+#: The deadline sweep fires thousands of cases per batch; within `batch_memo()` the first
+#: review step of each office is looked up once instead of once per case.
+_memo: ContextVar[dict | None] = ContextVar("rencai_effects_memo", default=None)
+
+
+@contextlib.contextmanager
+def batch_memo() -> Iterator[None]:
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _first_review_step(office) -> ChainStep | None:
+    memo = _memo.get()
+    if memo is None:
+        return routing.review_steps(office).first()
+    key = ("review_first", getattr(office, "pk", None))
+    if key not in memo:
+        memo[key] = routing.review_steps(office).first()
+    return memo[key]
+
+
 @effect("accepted", "记录受理时间，进入审批第1步")
 def accepted(ctx):
     ctx.case.accepted_at = ctx.now
-    ctx.case.chain_step = routing.review_steps(ctx.case.holding_office).first()
+    ctx.case.chain_step = _first_review_step(ctx.case.holding_office)
 
 
 def _neighbour(ctx, offset: int) -> ChainStep:
@@ -163,4 +189,20 @@ def issue_card(ctx):
 @effect("back_to_review", "异议成立：退回受理机构审批第1步，重新审批")
 def back_to_review(ctx):
     ctx.case.decided_at = None
-    ctx.case.chain_step = routing.review_steps(ctx.case.holding_office).first()
+    ctx.case.chain_step = _first_review_step(ctx.case.holding_office)
+
+
+def _objections_close(ctx, *, upheld: bool) -> None:
+    from rencai.notice.services import objections_close
+
+    objections_close(case=ctx.case, upheld=upheld, actor=ctx.actor, reason=ctx.reason, now=ctx.now)
+
+
+@effect("objections_dismissed", "公示异议记为“不成立”（附处理意见）")
+def objections_dismissed(ctx):
+    _objections_close(ctx, upheld=False)
+
+
+@effect("objections_upheld", "公示异议记为“成立”（附处理意见）")
+def objections_upheld(ctx):
+    _objections_close(ctx, upheld=True)

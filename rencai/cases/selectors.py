@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
+
 from rencai.cases import workflow
 from rencai.cases.models import Case, CaseEvent
 from rencai.core.errors import NotFound
@@ -77,3 +79,271 @@ def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
     if case is None or role is None:
         raise NotFound("申请不存在")
     return case, role
+
+
+# --- the applicant's and the unit admin's pages (phase 2) ------------------------------
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str  # personal / details / unit / attachments
+    label: str
+    done: bool
+    detail: str = ""
+
+
+def _pending_catalogue_requests(case: Case) -> list:
+    from rencai.changes.models import ChangeRequest
+
+    return list(
+        ChangeRequest.objects.filter(
+            requester_id__in={case.applicant_id, case.created_by_id},
+            kind__in=[ChangeRequest.Kind.INSTITUTION_NEW, ChangeRequest.Kind.MAJOR_NEW],
+            status=ChangeRequest.Status.PENDING,
+        ).order_by("submitted_at")
+    )
+
+
+def case_catalogue_requests(case: Case) -> list:
+    """The applicant's 增加院校/增加专业 requests (pending first): the draft waits for them."""
+    from rencai.changes.models import ChangeRequest
+
+    return list(
+        ChangeRequest.objects.filter(
+            requester_id__in={case.applicant_id, case.created_by_id},
+            kind__in=[ChangeRequest.Kind.INSTITUTION_NEW, ChangeRequest.Kind.MAJOR_NEW],
+        ).order_by("status", "-submitted_at")[:10]
+    )
+
+
+def _details_missing(case: Case) -> list[str]:
+    from rencai.catalog.models import education_needs_catalogue_school
+
+    missing = []
+    if case.category == Case.Category.EDUCATION:
+        level = case.education_level
+        if not level:
+            return ["最高学历"]
+        if education_needs_catalogue_school(level):
+            if case.institution_id is None:
+                missing.append("毕业院校（从院校库选择）")
+            if case.major_id is None:
+                missing.append("专业（从专业库选择）")
+        elif not case.institution_name:
+            missing.append("毕业院校")
+        if case.graduation_date is None:
+            missing.append("毕业时间")
+        if not case.diploma_number:
+            missing.append("毕业证书编号")
+    elif case.category == Case.Category.TITLE:
+        if case.title_series_id is None:
+            missing.append("职称系列")
+        if not case.qualification_name:
+            missing.append("资格名称")
+        if not case.certificate_number:
+            missing.append("证书编号")
+    else:
+        if not case.qualification_name:
+            missing.append("职业（工种）名称")
+        if not case.qualification_level:
+            missing.append("等级")
+        if not case.certificate_number:
+            missing.append("证书编号")
+    return missing
+
+
+def case_form_problems(case: Case) -> list[str]:
+    """What the applicant still has to fill in (not attachments or route: guards check those)."""
+    return [i.label + "：" + i.detail for i in case_checklist(case)[:2] if not i.done]
+
+
+def case_checklist(case: Case) -> list[CheckItem]:
+    """What is still missing before submission, in the order of the form."""
+    from rencai.cases.requirements import missing_attachments
+    from rencai.cases.routing import route_check
+    from rencai.core.errors import DomainError
+
+    applicant = case.applicant
+    personal_ok = bool(applicant.real_name and applicant.id_number_index)
+    items = [
+        CheckItem(
+            "personal",
+            "个人信息",
+            personal_ok,
+            "" if personal_ok else "账号缺少姓名或身份证号码，请联系技术支持补登",
+        )
+    ]
+    missing = _details_missing(case)
+    detail = "、".join(missing)
+    if missing and case.category == Case.Category.EDUCATION:
+        pending = _pending_catalogue_requests(case)
+        if pending:
+            detail += (
+                "（等待"
+                + "、".join(f"“{p.get_kind_display()}”申请{p.number}审核" for p in pending)
+                + "）"
+            )
+    items.append(
+        CheckItem("details", str(Case.Category(case.category).label) + "信息", not missing, detail)
+    )
+    try:
+        route_check(case.unit)
+        items.append(CheckItem("unit", "引进单位及报送路径", True))
+    except DomainError as exc:
+        items.append(CheckItem("unit", "引进单位及报送路径", False, exc.message))
+    absent = missing_attachments(case)
+    items.append(
+        CheckItem("attachments", "必备材料", not absent, "、".join(r.name for r in absent))
+    )
+    return items
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who has the case now and whom to contact: never blank (FAQ 一.9)."""
+
+    who: str  # the office, the unit, or the applicant
+    office: object  # the Office to contact (address, phones, hours)
+    unit: object = None  # unit review: the unit (its phone)
+    note: str = ""
+
+
+def case_contact_office(case: Case):
+    """The office that holds the case, or will receive it, or last held it."""
+    from rencai.cases.routing import route_for
+    from rencai.core.errors import DomainError
+
+    if case.holding_office_id:
+        return case.holding_office
+    if case.status in (Case.Status.UNIT_REVIEW,) and case.supervisory_office_id:
+        return case.supervisory_office
+    if case.acceptance_office_id:
+        return case.acceptance_office
+    try:
+        return route_for(case.unit).acceptance_office
+    except DomainError:
+        from rencai.orgs.models import Office
+
+        return Office.objects.filter(code="data-centre").first()
+
+
+def case_holder(case: Case) -> Holder:
+    status = case.status
+    office = case_contact_office(case)
+    if case.holding_office_id:
+        return Holder(case.holding_office.name, office)
+    if status == Case.Status.UNIT_REVIEW:
+        return Holder(
+            f"引进单位“{case.unit.name}”（单位管理员审核）",
+            office,
+            unit=case.unit,
+            note="单位审核通过后送主管部门",
+        )
+    if status in (Case.Status.DRAFT, Case.Status.RETURNED):
+        note = "送审后由下列机构受理" if status == Case.Status.DRAFT else "修改后重新送审"
+        return Holder(
+            "申请人（尚未送审）" if status == Case.Status.DRAFT else "申请人（退回修改）",
+            office,
+            note=note,
+        )
+    return Holder("申请人（已撤回）", office, note="如有疑问请联系")
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    due_date: object
+    remaining: int | None
+    provisional: bool
+    text: str
+
+
+def case_deadline(case: Case) -> DeadlineView:
+    from rencai.core import clock
+    from rencai.workdays.calendar import remaining_workdays
+
+    if case.due_date is None:
+        return DeadlineView(None, None, False, "本环节无办理时限")
+    remaining = remaining_workdays(case.due_date, clock.today())
+    what = {"auto_accept": "受理期限", "notice_pass": "公示期"}.get(case.due_action, "期限")
+    if remaining > 0:
+        text = f"{what}至{case.due_date:%Y年%m月%d日}，剩余{remaining}个工作日"
+    elif remaining == 0:
+        text = f"{what}至今天（{case.due_date:%Y年%m月%d日}）"
+    else:
+        text = f"{what}已于{case.due_date:%Y年%m月%d日}届满"
+    if case.due_action == "auto_accept":
+        text += "；期满未受理或退案的，下一个工作日系统自动受理"
+    return DeadlineView(case.due_date, remaining, case.due_provisional, text)
+
+
+def case_list_mine(*, user):
+    return (
+        Case.objects.filter(applicant=user)
+        .select_related("unit", "holding_office", "chain_step")
+        .order_by("-created_at", "-id")
+    )
+
+
+def case_get_for_page(*, number: str, user, acting_as) -> tuple[Case, str]:
+    """Like case_get_for_actor, but an applicant's own draft is private to them."""
+    case, role = case_get_for_actor(number=number, user=user, acting_as=acting_as)
+    if (
+        role == workflow.Role.UNIT_ADMIN
+        and case.status == Case.Status.DRAFT
+        and case.created_by_id == case.applicant_id
+    ):
+        raise NotFound("申请不存在")
+    return case, role
+
+
+def unit_worklist(*, unit) -> dict[str, list[Case]]:
+    """A unit admin's cases: to review, drafts the unit started, forwarded, returned."""
+    qs = Case.objects.filter(unit=unit).select_related(
+        "applicant", "holding_office", "chain_step", "created_by"
+    )
+    return {
+        "review": list(qs.filter(status=Case.Status.UNIT_REVIEW).order_by("submitted_at")),
+        "drafts": list(
+            qs.filter(status=Case.Status.DRAFT)
+            .exclude(created_by_id=models.F("applicant_id"))
+            .order_by("-created_at")
+        ),
+        "forwarded": list(qs.filter(status=Case.Status.DEPT_REVIEW).order_by("-forwarded_at")[:50]),
+        "returned": list(qs.filter(status=Case.Status.RETURNED).order_by("-updated_at")[:50]),
+    }
+
+
+@dataclass
+class PersonLookup:
+    kind: str  # "invalid" | "unregistered" | "not_applied" | "applied"
+    message: str
+    person: object = None
+    cases: list = None
+
+
+def unit_person_lookup(*, unit, id_number: str) -> PersonLookup:
+    """FAQ 二.3. Tells only: the number is invalid / not registered / registered and has
+    (not) applied with THIS unit. Nothing about other units' cases."""
+    from django.core.exceptions import ValidationError
+
+    from rencai.accounts.selectors import user_find_by_id_number
+    from rencai.accounts.validators import validate_id_number
+
+    try:
+        validate_id_number((id_number or "").strip())
+    except ValidationError as exc:
+        return PersonLookup("invalid", "身份证号码：" + "；".join(exc.messages))
+    person = user_find_by_id_number(id_number.strip())
+    if person is None or not person.is_active:
+        return PersonLookup(
+            "unregistered", "该身份证号码尚未在本系统注册个人账号，请申请人先注册后再申报。"
+        )
+    cases = list(
+        Case.objects.filter(applicant=person, unit=unit)
+        .exclude(status=Case.Status.DRAFT, created_by_id=models.F("applicant_id"))
+        .select_related("holding_office", "chain_step")
+        .order_by("-created_at")
+    )
+    if not cases:
+        return PersonLookup("not_applied", "该人员尚未申报", person, [])
+    return PersonLookup("applied", "该人员已在本单位申报", person, cases)

@@ -11,12 +11,12 @@ from django.db import IntegrityError, connection, transaction
 from rencai.audit.services import audit_record
 from rencai.cases import effects, guards, workflow
 from rencai.cases.context import TransitionContext
-from rencai.cases.models import Case, CaseEvent, CaseNumberSequence
+from rencai.cases.models import Case, CaseEvent, CaseNumberSequence, ChainStep
 from rencai.cases.notifications import sms_render
 from rencai.cases.relations import acting_as_label, relation_of, step_refusal
 from rencai.cases.selectors import case_status_text
 from rencai.core import clock
-from rencai.core.errors import Conflict, DomainError
+from rencai.core.errors import Conflict, DomainError, NotFound
 from rencai.notify.services import sms_enqueue
 
 log = logging.getLogger(__name__)
@@ -218,34 +218,426 @@ def _fire_one(case_id: int, now: datetime) -> bool:
                     case=case, action=case.due_action, actor=None, acting_as=None, now=now
                 )
         except DomainError as exc:
-            # The table no longer allows it: drop the deadline so it does not spin.
-            Case.objects.filter(pk=case.pk).update(
-                due_at=None, due_date=None, due_action="", due_provisional=False
-            )
-            audit_record(
-                event="case.deadline_skipped", obj=case, outcome="refused", detail=exc.message
-            )
-            log.warning("deadline of case %s not fired: %s", case.pk, exc.message)
+            _deadline_skip(case, exc)
             return False
         return True
+
+
+#: Cases fired per transaction. Card issuance renders a PDF (~25 ms), so a transaction
+#: takes at most CARDS_PER_CHUNK of them: the SQLite write lock stays short.
+FIRE_CHUNK = 1000
+CARDS_PER_CHUNK = 20
 
 
 def deadlines_fire(*, batch: int = 100) -> int:
     """Worker sweep: fire due deadlines (auto-accept, notice end). Returns how many fired.
 
-    PostgreSQL: rows are claimed with SELECT … FOR UPDATE SKIP LOCKED, so any number of
-    workers share the work and each case fires once. SQLite: one short write transaction
-    per case (SQLite serialises writers; the re-check under the lock keeps it exactly-once).
+    Exactly once with any number of workers: each chunk of due rows is claimed and fired
+    in one transaction. PostgreSQL claims with SELECT … FOR UPDATE SKIP LOCKED, so
+    workers share the work; SQLite transactions are IMMEDIATE (one writer at a time), so
+    the claim and the writes see one consistent database. A worker killed mid-chunk
+    commits nothing; the next worker fires the whole chunk. An idle sweep is one probe
+    of the partial index `case_due`.
+
+    A chunk is fired in bulk (one UPDATE per group of identical changes, bulk inserts of
+    history, audit and outbox rows); if that fails unexpectedly, its cases are fired one
+    by one through `case_transition`.
     """
     now = clock.now()
-    due = Case.objects.filter(due_at__lte=now).order_by("due_at").values_list("pk", flat=True)
     fired = 0
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            ids = list(due.select_for_update(skip_locked=True)[:batch])
-            for case_id in ids:
-                fired += _fire_one(case_id, now)
-        return fired
-    for case_id in list(due[:batch]):
-        fired += _fire_one(case_id, now)
+    remaining = batch
+    while remaining > 0:
+        done, claimed = _fire_chunk(now, min(remaining, FIRE_CHUNK))
+        fired += done
+        remaining -= claimed
+        if not claimed:
+            break
     return fired
+
+
+def _fire_chunk(now: datetime, limit: int) -> tuple[int, int]:
+    due = Case.objects.filter(due_at__lte=now).order_by("due_at")
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        rows = list(due.values_list("pk", "due_action")[:limit])
+        if not rows:
+            return 0, 0
+        ids, cards = [], 0
+        for pk, action in rows:
+            if action == "notice_pass":
+                if cards == CARDS_PER_CHUNK:
+                    break
+                cards += 1
+            ids.append(pk)
+        try:
+            with transaction.atomic():
+                return _fire_many(ids, now), len(ids)
+        except Exception:
+            log.exception("bulk deadline firing failed; firing %s cases one by one", len(ids))
+    return sum(_fire_one(case_id, now) for case_id in ids), len(ids)
+
+
+def _fire_many(ids: list[int], now: datetime) -> int:
+    """Fire claimed cases in bulk, writing the rows case_transition would write.
+
+    Per chunk: one SELECT of the cases (offices, steps and mobiles looked up once per
+    distinct value, not joined per row), one UPDATE per group of identical changes, and
+    one multi-row INSERT each for history, audit and outbox rows.
+    """
+    from django.db.models import F
+
+    from rencai.accounts.models import User
+    from rencai.audit.models import AuditEvent
+    from rencai.core.masking import scrub
+    from rencai.notify.models import OutboxMessage
+    from rencai.orgs.models import Office
+    from rencai.workdays.calendar import pinned
+
+    cases = list(
+        Case.objects.filter(pk__in=ids, due_at__lte=now).exclude(due_action="").order_by("due_at", "pk")
+    )
+    if not cases:
+        return 0
+    offices = Office.objects.in_bulk({c.holding_office_id for c in cases} - {None})
+    steps = ChainStep.objects.in_bulk({c.chain_step_id for c in cases} - {None})
+    for case in cases:
+        case.holding_office = offices.get(case.holding_office_id)
+        case.chain_step = steps.get(case.chain_step_id)
+    attnames = [Case._meta.get_field(f).attname for f in WORKFLOW_FIELDS if f != "version"]
+    groups: dict[tuple, list[int]] = {}
+    fired: list[tuple[Case, workflow.Transition, str, str, str]] = []
+    with pinned(), effects.batch_memo():
+        for case in cases:
+            action = case.due_action
+            reason = SYSTEM_REASONS.get(action, "")
+            ctx = TransitionContext(
+                case=case, actor=None, role=workflow.Role.SYSTEM, now=now, reason=reason
+            )
+            before = [getattr(case, a) for a in attnames]
+            source = case.status
+            try:
+                row = _choose(ctx, source, action)  # reads only
+            except DomainError as exc:
+                _deadline_skip(case, exc)
+                continue
+            for name in row.effects:  # raising here falls back to one by one
+                effects.EFFECTS[name](ctx)
+            _set_deadline(case, row, now)
+            case.status = row.target
+            case.version += 1
+            changed = tuple(
+                (a, getattr(case, a))
+                for a, old in zip(attnames, before, strict=True)
+                if getattr(case, a) != old
+            )
+            groups.setdefault(changed, []).append(case.pk)
+            fired.append((case, row, source, reason, case_status_text(case)))
+    for changed, pks in groups.items():
+        Case.objects.filter(pk__in=pks).update(version=F("version") + 1, **dict(changed))
+    if _after_status_update is not None:
+        for case, *_rest in fired:
+            _after_status_update(case)
+    if not fired:
+        return 0
+    ops = connection.ops
+    at_db = ops.adapt_datetimefield_value(now)
+    event_ids = _insert_rows(
+        CaseEvent,
+        ["case", "at", "actor", "acting_as", "role", "action", "from_status", "to_status",
+         "status_text", "reason", "office", "version"],
+        [
+            (case.pk, at_db, None, "系统", workflow.Role.SYSTEM, row.action, source, row.target,
+             status_text, reason, case.holding_office_id, case.version)
+            for case, row, source, reason, status_text in fired
+        ],
+        returning=True,
+    )  # fmt: skip
+    audit_at = ops.adapt_datetimefield_value(clock.now())
+    _insert_rows(
+        AuditEvent,
+        ["at", "actor", "acting_as", "ip", "event", "outcome", "object_type", "object_id",
+         "detail"],
+        [
+            (audit_at, None, "系统", None, f"case.{row.action}"[:60], "ok", "cases.case",
+             str(case.pk), _audit_text(f"{case.number} {source}→{row.target} {reason}".strip(),
+                                       2000))
+            for case, row, source, reason, _text in fired
+        ],
+    )  # fmt: skip
+    mobiles = dict(
+        User.objects.filter(pk__in={c.applicant_id for c, *_ in fired}, mobile__isnull=False)
+        .exclude(mobile="")
+        .values_list("pk", "mobile")
+    )
+    messages = []
+    for (case, row, _source, reason, status_text), event_id in zip(fired, event_ids, strict=True):
+        mobile = mobiles.get(case.applicant_id)
+        if not mobile:
+            continue
+        office = case.holding_office
+        for index, template in enumerate(row.notify):
+            body = sms_render(
+                template, number=case.number, status=status_text, reason=reason or "无",
+                office=office.name if office else "", due_date=case.due_date or "",
+            )  # fmt: skip
+            key = f"case:{case.pk}:{event_id}" + (f":{index}" if index else "")
+            messages.append(
+                (OutboxMessage.Channel.SMS, mobile, "", scrub(body), key[:120],
+                 OutboxMessage.Status.PENDING, 0, audit_at, "", audit_at, None)
+            )  # fmt: skip
+    _insert_rows(
+        OutboxMessage,
+        ["channel", "recipient", "subject", "body", "idempotency_key", "status", "attempts",
+         "next_attempt_at", "last_error", "created_at", "sent_at"],
+        messages,
+        ignore_conflicts=True,
+    )  # fmt: skip
+    return len(fired)
+
+
+def _insert_rows(
+    model, fields: list[str], rows: list[tuple], *, returning=False, ignore_conflicts=False
+) -> list[int]:
+    """Multi-row INSERT of already adapted values (a fraction of bulk_create's cost per
+    row); returns the new ids in row order when asked (PostgreSQL, SQLite ≥ 3.35)."""
+    if not rows:
+        return []
+    qn = connection.ops.quote_name
+    meta = model._meta
+    columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per = max(1, 30000 // len(fields))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES " + ", ".join(
+                [one] * len(chunk)
+            )
+            if ignore_conflicts:
+                sql += " ON CONFLICT DO NOTHING"
+            if returning:
+                sql += f" RETURNING {qn(meta.pk.column)}"
+            cursor.execute(sql, [value for row in chunk for value in row])
+            if returning:
+                ids.extend(r[0] for r in cursor.fetchall())
+    if returning and len(ids) != len(rows):
+        raise RuntimeError("INSERT … RETURNING did not return every id")
+    return ids
+
+
+def _audit_text(value: str, limit: int) -> str:
+    """As audit_record cleans its fields: CR/LF escaped, personal numbers masked."""
+    from rencai.core.masking import scrub
+
+    return scrub(value.replace("\r", "\\r").replace("\n", "\\n"))[:limit]
+
+
+def _deadline_skip(case: Case, exc: DomainError) -> None:
+    """The table no longer allows the due action: drop the deadline so it does not spin."""
+    Case.objects.filter(pk=case.pk).update(
+        due_at=None, due_date=None, due_action="", due_provisional=False
+    )
+    audit_record(event="case.deadline_skipped", obj=case, outcome="refused", detail=exc.message)
+    log.warning("deadline of case %s not fired: %s", case.pk, exc.message)
+
+
+# --- the applicant's and the unit admin's side (phase 2) ------------------------------
+
+#: Application fields a draft form may set (the unit has its own rule, see case_update).
+FORM_FIELDS = (
+    "education_level", "institution", "institution_name", "major", "major_name",
+    "graduation_date", "diploma_number", "degree_number", "title_series",
+    "qualification_name", "qualification_level", "certificate_number", "certificate_date",
+)  # fmt: skip
+
+
+def case_editable(case: Case, role: str | None) -> bool:
+    """May someone with `role` change the application's data (and attachments) now?
+
+    The applicant: a draft or a returned case. The unit admin (FAQ 二.3, 二.4): a draft
+    the unit started, a case under the unit's review (also after pulling it back within
+    the hour), or one returned to the unit."""
+    status = case.status
+    if role == workflow.Role.APPLICANT:
+        return status in (Case.Status.DRAFT, Case.Status.RETURNED)
+    if role == workflow.Role.UNIT_ADMIN:
+        if status == Case.Status.DRAFT:
+            return case.created_by_id != case.applicant_id
+        return status in (Case.Status.UNIT_REVIEW, Case.Status.RETURNED)
+    return False
+
+
+def _refuse_edit(case: Case) -> None:
+    raise Conflict(f"当前状态「{case_status_text(case)}」下不能修改申请资料", code="not_editable")
+
+
+def case_unit_change_refusal(case: Case) -> str | None:
+    """Why the employer may not be changed now (None: it may). FAQ 一.18: only before the
+    first submission, or after withdrawing and reopening (natures in the table entry)."""
+    if case.status != Case.Status.DRAFT:
+        return "已送审的申请不能更换引进单位；如需更换，请在受理前撤回后重新填报。"
+    last = CaseEvent.objects.filter(case=case).order_by("-version").first()
+    if last is None or last.action == "reopen":
+        return None
+    return "该申请不能更换引进单位。"
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, request=None) -> Case:
+    """Save a section of the draft. Only FORM_FIELDS and the unit; nothing else moves."""
+    from rencai.catalog.models import education_needs_catalogue_school
+    from rencai.orgs.models import Unit
+
+    locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    role = relation_of(case=locked, actor=actor, acting_as=acting_as)
+    if role is None:
+        raise NotFound("申请不存在")
+    if not case_editable(locked, role):
+        _refuse_edit(locked)
+    unknown = set(fields) - set(FORM_FIELDS)
+    if unknown:
+        raise DomainError(f"字段“{sorted(unknown)[0]}”不能修改", field=sorted(unknown)[0])
+    changed = []
+    if unit is not None and unit.pk != locked.unit_id:
+        if not isinstance(unit, Unit):
+            raise DomainError("引进单位：请通过搜索选择单位", field="unit")
+        if role != workflow.Role.APPLICANT:
+            raise DomainError("引进单位：单位管理员不能更换引进单位", field="unit")
+        if (refusal := case_unit_change_refusal(locked)) is not None:
+            raise DomainError("引进单位：" + refusal, field="unit")
+        if not unit.is_active:
+            raise DomainError(f"引进单位：所选单位“{unit.name}”已注销", field="unit")
+        locked.unit = unit
+        changed.append("unit")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = " ".join(value.split())
+        setattr(locked, name, value)
+        changed.append(name)
+    level = locked.education_level
+    if "education_level" in fields or "institution" in fields or "institution_name" in fields:
+        if level and education_needs_catalogue_school(level):
+            # From 大专 up the school and the major come from the catalogue only (FAQ 一.8).
+            locked.institution_name = locked.major_name = ""
+        else:
+            locked.institution = locked.major = None
+        changed += ["institution", "institution_name", "major", "major_name"]
+    locked.full_clean(exclude=["folder", "applicant", "created_by", "unit"])
+    changed = sorted(set(changed))
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            event="case.update", actor=actor, obj=locked, request=request,
+            acting_as=acting_as_label(actor, acting_as), detail=f"{locked.number} {','.join(changed)}",
+        )  # fmt: skip
+    case.refresh_from_db()
+    return case
+
+
+def case_attachment_upload(*, case: Case, actor, acting_as, type_code: str, file, request=None):
+    """Upload (or replace: the old one is kept as history) an attachment of an editable case."""
+    from rencai.documents.services import document_upload
+
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        role = relation_of(case=locked, actor=actor, acting_as=acting_as)
+        if role is None:
+            raise NotFound("申请不存在")
+        if not case_editable(locked, role):
+            _refuse_edit(locked)
+        document = document_upload(
+            folder=locked.folder, type_code=type_code, file=file, uploaded_by=actor
+        )
+        audit_record(
+            event="case.attachment", actor=actor, obj=locked, request=request,
+            detail=f"{locked.number} {type_code} {document.public_id}",
+        )  # fmt: skip
+    return document
+
+
+def case_act(
+    *,
+    case: Case,
+    action: str,
+    actor,
+    acting_as,
+    reason: str = "",
+    expected_version: int | None = None,
+    request=None,
+    check_form: bool = True,
+) -> tuple[Case, bool]:
+    """A transition pressed by a person (page or API). Returns (case, replayed).
+
+    Idempotent with `expected_version`: when the version has moved on because *this*
+    action by *this* person already happened at exactly that version (a double click, a
+    retried request), the earlier result is returned instead of a 409. `check_form`
+    refuses a submission whose form sections are incomplete (the pages and /submit; the
+    generic /transitions endpoint leaves that to the workflow guards)."""
+    from rencai.cases.selectors import case_form_problems
+
+    editing = case.status in (Case.Status.DRAFT, Case.Status.RETURNED)
+    if check_form and editing and action in ("submit", "forward"):
+        problems = case_form_problems(case)
+        if problems:
+            raise DomainError("请先完成：" + "；".join(problems), code="incomplete")
+    try:
+        return (
+            case_transition(
+                case=case,
+                action=action,
+                actor=actor,
+                acting_as=acting_as,
+                reason=reason,
+                expected_version=expected_version,
+                request=request,
+            ),  # fmt: skip
+            False,
+        )
+    except Conflict as exc:
+        if exc.code != "stale" or expected_version is None or actor is None:
+            raise
+        done = CaseEvent.objects.filter(
+            case_id=case.pk, version=expected_version + 1, action=action, actor=actor
+        ).exists()
+        if not done:
+            raise
+        case.refresh_from_db()
+        return case, True
+
+
+def case_start_for_person(*, admin, acting_as, id_number: str, category: str, request=None):
+    """FAQ 二.3: a unit admin starts an application for an employee found by ID number.
+    The case belongs to the person; created_by is the admin; the unit is the admin's."""
+    from rencai.accounts.selectors import user_find_by_id_number
+    from rencai.cases.routing import route_kind
+
+    unit = getattr(acting_as, "unit", None)
+    if unit is None:
+        raise DomainError("请先切换为单位身份再代为发起申请", code="forbidden_role")
+    if route_kind(unit) != Case.Route.VIA_UNIT:
+        raise DomainError(
+            f"“{unit.name}”的申请由申请人本人填报后直接报送区人社局，无需单位代为发起。",
+            code="direct_route",
+        )
+    person = user_find_by_id_number(id_number)
+    if person is None or not person.is_active:
+        raise NotFound("该身份证号码尚未在本系统注册个人账号，请申请人先注册。", field="id_number")
+    return application_start(
+        applicant=person, unit=unit, category=category, created_by=admin, request=request
+    )
+
+
+@transaction.atomic
+def application_start(*, applicant, unit, category: str, created_by=None, request=None) -> Case:
+    """A person (or a unit admin for them) starts a new application: the entry point of
+    the pages and the API. Refuses a person under 「已禁止再报」 (FAQ 一.3) and consumes
+    a lift (开通再次申报权限) — one lift, one application."""
+    from rencai.cases.reapply import reapply_check
+
+    lift = reapply_check(applicant)
+    return case_create(
+        applicant=applicant, unit=unit, category=category, created_by=created_by,
+        reapply_lift=lift,
+    )  # fmt: skip

@@ -178,9 +178,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.IN_NOTICE, "objection_open", R.SYSTEM, S.OBJECTION, reason_required=True,
       notify=("objection_opened",)),
     T(S.OBJECTION, "objection_dismiss", R.OFFICE, S.IN_NOTICE, reason_required=True,
-      deadline=NOTICE, notify=("notice_resumed",)),
+      effects=("objections_dismissed",), deadline=NOTICE, notify=("notice_resumed",)),
     T(S.OBJECTION, "objection_uphold", R.OFFICE, S.UNDER_REVIEW, reason_required=True,
-      effects=("back_to_review",), notify=("objection_upheld",)),
+      effects=("objections_upheld", "back_to_review"), notify=("objection_upheld",)),
 )
 # fmt: on
 

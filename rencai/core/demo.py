@@ -150,7 +150,10 @@ def demo_load() -> str:
     if not User.objects.filter(login_name="admin").exists():
         User.objects.create_superuser("admin", DEMO_PASSWORD, real_name="系统管理员")
         created += 1
-    return f"demo accounts: {created} created, {User.objects.count()} users in total"
+    from rencai.backoffice.demo import backoffice_demo_load
+
+    office = backoffice_demo_load(DEMO_PASSWORD)
+    return f"demo accounts: {created} created, {User.objects.count()} users in total; {office}"
 
 
 def demo_banner() -> str:

@@ -222,8 +222,10 @@ def _search_index(drop: bool) -> None:
                 for sql in migration.POSTGRES_REVERSE:
                     cursor.execute(sql)
             else:
+                cursor.execute("SET maintenance_work_mem = '512MB'")  # GIN builds faster
                 for sql in migration.POSTGRES_FORWARD:
                     cursor.execute(sql)
+                cursor.execute("RESET maintenance_work_mem")
         elif connection.vendor == "sqlite":
             if drop:
                 cursor.execute("DROP TRIGGER IF EXISTS orgs_unit_fts_ai")

@@ -184,6 +184,15 @@ class Case(models.Model):
                 fields=["due_at"], condition=models.Q(due_at__isnull=False), name="case_due"
             ),
             models.Index(fields=["holding_office", "status"], name="case_worklist"),
+            # Officials' worklists: keyset pages on (sort column, id) within one office's
+            # queue stay one index range scan however deep (rencai.backoffice.selectors).
+            models.Index(
+                fields=["holding_office", "status", "due_at", "id"], name="case_queue_due"
+            ),
+            models.Index(
+                fields=["holding_office", "status", "submitted_at", "id"],
+                name="case_queue_submitted",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,17 +19,35 @@ class HistoricalSettlement(models.Model):
         RENCAI = "rencai", _("本系统出具入户卡")
 
     id_number_index = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("办理年份"))
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     business = models.CharField(_("业务"), max_length=60, default="引进在职人才")
     case = models.OneToOneField(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="settlement"
     )
+    district = models.ForeignKey(
+        "orgs.District",
+        verbose_name=_("办理区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"))
 
     class Meta:
         verbose_name = _("历史入户记录")
         verbose_name_plural = _("历史入户记录")
+        constraints = [
+            # `rencai import-history` is idempotent: one legacy row per person and year.
+            models.UniqueConstraint(
+                fields=["id_number_index", "year"],
+                condition=models.Q(source="legacy"),
+                name="settlement_legacy_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.business}"

@@ -1,0 +1,153 @@
+"""Second factor for officials (TOTP, RFC 6238): enrolment, verification, the session flag.
+
+A user holding any active official RoleGrant must enrol and then pass a 6-digit code after
+the password before any /office/ page opens. Codes are accepted within ±1 time step of
+rencai's clock; each time step is usable once per user (replay refused).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+
+import pyotp
+import segno
+from django.db import IntegrityError, transaction
+
+from rencai.accounts.middleware import LOGIN_AT
+from rencai.accounts.models import RoleGrant, User
+from rencai.audit.services import audit_record
+from rencai.backoffice.models import TotpUsedStep
+from rencai.core import clock
+from rencai.core.errors import DomainError
+
+ISSUER = "Rencai 人才引进入户申办"
+VALID_WINDOW = 1  # ±1 step of 30 s
+SESSION_VERIFIED = "office_2fa_login_at"  # the LOGIN_AT of the session that passed
+SESSION_PENDING = "office_2fa_pending_secret"
+SESSION_FAILURES = "office_2fa_failures"
+MAX_FAILURES = 5
+
+
+def needs_second_factor(user) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and RoleGrant.objects.filter(
+            user=user, role=RoleGrant.Role.OFFICIAL, revoked_at__isnull=True
+        ).exists()
+    )
+
+
+def session_verified(request) -> bool:
+    marker = request.session.get(SESSION_VERIFIED)
+    return marker is not None and marker == request.session.get(LOGIN_AT)
+
+
+def session_mark_verified(request) -> None:
+    request.session[SESSION_VERIFIED] = request.session.get(LOGIN_AT)
+    request.session.pop(SESSION_FAILURES, None)
+    request.session.pop(SESSION_PENDING, None)
+
+
+def pending_secret(request) -> str:
+    secret = request.session.get(SESSION_PENDING)
+    if not secret:
+        secret = pyotp.random_base32()
+        request.session[SESSION_PENDING] = secret
+    return secret
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.login_name, issuer_name=ISSUER)
+
+
+def qr_data_uri(uri: str) -> str:
+    """The QR code as an SVG data: URI (img-src allows data:, no inline script or style)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    code = (code or "").strip().replace(" ", "")
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(clock.now())
+    for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _use_step(user: User, step: int) -> bool:
+    try:
+        with transaction.atomic():
+            TotpUsedStep.objects.create(user=user, step=step, used_at=clock.now())
+    except IntegrityError:
+        return False
+    return True
+
+
+def _check(*, user: User, secret: str, code: str, request) -> None:
+    step = _matching_step(secret, code)
+    if step is None or not _use_step(user, step):
+        failures = request.session.get(SESSION_FAILURES, 0) + 1
+        request.session[SESSION_FAILURES] = failures
+        audit_record(
+            event="totp.failed",
+            actor=user,
+            request=request,
+            obj=user,
+            outcome="replay" if step is not None else "failed",
+        )
+        if step is not None:
+            raise DomainError(
+                "动态口令：该口令已使用过，请等待验证器生成新的口令后再输入。", field="code"
+            )
+        raise DomainError(
+            "动态口令：口令错误或已过期，请输入验证器当前显示的6位数字。", field="code"
+        )
+
+
+def totp_enrol_confirm(*, request, user: User, code: str) -> None:
+    """Save the pending secret once the user proves the authenticator holds it."""
+    secret = request.session.get(SESSION_PENDING)
+    if not secret:
+        raise DomainError("动态口令：绑定已过期，请重新扫描二维码。", field="code")
+    _check(user=user, secret=secret, code=code, request=request)
+    user.totp_secret = secret
+    user.save(update_fields=["totp_secret"])
+    audit_record(event="totp.enrol", actor=user, request=request, obj=user)
+    session_mark_verified(request)
+
+
+def totp_verify(*, request, user: User, code: str) -> None:
+    if not user.totp_secret:
+        raise DomainError("动态口令：尚未绑定验证器。", field="code")
+    _check(user=user, secret=user.totp_secret, code=code, request=request)
+    audit_record(event="totp.ok", actor=user, request=request, obj=user)
+    session_mark_verified(request)
+
+
+def too_many_failures(request) -> bool:
+    return request.session.get(SESSION_FAILURES, 0) >= MAX_FAILURES
+
+
+def totp_reset(*, user: User, actor, request=None) -> None:
+    """An administrator clears a lost authenticator; the official enrols again."""
+    user.totp_secret = ""
+    user.save(update_fields=["totp_secret"])
+    audit_record(event="totp.reset", actor=actor, request=request, obj=user)
+
+
+def second_factor_url(user: User, *, next_url: str = "") -> str:
+    """Where a fresh login goes when the user is an official: the TOTP step (enrol the
+    first time), then `next_url` or the office worklists. "" for everyone else."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if not needs_second_factor(user):
+        return ""
+    target = "backoffice:totp_verify" if user.totp_secret else "backoffice:totp_enrol"
+    return reverse(target) + "?" + urlencode({"next": next_url or reverse("backoffice:index")})

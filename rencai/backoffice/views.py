@@ -1,0 +1,469 @@
+"""Officials' back office (/office/): worklists, the case page and its actions, the
+re-application block, statistics, and the TOTP second factor. Views are thin: reads in
+selectors, writes in services / rencai.cases.services."""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rencai.accounts import roles
+from rencai.accounts import services as account_services
+from rencai.accounts.models import RoleGrant
+from rencai.accounts.selectors import user_find_by_id_number
+from rencai.backoffice import charts, forms, selectors, services, totp
+from rencai.backoffice.access import office_required, second_factor_required
+from rencai.cases import reapply, workflow
+from rencai.cases.selectors import case_history, case_status_text
+from rencai.cases.services import STALE
+from rencai.core.errors import Conflict, DomainError, NotFound
+from rencai.documents.models import Document
+from rencai.documents.selectors import folder_documents
+from rencai.documents.views import document_response
+
+
+def _next(request, default: str = "backoffice:index") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse(default)
+
+
+def _not_found(exc: NotFound):
+    raise Http404(exc.message)
+
+
+# --- second factor ------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_enrol(request):
+    user = request.user
+    if not totp.needs_second_factor(user):
+        raise Http404
+    if user.totp_secret:
+        return redirect(
+            reverse("backoffice:totp_verify") + "?" + urlencode({"next": _next(request)})
+        )
+    secret = totp.pending_secret(request)
+    form = forms.TotpForm(request.POST if request.method == "POST" else None)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp.totp_enrol_confirm(request=request, user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            messages.success(request, _("已绑定动态口令验证器。"))
+            return redirect(_next(request))
+    uri = totp.provisioning_uri(user, secret)
+    return render(
+        request,
+        "backoffice/totp_enrol.html",
+        {"form": form, "qr": totp.qr_data_uri(uri), "secret": secret, "next": _next(request)},
+        status=status,
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_verify(request):
+    user = request.user
+    if not totp.needs_second_factor(user):
+        raise Http404
+    if not user.totp_secret:
+        return redirect(
+            reverse("backoffice:totp_enrol") + "?" + urlencode({"next": _next(request)})
+        )
+    if totp.session_verified(request) and request.method == "GET":
+        return redirect(_next(request))
+    form = forms.TotpForm(request.POST if request.method == "POST" else None)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp.totp_verify(request=request, user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            if totp.too_many_failures(request):
+                logout(request)
+                messages.error(request, _("动态口令连续错误次数过多，请重新登录。"))
+                return redirect("accounts:login")
+            form.add_error("code", exc.message)
+        else:
+            return redirect(_next(request))
+    return render(
+        request,
+        "backoffice/totp_verify.html",
+        {"form": form, "next": _next(request)},
+        status=status,
+    )
+
+
+# --- choosing the office ------------------------------------------------------------------
+
+
+@second_factor_required
+@require_http_methods(["GET", "POST"])
+def choose(request):
+    grants = [g for g in roles.active_grants(request.user) if g.role == RoleGrant.Role.OFFICIAL]
+    if request.method == "POST":
+        try:
+            grant_id = int(request.POST.get("grant", ""))
+            account_services.acting_as_switch(request=request, grant_id=grant_id)
+        except (ValueError, DomainError):
+            messages.error(request, _("身份：请选择一个有效的机构身份。"))
+        else:
+            return redirect(_next(request))
+    if len(grants) == 1 and request.method == "GET":
+        account_services.acting_as_switch(request=request, grant_id=grants[0].pk)
+        return redirect(_next(request))
+    return render(request, "backoffice/choose.html", {"grants": grants, "next": _next(request)})
+
+
+# --- worklists ----------------------------------------------------------------------------
+
+
+@office_required
+@require_GET
+def index(request):
+    office = request.office
+    queues = selectors.queues_for(office)
+    if queues:
+        return redirect("backoffice:worklist", key=queues[0].key)
+    return render(request, "backoffice/index.html", {"office": office})
+
+
+def _filters(form) -> selectors.Filters:
+    if not form.is_valid():
+        return selectors.Filters()
+    data = form.cleaned_data
+    unit = data.get("unit")
+    return selectors.Filters(
+        category=data.get("category") or "",
+        unit_id=unit.pk if unit else None,
+        submitted_from=data.get("submitted_from"),
+        submitted_to=data.get("submitted_to"),
+        step_id=data.get("step"),
+    )
+
+
+@office_required
+@require_GET
+def worklist(request, key: str):
+    acting = request.acting
+    try:
+        queue = selectors.queue_for(acting_as=acting, key=key)
+    except NotFound as exc:
+        _not_found(exc)
+    steps = selectors.chain_steps_for(acting_as=acting)
+    form = forms.WorklistFilterForm(request.GET or None, steps=steps)
+    filters = _filters(form) if request.GET else selectors.Filters()
+    page = selectors.worklist_page(
+        acting_as=acting, queue=queue, filters=filters, after=request.GET.get("after", "")
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_url = None
+    if page.next_cursor:
+        query["after"] = page.next_cursor
+        next_url = "?" + query.urlencode()
+        query.pop("after")
+    return render(
+        request,
+        "backoffice/worklist.html",
+        {
+            "office": request.office,
+            "queues": selectors.queues_for(request.office),
+            "counts": selectors.worklist_counts(acting_as=acting),
+            "queue": queue,
+            "page": page,
+            "form": form,
+            "next_url": next_url,
+            "first_url": "?" + query.urlencode() if query else "?",
+            "filtered": any(request.GET.get(k) for k in form.fields),
+        },
+    )
+
+
+# --- one case -----------------------------------------------------------------------------
+
+
+def _case(request, number: str):
+    try:
+        return selectors.case_for_official(
+            number=number, user=request.user, acting_as=request.acting
+        )
+    except NotFound as exc:
+        _not_found(exc)
+
+
+def _case_page(request, case, *, status=200, forms_by_action=None, full_id="", error=""):
+    actions, refusal = selectors.office_actions(case=case, user=request.user)
+    forms_by_action = forms_by_action or {}
+    action_forms = []
+    for action in actions:
+        form = forms_by_action.get(action.action) or forms.ActionForm(
+            initial={"action": action.action, "expected_version": case.version},
+            prefix=action.action,
+        )
+        action_forms.append((action, form))
+    return render(
+        request,
+        "backoffice/case.html",
+        {
+            "case": case,
+            "status_text": case_status_text(case),
+            "applicant": case.applicant,
+            "full_id": full_id,
+            "documents": folder_documents(folder=case.folder),
+            "history": _history(case),
+            "due_action_label": workflow.ACTION_LABELS.get(case.due_action, case.due_action),
+            "chain": selectors.case_chain(case),
+            "action_forms": action_forms,
+            "refusal": refusal,
+            "error": error,
+            "reroute_offices": selectors.reroute_offices(),
+        },
+        status=status,
+    )
+
+
+def _history(case):
+    events = case_history(case=case)
+    for event in events:
+        event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
+    return events
+
+
+@office_required
+@require_GET
+def case_detail(request, number: str):
+    case = _case(request, number)
+    services.case_view_record(case=case, user=request.user, request=request)
+    return _case_page(request, case)
+
+
+@office_required
+@require_POST
+def case_act(request, number: str):
+    case = _case(request, number)
+    action = request.POST.get("action", "")
+    form = forms.ActionForm(request.POST, prefix=action or None)
+    if not form.is_valid():
+        return _case_page(
+            request, case, status=400, forms_by_action={action: form}, error=_("请检查下列输入。")
+        )
+    data = form.cleaned_data
+    try:
+        services.case_act(
+            case=case,
+            action=data["action"],
+            user=request.user,
+            acting_as=request.acting,
+            reason=data["reason"],
+            expected_version=data["expected_version"],
+            target_office_id=data.get("target_office") or _int(request.POST.get("target_office")),
+            request=request,
+        )
+    except Conflict as exc:
+        case.refresh_from_db()
+        message = STALE if exc.code == "stale" else exc.message
+        return _case_page(request, case, status=409, error=message)
+    except DomainError as exc:
+        form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        return _case_page(
+            request, case, status=400, forms_by_action={data["action"]: form}, error=exc.message
+        )
+    messages.success(request, _("已办理：%(number)s") % {"number": case.number})
+    try:
+        case = selectors.case_for_official(
+            number=number, user=request.user, acting_as=request.acting
+        )
+    except NotFound:
+        return redirect("backoffice:index")  # the case left this office (returned, rerouted…)
+    return redirect("backoffice:case", number=case.number)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@office_required
+@require_POST
+def case_reveal(request, number: str):
+    case = _case(request, number)
+    try:
+        full = services.case_reveal_id_number(case=case, user=request.user, request=request)
+    except NotFound as exc:
+        return _case_page(request, case, status=404, error=exc.message)
+    response = _case_page(request, case, full_id=full)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@office_required
+@require_GET
+def case_document(request, number: str, public_id, variant: str):
+    case = _case(request, number)
+    document = Document.objects.filter(public_id=public_id, folder_id=case.folder_id).first()
+    if document is None:
+        raise Http404
+    services.document_view_record(
+        case=case, document=document, variant=variant, user=request.user, request=request
+    )
+    from rencai.cases.permissions import case_document_permission
+
+    return document_response(
+        request, document=document, variant=variant, permission=case_document_permission
+    )
+
+
+# --- re-application block (禁止再报) ---------------------------------------------------------
+
+
+@sensitive_post_parameters("id_number")
+@never_cache
+@office_required
+@require_http_methods(["GET", "POST"])
+def reapply_page(request):
+    person = status = lift_form = None
+    code = 200
+    lookup = forms.PersonLookupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if request.POST.get("step") == "lift":
+            lift_form = forms.ReapplyLiftForm(request.POST)
+        if lookup.is_valid():
+            number = lookup.cleaned_data["id_number"]
+            person = user_find_by_id_number(number)
+            if person is None:
+                lookup.add_error("id_number", _("身份证号码：未找到该身份证号码的注册用户。"))
+                code = 404
+        else:
+            code = 400
+        if person is not None:
+            services.person_lookup_record(person=person, user=request.user, request=request)
+            if lift_form is not None and not lift_form.is_valid():
+                code = 400
+            elif lift_form is not None:
+                try:
+                    reapply.reapply_lift(
+                        person=person,
+                        official=request.user,
+                        reason=lift_form.cleaned_data["reason"],
+                        office=request.office,
+                        request=request,
+                    )
+                except DomainError as exc:
+                    lift_form.add_error("reason" if exc.field == "reason" else None, exc.message)
+                    code = exc.status
+                else:
+                    messages.success(request, _("已开通再次申报权限（限一次申报）。"))
+                    lift_form = None
+            status = reapply.reapply_status(person)
+            lift_form = lift_form or forms.ReapplyLiftForm(initial={"id_number": number})
+    return render(
+        request,
+        "backoffice/reapply.html",
+        {
+            "lookup": lookup,
+            "lift_form": lift_form,
+            "person": person,
+            "status": status,
+            "can_lift": request.office.kind in reapply.LIFT_OFFICE_KINDS,
+        },
+        status=code,
+    )
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def _stats(request):
+    offices = selectors.stats_offices_choices(acting_as=request.acting)
+    form = forms.StatsForm(request.GET or None, offices=offices)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    try:
+        stats = selectors.case_stats(
+            acting_as=request.acting,
+            office_id=data.get("office"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+    except NotFound as exc:
+        _not_found(exc)
+    return form, stats
+
+
+@office_required
+@require_GET
+def stats_page(request):
+    form, stats = _stats(request)
+    state_bars = charts.bars([(label, count, str(count)) for _s, label, count in stats.by_state])
+    step_bars = charts.bars(
+        [(f"{s.label} 平均", s.average or 0, _blank(s.average) or "—") for s in stats.steps]
+        + [(f"{s.label} P90", s.p90 or 0, _blank(s.p90) or "—") for s in stats.steps]
+    )
+    return render(
+        request,
+        "backoffice/stats.html",
+        {
+            "form": form,
+            "stats": stats,
+            "query": request.GET.urlencode(),
+            "state_bars": state_bars,
+            "step_bars": step_bars,
+        },
+    )
+
+
+@office_required
+@require_GET
+def stats_csv(request):
+    _form, stats = _stats(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rencai-stats.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+    writer = csv.writer(response)
+    period = f"{stats.date_from or ''}~{stats.date_to or ''}"
+    writer.writerow(["范围", stats.scope_label, "统计期", period])
+    writer.writerow(["类别", "项目", "数量", "平均用时（工作日）", "90分位用时（工作日）"])
+    for _status, label, count in stats.by_state:
+        writer.writerow(["状态", label, count, "", ""])
+    for step in stats.steps:
+        writer.writerow(
+            ["环节用时", step.label, step.count, _blank(step.average), _blank(step.p90)]
+        )
+    writer.writerow(["逾期", "当前逾期", stats.overdue, "", ""])
+    writer.writerow(["受理", "受理总数", stats.accepted, "", ""])
+    writer.writerow(["受理", "系统自动受理", stats.deemed, "", ""])
+    if stats.offices:
+        writer.writerow(["机构", "名称", "在办", "逾期", "受理", "系统自动受理"])
+        for row in stats.offices:
+            writer.writerow(
+                ["机构", row["office"].name, row["open"], row["overdue"], row["accepted"],
+                 row["deemed"]]
+            )  # fmt: skip
+    return response
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,428 @@
+"""The applicant's pages: my applications, start, the draft form, attachments, status.
+
+Thin: services (rencai.cases.services, .reapply) decide; every page works without JS.
+A case that is not the caller's answers 404 (selectors raise NotFound).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rencai.accounts.roles import acting_as_for
+from rencai.cases import forms, workflow
+from rencai.cases.models import Case
+from rencai.cases.reapply import reapply_status
+from rencai.cases.requirements import required_attachments
+from rencai.cases.routing import office_contact, route_describe
+from rencai.cases.selectors import (
+    case_actions_for,
+    case_catalogue_requests,
+    case_checklist,
+    case_deadline,
+    case_get_for_page,
+    case_history,
+    case_holder,
+    case_list_mine,
+    case_status_text,
+)
+from rencai.cases.services import (
+    FORM_FIELDS,
+    application_start,
+    case_act,
+    case_attachment_upload,
+    case_editable,
+    case_unit_change_refusal,
+    case_update,
+)
+from rencai.core import clock
+from rencai.core.errors import DomainError, NotFound
+from rencai.documents.selectors import folder_documents
+from rencai.documents.services import MULTI_TYPES
+from rencai.helpdesk.selectors import office_directory, phone_links
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _get_case(request, number: str) -> tuple[Case, str]:
+    try:
+        return case_get_for_page(number=number, user=request.user, acting_as=acting_as_for(request))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _add_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _type_names() -> dict[str, str]:
+    from rencai.catalog.models import AttachmentType
+
+    return dict(AttachmentType.objects.filter(active=True).values_list("code", "name"))
+
+
+def _type_choices(case: Case) -> list[tuple[str, str]]:
+    names = _type_names()
+    required = required_attachments(case)
+    choices = [(r.type_code, f"{names.get(r.type_code, r.name)}（必备）") for r in required]
+    seen = {code for code, _label in choices}
+    for code, name in names.items():
+        if code not in seen and code not in ("business_licence", "change_notice"):
+            choices.append((code, name))
+            seen.add(code)
+    if "other" not in seen:
+        choices.append(("other", "其他材料"))
+    return choices
+
+
+def _attachments(case: Case) -> list[dict]:
+    """Current documents with their history, in the order of the requirements."""
+    names = _type_names()
+    every = list(folder_documents(folder=case.folder, include_history=True))
+    current = [d for d in every if d.superseded_at is None]
+    order = {r.type_code: i for i, r in enumerate(required_attachments(case))}
+    current.sort(key=lambda d: (order.get(d.type_code, 99), d.type_code, d.uploaded_at))
+    rows = []
+    for doc in current:
+        history = [
+            d
+            for d in every
+            if d.type_code == doc.type_code and d.superseded_at is not None
+            and doc.type_code not in MULTI_TYPES
+        ]  # fmt: skip
+        history.sort(key=lambda d: d.uploaded_at, reverse=True)
+        rows.append(
+            {
+                "doc": doc,
+                "name": names.get(doc.type_code, doc.type_code),
+                "preview": reverse("documents:serve", args=[doc.public_id, "preview"]),
+                "original": reverse("documents:serve", args=[doc.public_id, "original"]),
+                "history": history,
+            }
+        )
+    return rows
+
+
+def _requirements(case: Case) -> list[dict]:
+    present = {d.type_code for d in folder_documents(folder=case.folder)}
+    names = _type_names()
+    return [
+        {
+            "code": r.type_code,
+            "name": names.get(r.type_code, r.name),
+            "done": r.type_code in present,
+        }
+        for r in required_attachments(case)
+    ]
+
+
+def _route(case: Case) -> tuple[list[str], str]:
+    try:
+        return route_describe(case.unit), ""
+    except DomainError as exc:
+        return [], exc.message
+
+
+def _office_view(office) -> dict | None:
+    if office is None:
+        return None
+    return {
+        "office": office,
+        "phones": phone_links(office.phones or []),
+        "contact": office_contact(office),
+    }
+
+
+def _unit_withdraw_state(case: Case, role: str) -> tuple[bool, str]:
+    """(the 1-hour window is open, the message when it is closed) — FAQ 二.4."""
+    if role != workflow.Role.UNIT_ADMIN or case.status != Case.Status.DEPT_REVIEW:
+        return False, ""
+    limit = timedelta(minutes=workflow.UNIT_WITHDRAW_MINUTES)
+    if case.forwarded_at is not None and clock.now() - case.forwarded_at <= limit:
+        return True, ""
+    office = case.holding_office
+    name = office.name if office else ""
+    return False, _(
+        "单位送审已超过1小时，单位不能自行撤回；如需修改资料，请联系人事户头（%(office)s）退案。"
+    ) % {"office": name}
+
+
+def _submit_action(case: Case, role: str) -> str | None:
+    actions = {a.action for a in case_actions_for(case=case, role=role)}
+    for action in ("submit", "forward"):
+        if action in actions:
+            return action
+    return None
+
+
+# --- pages --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    """我的申请."""
+    cases = [(c, case_status_text(c)) for c in case_list_mine(user=request.user)]
+    return render(
+        request,
+        "cases/mine.html",
+        {"cases": cases, "reapply": reapply_status(request.user)},
+    )
+
+
+def _blocked_page(request, status, *, http_status=200):
+    return render(
+        request,
+        "cases/blocked.html",
+        {"status": status, "rows": office_directory()},
+        status=http_status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    """Start an application: category and employer (picked from the registry only)."""
+    acting = acting_as_for(request)
+    if not acting.is_personal:
+        return render(request, "cases/personal_only.html", status=403)
+    status = reapply_status(request.user)
+    if status.blocked:
+        return _blocked_page(request, status)
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"]
+    if request.GET.get("category") in Case.Category.values:
+        initial["category"] = request.GET["category"]
+    data = request.POST if request.method == "POST" else None
+    form = forms.StartForm(data, initial=initial)
+    searching = data is not None and forms.is_search_submit(data)
+    if data is not None and not searching and form.is_valid():
+        try:
+            case = application_start(
+                applicant=request.user,
+                unit=form.cleaned_data["unit"],
+                category=form.cleaned_data["category"],
+            )
+        except DomainError as exc:
+            if exc.code == "reapply_blocked":
+                return _blocked_page(request, reapply_status(request.user), http_status=409)
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已创建申请 %(n)s，请继续填写。") % {"n": case.number})
+            return redirect("cases:edit", number=case.number)
+    http_status = 400 if data is not None and not searching else 200
+    return render(
+        request,
+        "cases/new.html",
+        {
+            "form": form,
+            "show_errors": data is not None and not searching,
+            "lift": status.lift,
+            "unit_new_url": _url("changes:unit_new"),
+        },
+        status=http_status if form.errors and not searching else 200,
+    )
+
+
+def _edit_context(request, case: Case, role: str, **forms_in) -> dict:
+    detail_class = forms.DETAIL_FORMS[case.category]
+    initial = {name: getattr(case, name) for name in FORM_FIELDS}
+    unit_refusal = (
+        case_unit_change_refusal(case)
+        if role == workflow.Role.APPLICANT
+        else _("单位管理员不能更换引进单位。")
+    )
+    route, route_error = _route(case)
+    return {
+        "case": case,
+        "role": role,
+        "status_text": case_status_text(case),
+        "applicant": case.applicant,
+        "details_form": forms_in.get("details") or detail_class(initial=initial),
+        "unit_form": forms_in.get("unit") or forms.UnitForm(initial={"unit": case.unit}),
+        "unit_refusal": unit_refusal,
+        "upload_form": forms_in.get("upload") or forms.UploadForm(type_choices=_type_choices(case)),
+        "attachments": _attachments(case),
+        "requirements": _requirements(case),
+        "checklist": case_checklist(case),
+        "route": route,
+        "route_error": route_error,
+        "submit_action": _submit_action(case, role),
+        "catalogue_requests": case_catalogue_requests(case)
+        if case.category == Case.Category.EDUCATION
+        else [],
+        "institution_new_url": _url("changes:institution_new"),
+        "major_new_url": _url("changes:major_new"),
+        "changes_url": _url("changes:index"),
+        "max_mb": _max_mb(),
+    }
+
+
+def _max_mb() -> str:
+    from django.conf import settings
+
+    return f"{settings.RENCAI_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, number: str):
+    """The draft: each section saves on its own; checklist, route and submit at the end."""
+    case, role = _get_case(request, number)
+    if not case_editable(case, role):
+        if request.method == "POST":
+            messages.error(request, _("当前状态下不能修改申请资料。"))
+        return redirect("cases:detail", number=case.number)
+    if request.method == "GET":
+        return render(request, "cases/edit.html", _edit_context(request, case, role))
+    section = request.POST.get("section")
+    if section == "unit":
+        form = forms.UnitForm(request.POST)
+        bound = {"unit": form}
+    elif section == "details":
+        form = forms.DETAIL_FORMS[case.category](request.POST)
+        bound = {"details": form}
+    else:
+        raise Http404
+    if forms.is_search_submit(request.POST):
+        context = _edit_context(request, case, role, **bound)
+        context["searching"] = section
+        return render(request, "cases/edit.html", context)
+    if form.is_valid():
+        try:
+            if section == "unit":
+                case_update(
+                    case=case, actor=request.user, acting_as=acting_as_for(request),
+                    fields={}, unit=form.cleaned_data["unit"], request=request,
+                )  # fmt: skip
+            else:
+                case_update(
+                    case=case, actor=request.user, acting_as=acting_as_for(request),
+                    fields=dict(form.cleaned_data), request=request,
+                )  # fmt: skip
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(reverse("cases:edit", args=[case.number]) + f"#{section}")
+    case.refresh_from_db()
+    return render(
+        request, "cases/edit.html", _edit_context(request, case, role, **bound), status=400
+    )
+
+
+@login_required
+@require_POST
+def upload(request, number: str):
+    """Upload an attachment: listed with its preview at once, before submission."""
+    case, role = _get_case(request, number)
+    if not case_editable(case, role):
+        messages.error(request, _("当前状态下不能上传附件。"))
+        return redirect("cases:detail", number=case.number)
+    form = forms.UploadForm(request.POST, request.FILES, type_choices=_type_choices(case))
+    if form.is_valid():
+        try:
+            document = case_attachment_upload(
+                case=case, actor=request.user, acting_as=acting_as_for(request),
+                type_code=form.cleaned_data["type_code"], file=form.cleaned_data["file"],
+                request=request,
+            )  # fmt: skip
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            name = _type_names().get(document.type_code, document.type_code)
+            messages.success(request, _("已上传：%(name)s") % {"name": name})
+            return redirect(reverse("cases:edit", args=[case.number]) + "#attachments")
+    return render(
+        request, "cases/edit.html", _edit_context(request, case, role, upload=form), status=400
+    )
+
+
+def _detail_context(request, case: Case, role: str) -> dict:
+    window_open, withdraw_note = _unit_withdraw_state(case, role)
+    actions = case_actions_for(case=case, role=role)
+    if role == workflow.Role.UNIT_ADMIN and not window_open:
+        actions = [a for a in actions if a.action != "unit_withdraw"]
+    if role == workflow.Role.APPLICANT and case.status == Case.Status.DRAFT:
+        actions = [a for a in actions if a.action != "submit"]  # submitted from the form
+    holder = case_holder(case)
+    history = case_history(case=case)
+    for event in history:
+        event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
+    return {
+        "case": case,
+        "role": role,
+        "role_label": workflow.Role.LABELS.get(role, ""),
+        "status_text": case_status_text(case),
+        "holder": holder,
+        "contact": _office_view(holder.office),
+        "deadline": case_deadline(case),
+        "history": history,
+        "actions": actions,
+        "withdraw_note": withdraw_note,
+        "editable": case_editable(case, role),
+        "attachments": _attachments(case),
+        "route": _route(case)[0] if case.status == Case.Status.DRAFT else [],
+        "unit_phones": phone_links([case.unit.phone]) if case.unit.phone else [],
+    }
+
+
+@login_required
+@require_GET
+def detail(request, number: str):
+    """Status page: never blank (FAQ 一.9)."""
+    case, role = _get_case(request, number)
+    return render(request, "cases/detail.html", _detail_context(request, case, role))
+
+
+@login_required
+@require_POST
+def act(request, number: str):
+    """A button of the status/edit page: submit, withdraw, reopen, forward, return, …"""
+    case, role = _get_case(request, number)
+    form = forms.ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请求无效，请刷新页面后重试。"))
+        return redirect("cases:detail", number=case.number)
+    action = form.cleaned_data["action"]
+    try:
+        case, replayed = case_act(
+            case=case, action=action, actor=request.user, acting_as=acting_as_for(request),
+            reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"],
+            request=request,
+        )  # fmt: skip
+    except DomainError as exc:
+        context = _detail_context(request, case, role)
+        context.update(
+            action_error=exc.message, failed_action=action, reason=form.cleaned_data["reason"]
+        )
+        if action in ("submit", "forward") and case_editable(case, role):
+            context = _edit_context(request, case, role)
+            context["submit_error"] = exc.message
+            return render(request, "cases/edit.html", context, status=exc.status)
+        return render(request, "cases/detail.html", context, status=exc.status)
+    label = workflow.ACTION_LABELS.get(action, action)
+    messages.success(request, _("已完成：%(label)s。当前状态：%(status)s") % {
+        "label": label, "status": case_status_text(case)
+    })  # fmt: skip
+    if action == "reopen":
+        return redirect("cases:edit", number=case.number)
+    if role == workflow.Role.UNIT_ADMIN and action in ("forward", "return"):
+        return redirect("cases:unit_worklist")
+    return redirect("cases:detail", number=case.number)

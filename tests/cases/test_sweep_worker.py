@@ -1,0 +1,135 @@
+"""Deemed acceptance across a holiday, and the sweep's exactly-once guarantee when a
+worker is SIGKILLed mid-batch and two real `rencai worker --once` processes follow.
+
+(tests/cases/test_processes.py covers two concurrent sweeps and a kill mid-transition.)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rencai.cases.models import CaseEvent
+from rencai.cases.services import case_transition, deadlines_fire
+from rencai.core import clock
+from rencai.core.clock import SHANGHAI
+from rencai.notify.models import OutboxMessage
+from tests.cases.factories import new_case
+from tests.cases.test_processes import _run, shared, sqlite_template  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_deemed_acceptance_on_the_sixth_working_day_across_national_day(world):
+    # Submitted Monday 2025-09-29. Counting starts the next day (次日起算); 2025-10-01…08
+    # is the National Day / Mid-Autumn holiday, Saturday 10-11 a make-up working day:
+    #   1: Tue 09-30   2: Thu 10-09   3: Fri 10-10   4: Sat 10-11   5: Mon 10-13
+    # so the office has until Monday 10-13 and silence means acceptance on the 6th
+    # working day, Tuesday 2025-10-14, from 00:00.
+    submitted = datetime(2025, 9, 29, 16, 30, tzinfo=SHANGHAI)
+    with clock.frozen(submitted):
+        case = new_case(world)
+        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    assert case.status == "awaiting_acceptance"
+    assert case.due_date.isoformat() == "2025-10-13"
+    assert case.due_at == datetime(2025, 10, 14, 0, 0, tzinfo=SHANGHAI)
+    assert not case.due_provisional
+
+    for moment in (datetime(2025, 10, 8, 12, 0), datetime(2025, 10, 13, 23, 59, 59)):
+        with clock.frozen(moment.replace(tzinfo=SHANGHAI)):
+            assert deadlines_fire(batch=50) == 0
+    sms_before = OutboxMessage.objects.filter(recipient=world.applicant.mobile).count()
+    with clock.frozen(datetime(2025, 10, 14, 0, 0, 30, tzinfo=SHANGHAI)):
+        assert deadlines_fire(batch=50) == 1
+        assert deadlines_fire(batch=50) == 0
+    case.refresh_from_db()
+    assert case.status == "under_review" and case.due_at is None
+    assert case.chain_step == world.review_steps[0]
+    event = CaseEvent.objects.get(case=case, action="auto_accept")
+    assert event.actor is None and event.acting_as == "系统"
+    assert "系统自动受理" in event.reason
+    assert event.at.astimezone(SHANGHAI).date().isoformat() == "2025-10-14"
+    sms = OutboxMessage.objects.filter(recipient=world.applicant.mobile).order_by("-id")
+    assert sms.count() == sms_before + 1
+    message = sms.first()
+    assert message.idempotency_key == f"case:{case.pk}:{event.pk}"
+    assert case.number in message.body and "已受理" in message.body
+    assert "天河区" in message.body
+
+
+def test_bulk_sweep_writes_what_case_transition_writes(world):
+    """The sweep fires in bulk; each case gets one event, one audit entry, one SMS."""
+    from rencai.audit.models import AuditEvent
+
+    with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
+        cases = [new_case(world) for _ in range(4)]
+        for case in cases:
+            case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    with clock.frozen(cases[0].due_at):
+        assert deadlines_fire(batch=3) == 3
+        assert deadlines_fire(batch=3) == 1
+    for case in cases:
+        case.refresh_from_db()
+        assert (case.status, case.version) == ("under_review", 3)
+        event = case.events.get(action="auto_accept")
+        assert event.version == 3 and event.office.code == "district-440106"
+        assert event.status_text.startswith("已受理")
+        audit = AuditEvent.objects.get(event="case.auto_accept", object_id=str(case.pk))
+        assert audit.actor is None and audit.acting_as == "系统"
+        assert OutboxMessage.objects.filter(idempotency_key=f"case:{case.pk}:{event.pk}").count() == 1
+
+
+def _worker_once(url: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    rencai = Path(sys.executable).with_name("rencai")
+    return subprocess.Popen(
+        [str(rencai), "worker", "--once", "--batch", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_batch_then_two_workers_fire_every_case_exactly_once(shared):  # noqa: F811
+    url, data = shared
+    due = sorted(data["due"])
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    victim = subprocess.run(
+        [sys.executable, "-m", "tests.cases.sweep_procs", "kill", "3", "5"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert victim.returncode == -signal.SIGKILL, victim.stdout + victim.stderr
+    assert "updated 3 cases, killing myself" in victim.stdout
+
+    _code, after_kill, log = _run(url, "inspect")
+    assert after_kill["events"] == data["state"]["events"], log  # nothing committed
+    assert all(after_kill["cases"][str(pk)][:2] == ["awaiting_acceptance", 1] for pk in due)
+    assert after_kill["outbox"] == data["state"]["outbox"]
+
+    time.sleep(0.1)
+    workers = [_worker_once(url) for _ in range(2)]
+    for proc in workers:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, out + err
+    # `--batch 2` leaves work for a second round when one worker took most of it.
+    _code, state, _log = _run(url, "inspect")
+    for _round in range(len(due)):
+        if all(state["cases"][str(pk)][0] == "under_review" for pk in due):
+            break
+        proc = _worker_once(url)
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, out + err
+        _code, state, _log = _run(url, "inspect")
+    fired = sorted(pk for pk, action in state["events"] if action == "auto_accept")
+    assert fired == due  # every due case once: none twice, none lost
+    for pk in due:
+        assert state["cases"][str(pk)] == ["under_review", 2, False]
+    assert state["audit_transitions"] == data["state"]["audit_transitions"] + len(due)
+    # one "accepted" SMS per case (outbox rows are kept after delivery)
+    assert state["outbox"] == data["state"]["outbox"] + len(due)
