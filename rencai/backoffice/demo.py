@@ -92,7 +92,9 @@ def cases_load(password: str) -> int:
             document_upload(
                 folder=case.folder,
                 type_code=requirement.type_code,
-                file=SimpleUploadedFile(f"{requirement.type_code}.png", _png(requirement.type_code)),
+                file=SimpleUploadedFile(
+                    f"{requirement.type_code}.png", _png(requirement.type_code)
+                ),
                 uploaded_by=person,
             )
         case_transition(case=case, action="submit", actor=person, acting_as=None)

@@ -19,9 +19,7 @@ def card_get_for_download(*, number: str, user, acting_as) -> Card:
     that held the case at issuance) acting for it. A revoked card is kept for the
     office only.
     """
-    card = (
-        Card.objects.select_related("case").filter(number=number, case__isnull=False).first()
-    )
+    card = Card.objects.select_related("case").filter(number=number, case__isnull=False).first()
     if card is None or not user.is_authenticated:
         raise NotFound("入户卡不存在")
     case = card.case

@@ -71,7 +71,6 @@ def _case_out(case, role) -> dict:
 
 def build_router() -> Router:
     router = Router(tags=["cases 入户申请"])
-    add_application_routes(router)  # before /{number}: /unit/... and / are literal paths
 
     @router.get("/workflow", response=list[RowOut], auth=None)
     def workflow_table(request):
@@ -90,6 +89,10 @@ def build_router() -> Router:
             }  # fmt: skip
             for t in workflow.TRANSITIONS
         ]
+
+    # After /workflow, before GET /{number}: /unit/... are literal paths, and the PATCH on
+    # /{number} there shares its URL pattern with case_detail.
+    add_application_routes(router)
 
     @router.get("/{number}", response=CaseOut)
     def case_detail(request, number: str):

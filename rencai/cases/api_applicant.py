@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
@@ -61,11 +61,11 @@ class DraftFields(Schema):
 
 class DraftIn(DraftFields):
     category: str
-    unit: str  # unit id or code (USCC / organisation code); never a name
+    unit: str | int  # unit id or code (USCC / organisation code); never a name
 
 
 class DraftPatch(DraftFields):
-    unit: str | None = None
+    unit: str | int | None = None
 
 
 class VersionIn(Schema):
@@ -168,7 +168,7 @@ class StartIn(LookupIn):
     category: str
 
 
-def _unit(reference: str):
+def _unit(reference: str | int):
     from rencai.orgs.selectors import unit_resolve_reference
 
     unit = unit_resolve_reference(reference)
@@ -340,7 +340,7 @@ def add_application_routes(router: Router) -> None:
             category=payload.category,
             request=request,
         )
-        return 201, _detail(case, workflow.Role.UNIT_ADMIN)
+        return Status(201, _detail(case, workflow.Role.UNIT_ADMIN))
 
     # --- the applicant ----------------------------------------------------------------
     @router.get("/", response=list[SummaryOut])
@@ -361,7 +361,7 @@ def add_application_routes(router: Router) -> None:
                 case=case, actor=request.user, acting_as=acting_as_for(request),
                 fields=fields, request=request,
             )  # fmt: skip
-        return 201, _detail(case, workflow.Role.APPLICANT)
+        return Status(201, _detail(case, workflow.Role.APPLICANT))
 
     @router.patch("/{number}", response=ApplicationDetailOut)
     def draft_update(request, number: str, payload: DraftPatch):
@@ -393,7 +393,7 @@ def add_application_routes(router: Router) -> None:
             case=case, actor=request.user, acting_as=acting_as_for(request),
             type_code=type_code, file=file, request=request,
         )  # fmt: skip
-        return 201, _document(document)
+        return Status(201, _document(document))
 
     @router.post("/{number}/submit", response=ApplicationOut)
     def submit(request, number: str, payload: VersionIn):

@@ -59,10 +59,17 @@ def _url(name: str, *args) -> str | None:
 
 
 def _get_case(request, number: str) -> tuple[Case, str]:
+    """The case and the caller's role: the applicant or the unit admin. Officials work in
+    /office/ (second factor required there), so here they get a 404 like strangers."""
     try:
-        return case_get_for_page(number=number, user=request.user, acting_as=acting_as_for(request))
+        case, role = case_get_for_page(
+            number=number, user=request.user, acting_as=acting_as_for(request)
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    if role not in (workflow.Role.APPLICANT, workflow.Role.UNIT_ADMIN):
+        raise Http404
+    return case, role
 
 
 def _add_error(form, exc: DomainError) -> None:
@@ -387,6 +394,9 @@ def _detail_context(request, case: Case, role: str) -> dict:
 @require_GET
 def detail(request, number: str):
     """Status page: never blank (FAQ 一.9)."""
+    office_url = _url("backoffice:case", number)
+    if office_url and acting_as_for(request).office is not None:
+        return redirect(office_url)  # officials: the back office (second factor there)
     case, role = _get_case(request, number)
     return render(request, "cases/detail.html", _detail_context(request, case, role))
 

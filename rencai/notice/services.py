@@ -52,7 +52,9 @@ def _clean_contact(contact_name: str, contact_phone: str, contact_email: str, te
         try:
             validate_email(contact_email)
         except ValidationError:
-            raise DomainError("电子邮箱格式不正确，如 name@example.com", field="contact_email")
+            raise DomainError(
+                "电子邮箱格式不正确，如 name@example.com", field="contact_email"
+            ) from None
     if not text:
         raise DomainError("请填写异议内容（必填）：说明对哪项信息有异议及理由", field="text")
     if len(text) > TEXT_MAX:

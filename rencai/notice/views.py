@@ -51,6 +51,4 @@ def objection(request, number: str):
             return redirect("notice:list")
     elif request.method == "POST":
         status = 400
-    return render(
-        request, "notice/objection.html", {"entry": entry, "form": form}, status=status
-    )
+    return render(request, "notice/objection.html", {"entry": entry, "form": form}, status=status)

@@ -199,7 +199,9 @@ def test_attachments_with_previews_are_served_to_the_holding_office_and_audited(
     type(document).objects.filter(pk=document.pk).update(preview="previews/p.jpg")
     client = as_office("district-440106")
     page = client.get(reverse("backoffice:case", args=[case.number])).content.decode()
-    preview_url = reverse("backoffice:case_document", args=[case.number, document.public_id, "preview"])
+    preview_url = reverse(
+        "backoffice:case_document", args=[case.number, document.public_id, "preview"]
+    )
     assert preview_url in page
     response = client.get(preview_url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"

@@ -8,9 +8,9 @@ from rencai.core.demo import demo_load
 from tests.backoffice.conftest import office_client
 
 
-def test_demo_fills_the_worklists_and_is_idempotent(demo_data, settings, tmp_path):
+def test_demo_fills_the_worklists_and_is_idempotent(demo_data):
     assert Case.objects.filter(status="awaiting_acceptance").count() == 2
-    assert Case.objects.filter(status="under_review").count() == 3
+    assert Case.objects.filter(status="under_review").count() == 2
     assert Case.objects.filter(status="in_notice").count() == 1
     assert Case.objects.filter(status="dept_review").count() == 1
     steps, cases = ChainStep.objects.count(), Case.objects.count()

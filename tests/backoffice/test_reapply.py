@@ -66,7 +66,9 @@ def test_unknown_or_invalid_id_numbers(world, as_office):
     client = as_office("district-440106")
     bad = client.post(reverse("backoffice:reapply"), {"step": "lookup", "id_number": "123"})
     assert bad.status_code == 400 and "身份证" in bad.content.decode()
-    missing = client.post(reverse("backoffice:reapply"), {"step": "lookup", "id_number": valid_id()})
+    missing = client.post(
+        reverse("backoffice:reapply"), {"step": "lookup", "id_number": valid_id()}
+    )
     assert missing.status_code == 404 and "未找到" in missing.content.decode()
 
 

@@ -73,7 +73,9 @@ def test_office_stats_page_and_csv(world, as_office):
 def test_period_filter_and_scopes(world, as_office):
     _data(world)
     tianhe = as_office("district-440106")
-    page = tianhe.get(reverse("backoffice:stats"), {"date_from": "2025-03-06", "date_to": "2025-03-10"})
+    page = tianhe.get(
+        reverse("backoffice:stats"), {"date_from": "2025-03-06", "date_to": "2025-03-10"}
+    )
     steps = {s.status: s for s in page.context["stats"].steps}
     assert steps["awaiting_acceptance"].count == 0 and steps["under_review"].durations == [3]
 

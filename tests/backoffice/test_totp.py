@@ -18,7 +18,9 @@ PASSWORD = "Pw@123456"
 
 
 def _login(client: Client, user) -> object:
-    return client.post(reverse("accounts:login"), {"username": user.login_name, "password": PASSWORD})
+    return client.post(
+        reverse("accounts:login"), {"username": user.login_name, "password": PASSWORD}
+    )
 
 
 def _code(secret: str, offset_steps: int = 0) -> str:

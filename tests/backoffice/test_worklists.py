@@ -33,9 +33,10 @@ def test_an_office_sees_only_its_cases_and_gets_404_for_others(world, as_office)
     haizhu = as_office("district-440105")  # the "stranger" of the test world (海珠区)
     page = tianhe.get(reverse("backoffice:worklist", args=["acceptance"]))
     assert tianhe_case.number in page.content.decode()
-    assert tianhe_case.number not in haizhu.get(
-        reverse("backoffice:worklist", args=["acceptance"])
-    ).content.decode()
+    assert (
+        tianhe_case.number
+        not in haizhu.get(reverse("backoffice:worklist", args=["acceptance"])).content.decode()
+    )
     assert tianhe.get(reverse("backoffice:case", args=[tianhe_case.number])).status_code == 200
     assert haizhu.get(reverse("backoffice:case", args=[tianhe_case.number])).status_code == 404
     response = haizhu.post(
@@ -45,7 +46,9 @@ def test_an_office_sees_only_its_cases_and_gets_404_for_others(world, as_office)
     assert response.status_code == 404
     tianhe_case.refresh_from_db()
     assert tianhe_case.status == "awaiting_acceptance"
-    assert haizhu.post(reverse("backoffice:case_reveal", args=[tianhe_case.number])).status_code == 404
+    assert (
+        haizhu.post(reverse("backoffice:case_reveal", args=[tianhe_case.number])).status_code == 404
+    )
 
 
 def test_sorted_by_deadline_with_remaining_days_and_overdue(world, as_office):
@@ -92,9 +95,12 @@ def test_paging_links_in_the_page(world, as_office):
     assert len(second.context["page"].rows) == 2
     assert second.context["next_url"] is None
     assert "回到第一页" in second.content.decode()
-    assert client.get(
-        reverse("backoffice:worklist", args=["acceptance"]), {"after": "garbage"}
-    ).status_code == 200
+    assert (
+        client.get(
+            reverse("backoffice:worklist", args=["acceptance"]), {"after": "garbage"}
+        ).status_code
+        == 200
+    )
 
 
 def test_filters_category_unit_and_dates(world, as_office):
@@ -135,8 +141,8 @@ def test_queues_per_office_kind(world, as_office):
 
 
 def test_data_centre_links_to_the_change_requests(world):
-    from rencai.accounts.roles import ActingAs
     from rencai.accounts.models import RoleGrant
+    from rencai.accounts.roles import ActingAs
     from rencai.orgs.models import Office
     from tests.backoffice.conftest import office_client
     from tests.cases.factories import person

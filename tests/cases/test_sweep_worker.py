@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -83,7 +83,9 @@ def test_bulk_sweep_writes_what_case_transition_writes(world):
         assert event.status_text.startswith("已受理")
         audit = AuditEvent.objects.get(event="case.auto_accept", object_id=str(case.pk))
         assert audit.actor is None and audit.acting_as == "系统"
-        assert OutboxMessage.objects.filter(idempotency_key=f"case:{case.pk}:{event.pk}").count() == 1
+        assert (
+            OutboxMessage.objects.filter(idempotency_key=f"case:{case.pk}:{event.pk}").count() == 1
+        )
 
 
 def _worker_once(url: str) -> subprocess.Popen:
