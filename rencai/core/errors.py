@@ -34,3 +34,10 @@ class Conflict(DomainError):
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
+
+
+class Forbidden(DomainError):
+    """Known user, but a precondition of access is missing (e.g. the second factor)."""
+
+    status = 403
+    code = "forbidden"

@@ -1,6 +1,8 @@
 import pytest
 
+from rencai.accounts.middleware import LOGIN_AT
 from rencai.accounts.roles import SESSION_KEY
+from rencai.backoffice.totp import SESSION_VERIFIED
 from tests.cases.factories import new_case
 
 pytestmark = pytest.mark.urls("tests.cases.api_urls")
@@ -42,6 +44,13 @@ def test_applicant_submits_and_office_accepts_via_api(client, world):
     client.force_login(user)
     session = client.session
     session[SESSION_KEY] = acting_as.grant.pk
+    session.save()
+    # Without the officials' second factor the API refuses, like the /office/ pages.
+    refused = _post(client, f"/api/cases/{case.number}/transitions", {"action": "accept"})
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert client.get(f"/api/cases/{case.number}").status_code == 403
+    session = client.session
+    session[SESSION_VERIFIED] = session[LOGIN_AT]  # as totp.session_mark_verified does
     session.save()
     response = _post(client, f"/api/cases/{case.number}/transitions", {"action": "accept"})
     assert response.status_code == 200
