@@ -21,7 +21,7 @@ from rencai.workdays import calendar
 
 S = Case.Status
 PAGE_SIZE = 50
-COUNT_CAP = 10_000  # counts above this show as "10000+" (a capped count stays fast)
+COUNT_CAP = 999  # tab counts above this show as "999+": a small capped count stays fast at 1M cases
 
 
 @dataclass(frozen=True)

@@ -161,5 +161,9 @@ def demo_banner() -> str:
     for account in DEMO_ACCOUNTS:
         lines.append(f"  {account.role:<40} {account.login_name}")
     lines.append(f"  {'超级管理员 superuser (/admin/)':<40} admin")
+    lines.append(
+        "机构账号首次登录需绑定动态口令（页面显示密钥，可用任一TOTP应用）"
+        " Officials enrol a TOTP authenticator at first login (the secret is shown as text)."
+    )
     lines.append("开发短信收件箱 Development SMS inbox: /notify/dev-inbox/\n")
     return "\n".join(lines) + "\n"
