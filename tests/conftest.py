@@ -68,7 +68,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # CI machine has 2 shared cores
     yield page
     context.close()
 
@@ -79,6 +79,6 @@ def mobile_page(browser, live_server):
         locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # CI machine has 2 shared cores
     yield page
     context.close()

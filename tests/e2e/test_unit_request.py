@@ -7,6 +7,7 @@ import io
 import re
 from urllib.parse import quote
 
+import pyotp
 import pytest
 from PIL import Image
 
@@ -14,12 +15,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Rencai@2026x"
 
 
-def _login(page, base: str, mobile: str) -> None:
+def _login(page, base: str, mobile: str, totp_secret: str = "") -> None:
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", mobile)
     page.fill("#id_password", PASSWORD)
     page.click("form button[type=submit]:has-text('登录')")
-    page.wait_for_url("**/accounts/")
+    if totp_secret:  # officials pass the second factor
+        page.wait_for_url("**/office/2fa/**")
+        page.fill("#id_code", pyotp.TOTP(totp_secret).now())
+        page.click("form button[type=submit]:has-text('验证')")
+        page.wait_for_url("**/office/**")
+    else:
+        page.wait_for_url("**/accounts/")
 
 
 def _logout(page) -> None:
@@ -51,6 +58,8 @@ def test_request_new_unit_and_select_it_after_approval(page, live_server, tmp_pa
     RoleGrant.objects.create(
         user=reviewer, role=RoleGrant.Role.OFFICIAL, office=Office.objects.get(code="data-centre")
     )
+    reviewer.totp_secret = pyotp.random_base32()
+    reviewer.save(update_fields=["totp_secret"])
     org = "7654321" + "1"
     org = org[:8] + org_code_check_char(org[:8])
     code = "91440106" + org
@@ -78,7 +87,7 @@ def test_request_new_unit_and_select_it_after_approval(page, live_server, tmp_pa
     assert "待审核" in page.content()
     _logout(page)
 
-    _login(page, base, "13755550002")
+    _login(page, base, "13755550002", reviewer.totp_secret)
     page.goto(base + "/changes/review/")
     page.click(f"a:has-text('{number}')")
     page.click("button:has-text('审核通过并生效')")
