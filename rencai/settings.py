@@ -55,7 +55,9 @@ if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecur
 
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get(
+        "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+    ).split(",")
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -226,9 +228,7 @@ STORAGES = {
     # RENCAI_STORAGE may name another storage class (e.g. storages.backends.s3.S3Storage).
     "default": {
         "BACKEND": os.environ.get("RENCAI_STORAGE", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(MEDIA_ROOT)}
-        if "RENCAI_STORAGE" not in os.environ
-        else {},
+        "OPTIONS": {"location": str(MEDIA_ROOT)} if "RENCAI_STORAGE" not in os.environ else {},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -26,4 +26,3 @@ urlpatterns = [
 handler404 = "rencai.core.views.not_found"
 handler500 = "rencai.core.views.server_error"
 handler400 = "rencai.core.views.bad_request"
-

@@ -13,25 +13,33 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
         return api.create_response(
-            request, {"code": exc.code, "message": exc.message, "field": exc.field}, status=exc.status
+            request,
+            {"code": exc.code, "message": exc.message, "field": exc.field},
+            status=exc.status,
         )
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(
-            request, {"code": "not_found", "message": "对象不存在 Not found", "field": None}, status=404
+            request,
+            {"code": "not_found", "message": "对象不存在 Not found", "field": None},
+            status=404,
         )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         return api.create_response(
-            request, {"code": "unauthenticated", "message": "请先登录 Log in first", "field": None}, status=401
+            request,
+            {"code": "unauthenticated", "message": "请先登录 Log in first", "field": None},
+            status=401,
         )
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):
         first = exc.errors[0] if exc.errors else {}
-        loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query")]
+        loc = [
+            str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query")
+        ]
         return api.create_response(
             request,
             {
