@@ -22,7 +22,7 @@ SQLITE_OBJECTS = {
     ("trigger", "orgs_unit_fts_au"),
 }
 
-PG_INDEXES = ["orgs_unit_search_grams_trgm", "orgs_unit_search_text_trgm"]
+PG_INDEXES = ["orgs_unit_search_grams_arr", "orgs_unit_search_text_trgm"]
 
 
 def pg_trigrams(connection, text: str = "广州市") -> list[str]:

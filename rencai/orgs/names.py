@@ -10,8 +10,8 @@
   A query of n ≥ 2 characters becomes the phrase of its n-1 bigrams, which SQLite
   FTS5 (unicode61 tokenizer: one bigram, one token) matches as a phrase — exact
   substring semantics, also for 2-character queries that trigram indexes cannot
-  serve. PostgreSQL uses it for 2-character queries only (``search_grams LIKE
-  '% 广州 %'``, pg_trgm GIN: the bigram is a whole word, so it has trigrams).
+  serve. PostgreSQL uses it for 2-character queries only, through a GIN index
+  on ``string_to_array(btrim(search_grams), ' ')`` (one exact key per bigram).
 - `names_text`: the normalized names, space-separated — PostgreSQL answers queries
   of 3+ characters with ``search_text LIKE '%广州市天%'`` on a pg_trgm GIN index
   (trigrams of consecutive characters are far more selective than bigram words).

@@ -54,7 +54,7 @@ def test_search_text_is_never_the_value(make_unit):
     html = str(form["unit"])
     assert f'type="radio" name="unit" value="{unit.pk}"' in html
     assert 'value="搜索框测试"' in html
-    assert "找不到单位？请提交“新增/修改单位信息”申请" in html
+    assert "提交“新增/修改单位信息”申请" in html
 
 
 def test_widget_shows_the_chosen_unit(make_unit):
@@ -72,7 +72,7 @@ def test_search_page_without_js_lists_and_links(client, make_unit):
     assert response.status_code == 200
     html = response.content.decode()
     assert unit.name in html and f"/units/{unit.pk}/" in html
-    assert "找不到单位？请提交“新增/修改单位信息”申请" in html
+    assert "提交“新增/修改单位信息”申请" in html
     assert "style=" not in html  # CSP: no inline styles
 
 
