@@ -610,6 +610,31 @@ def _sms(mobile: str | None, body: str, key: str) -> None:
         sms_enqueue(mobile=mobile, body=SMS_PREFIX + body, key=key)
 
 
+def _decision_record(
+    *,
+    obj,
+    status: str,
+    decider,
+    event: str,
+    request,
+    sms_to: str,
+    sms_text: str,
+    sms_key: str,
+    reason: str = "",
+    when=None,
+) -> None:
+    """Write a decision on a pending request: fields, audit entry and the requester's SMS."""
+    obj.status = status
+    obj.decided_at = when or clock.now()
+    obj.decided_by = decider
+    if reason:
+        obj.reason = reason
+    obj.save()
+    detail = f"{obj.number} {reason}".strip()
+    audit_record(event=event, actor=decider, request=request, obj=obj, detail=detail)
+    _sms(sms_to, sms_text, key=sms_key)
+
+
 def _unit_change_code(*, unit: Unit, code: str, actor, request) -> None:
     """Replace a unit's code (9 → 18 characters, FAQ 一.6); the unit keeps its identity.
     TODO(orgs): move into rencai.orgs.services as unit_change_code."""
@@ -741,18 +766,12 @@ def change_request_approve(*, change: ChangeRequest, reviewer, request=None) -> 
     """Approve and apply in one transaction (the change is immediately visible)."""
     change = _locked_pending_change(change, reviewer)
     effect = _apply(change, reviewer=reviewer, request=request)
-    change.status = RequestStatus.APPROVED
-    change.decided_at = clock.now()
-    change.decided_by = reviewer
-    change.save()
-    audit_record(
-        event="change.approve", actor=reviewer, request=request, obj=change, detail=change.number
-    )
-    _sms(
-        change.requester.mobile,
-        f"您的{change.get_kind_display()}申请{change.number}已审核通过。{effect}",
-        key=f"change:{change.number}:decided",
-    )
+    _decision_record(
+        obj=change, status=RequestStatus.APPROVED, decider=reviewer, event="change.approve",
+        request=request, sms_to=change.requester.mobile,
+        sms_text=f"您的{change.get_kind_display()}申请{change.number}已审核通过。{effect}",
+        sms_key=f"change:{change.number}:decided",
+    )  # fmt: skip
     return change
 
 
@@ -764,24 +783,13 @@ def change_request_reject(
     if not reason:
         raise DomainError("审核意见：不通过时必须填写原因，申请人会看到。", field="reason")
     change = _locked_pending_change(change, reviewer)
-    change.status = RequestStatus.REJECTED
-    change.decided_at = clock.now()
-    change.decided_by = reviewer
-    change.reason = reason
-    change.save()
-    audit_record(
-        event="change.reject",
-        actor=reviewer,
-        request=request,
-        obj=change,
-        detail=f"{change.number} {reason}",
-    )
-    _sms(
-        change.requester.mobile,
-        f"您的{change.get_kind_display()}申请{change.number}未通过审核，原因：{reason[:80]}。"
+    _decision_record(
+        obj=change, status=RequestStatus.REJECTED, decider=reviewer, event="change.reject",
+        request=request, reason=reason, sms_to=change.requester.mobile,
+        sms_text=f"您的{change.get_kind_display()}申请{change.number}未通过审核，原因：{reason[:80]}。"
         "可登录系统“查询信息注册情况及进度”查看。",
-        key=f"change:{change.number}:decided",
-    )
+        sms_key=f"change:{change.number}:decided",
+    )  # fmt: skip
     return change
 
 
@@ -881,24 +889,15 @@ def unit_admin_request_approve(
             obj=grant,
             detail=f"unit_admin unit={admin_request.unit.code} user={admin_request.applicant_id} {admin_request.number}",
         )
-    admin_request.status = RequestStatus.APPROVED
-    admin_request.decided_at = now
-    admin_request.decided_by = official
     admin_request.grant = grant
-    admin_request.save()
-    audit_record(
-        event="unit_admin.approve",
-        actor=official,
-        request=request,
-        obj=admin_request,
-        detail=admin_request.number,
-    )
-    _sms(
-        admin_request.applicant.mobile,
-        f"您申请的“{admin_request.unit.name}”单位系统管理员权限（{admin_request.number}）已开通，"
+    _decision_record(
+        obj=admin_request, status=RequestStatus.APPROVED, decider=official,
+        event="unit_admin.approve", request=request, when=now,
+        sms_to=admin_request.applicant.mobile,
+        sms_text=f"您申请的“{admin_request.unit.name}”单位系统管理员权限（{admin_request.number}）已开通，"
         "登录后在“切换身份”中切换为该单位即可办理。",
-        key=f"unit-admin:{admin_request.number}:decided",
-    )
+        sms_key=f"unit-admin:{admin_request.number}:decided",
+    )  # fmt: skip
     return admin_request
 
 
@@ -910,24 +909,14 @@ def unit_admin_request_reject(
     if not reason:
         raise DomainError("审批意见：不通过时必须填写原因，申请人会看到。", field="reason")
     admin_request = _locked_pending_admin_request(admin_request, official)
-    admin_request.status = RequestStatus.REJECTED
-    admin_request.decided_at = clock.now()
-    admin_request.decided_by = official
-    admin_request.reason = reason
-    admin_request.save()
-    audit_record(
-        event="unit_admin.reject",
-        actor=official,
-        request=request,
-        obj=admin_request,
-        detail=f"{admin_request.number} {reason}",
-    )
-    _sms(
-        admin_request.applicant.mobile,
-        f"您申请的“{admin_request.unit.name}”单位系统管理员权限（{admin_request.number}）未获批准，"
+    _decision_record(
+        obj=admin_request, status=RequestStatus.REJECTED, decider=official,
+        event="unit_admin.reject", request=request, reason=reason,
+        sms_to=admin_request.applicant.mobile,
+        sms_text=f"您申请的“{admin_request.unit.name}”单位系统管理员权限（{admin_request.number}）未获批准，"
         f"原因：{reason[:80]}。",
-        key=f"unit-admin:{admin_request.number}:decided",
-    )
+        sms_key=f"unit-admin:{admin_request.number}:decided",
+    )  # fmt: skip
     return admin_request
 
 
