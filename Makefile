@@ -33,7 +33,7 @@ worker: setup
 	$(VENV)/bin/rencai worker
 
 test: setup
-	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -40,6 +40,14 @@ def demo_data(reference_data):
     demo_load()
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser journeys share one xdist worker (--dist loadgroup): two Chromiums plus two
+    # live servers on a 2-core machine made page loads time out.
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
 
 from rencai.cases import workflow
 from rencai.cases.models import Case, CaseEvent
@@ -17,11 +18,14 @@ def case_status_text(case: Case) -> str:
     office = case.holding_office
     if status == Case.Status.DEPT_REVIEW and case.chain_step_id:
         step = case.chain_step
-        return f"主管部门审核中（第{step.order}步：{step.name}）"
+        return gettext("主管部门审核中（第%(order)s步：%(step)s）") % {
+            "order": step.order,
+            "step": step.name,
+        }
     if status == Case.Status.AWAITING_ACCEPTANCE and office:
-        return f"未受理，等待（{office.name}受理）"
+        return gettext("未受理，等待（%(office)s受理）") % {"office": office.name}
     if status == Case.Status.UNDER_REVIEW and office:
-        return f"已受理，{office.name}审批中"
+        return gettext("已受理，%(office)s审批中") % {"office": office.name}
     return str(Case.Status(status).label)
 
 

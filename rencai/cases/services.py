@@ -6,7 +6,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from rencai.audit.services import audit_record
 from rencai.cases import effects, guards, workflow
@@ -141,7 +143,8 @@ def case_transition(
     """
     now = now or clock.now()
     reason = (reason or "").strip() or ("" if actor else SYSTEM_REASONS.get(action, ""))
-    with transaction.atomic():
+    # The event record and the SMS are written in the site language, not the viewer's.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         locked = (
             Case.objects.select_for_update(of=("self",))
             .select_related("unit", "unit__supervisory_office", "holding_office", "chain_step")

@@ -50,8 +50,8 @@ def _login(page, base: str, mobile: str) -> None:
 
 
 def _logout(page) -> None:
-    page.click("header button:has-text('退出')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("header button:has-text('退出')")
 
 
 def _switch(page, base: str, label: str) -> None:
@@ -201,17 +201,17 @@ def test_city_soe_goes_through_the_unit_and_the_department_chain(page, live_serv
     page.wait_for_url("**/office/2fa/enrol/**")
     secret = page.locator("code.totp-secret").inner_text().strip()
     page.fill("#id_code", pyotp.TOTP(secret).now())
-    page.click("button:has-text('绑定并进入')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button:has-text('绑定并进入')")
     page.goto(f"{base}/office/cases/{case.number}/")
     assert "处室初审" in page.content()
-    page.click("form.action-approve button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.action-approve button[type=submit]")
     case.refresh_from_db()
     assert case.status == "dept_review" and case.chain_step.name == "分管领导审核"
     page.goto(f"{base}/office/cases/{case.number}/")
-    page.click("form.action-approve button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.action-approve button[type=submit]")
     case.refresh_from_db()
     assert case.status == "awaiting_acceptance" and case.holding_office.code == "city-hrss"
     _logout(page)

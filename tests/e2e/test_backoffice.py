@@ -56,8 +56,8 @@ def test_official_accepts_and_reviewer_approves_through_the_chain(page, live_ser
         form = page.locator("form.action-approve")
         assert form.locator("button").inner_text() == label
         form.locator("textarea").fill(f"{label}：材料齐全")
-        form.locator("button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            form.locator("button").click()
     assert "审批通过，公示中" in page.locator(".case-status").inner_text()
     case.refresh_from_db()
     assert case.status == Case.Status.IN_NOTICE

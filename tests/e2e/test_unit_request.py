@@ -30,8 +30,8 @@ def _login(page, base: str, mobile: str, totp_secret: str = "") -> None:
 
 
 def _logout(page) -> None:
-    page.click("header button:has-text('退出')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("header button:has-text('退出')")
 
 
 def test_request_new_unit_and_select_it_after_approval(page, live_server, tmp_path):
