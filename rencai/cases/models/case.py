@@ -64,6 +64,7 @@ class Case(models.Model):
         verbose_name=_("创建人"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )  # the applicant, or a unit admin who started it for an employee
     category = models.CharField(_("申报类别"), max_length=10, choices=Category.choices)
     unit = models.ForeignKey(
@@ -82,6 +83,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     acceptance_office = models.ForeignKey(
         "orgs.Office",
@@ -90,12 +92,13 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     # Workflow position (written by case_transition only).
     status = models.CharField(
-        _("状态"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+        _("状态"), max_length=30, choices=Status.choices, default=Status.DRAFT
+    )  # indexed with holding_office in the queue indexes below
     version = models.PositiveIntegerField(_("版本"), default=1)
     holding_office = models.ForeignKey(
         "orgs.Office",
@@ -104,6 +107,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="held_cases",
+        db_index=False,
     )
     chain_step = models.ForeignKey(
         "cases.ChainStep",
@@ -112,6 +116,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     due_at = models.DateTimeField(_("期限触发时间"), null=True, blank=True)
     due_date = models.DateField(_("期限（日）"), null=True, blank=True)
@@ -131,6 +136,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
 
     # The application form (phase 2 pages fill these).
@@ -144,6 +150,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     institution_name = models.CharField(
         _("毕业院校（大专以下手动填写）"), max_length=100, blank=True
@@ -155,6 +162,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     major_name = models.CharField(_("专业（手动填写）"), max_length=60, blank=True)
     graduation_date = models.DateField(_("毕业时间"), null=True, blank=True)
@@ -167,6 +175,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     qualification_name = models.CharField(_("资格（工种）名称"), max_length=60, blank=True)
     qualification_level = models.CharField(_("资格等级"), max_length=20, blank=True)
@@ -178,12 +187,21 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("入户申请")
         verbose_name_plural = _("入户申请")
+        # Few indexes on purpose: every fired deadline rewrites status/due_at (no HOT update),
+        # and each index costs the sweep an insert per row on PostgreSQL. Foreign keys to
+        # small reference tables (offices, catalogue, chain steps) are not indexed; the
+        # queue indexes lead with holding_office, so they also serve it alone.
         indexes = [
             # The deadline sweep's only query: an idle sweep is one probe of this index.
             models.Index(
                 fields=["due_at"], condition=models.Q(due_at__isnull=False), name="case_due"
             ),
-            models.Index(fields=["holding_office", "status"], name="case_worklist"),
+            # The public notice list: a small partial index, touched only on entering/leaving.
+            models.Index(
+                fields=["status"],
+                condition=models.Q(status__in=["in_notice", "objection"]),
+                name="case_in_notice",
+            ),
             # Officials' worklists: keyset pages on (sort column, id) within one office's
             # queue stay one index range scan however deep (rencai.backoffice.selectors).
             models.Index(
