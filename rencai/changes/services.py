@@ -160,8 +160,16 @@ def change_draft_folder(*, user, folder_id: int) -> Folder:
 
 
 def _attach(
-    *, kind: str, user, files: Mapping[str, object], draft: Folder | None, required: tuple[str, ...]
+    *,
+    kind: str,
+    user,
+    files: Mapping[str, object],
+    draft: Folder | None,
+    required: tuple[str, ...] | None = None,
 ) -> Folder:
+    """Collect the request's attachments; `required` defaults to the kind's rule."""
+    if required is None:
+        required = rules.required_attachments(kind)
     if draft is not None:
         folder = Folder.objects.select_for_update().get(
             pk=change_draft_folder(user=user, folder_id=draft.pk).pk
@@ -200,9 +208,11 @@ def _create(
     request,
     acting_unit: Unit | None,
     folder: Folder,
-    workdays: int,
+    workdays: int | None = None,
     **values,
 ) -> ChangeRequest:
+    if workdays is None:
+        workdays = rules.WORKDAYS[kind]
     now = clock.now()
     change = ChangeRequest(
         number=request_number_next(prefix=rules.NUMBER_PREFIX_CHANGE, now=now),
@@ -290,7 +300,6 @@ def change_request_unit_new(
         user=requester,
         files=files,
         draft=draft,
-        required=rules.required_attachments(Kind.UNIT_NEW),
     )
     return _create(
         kind=Kind.UNIT_NEW,
@@ -298,7 +307,6 @@ def change_request_unit_new(
         request=request,
         acting_unit=acting_unit,
         folder=folder,
-        workdays=rules.WORKDAYS[Kind.UNIT_NEW],
         name=name,
         code=code,
         nature=nature,
@@ -447,7 +455,6 @@ def change_request_institution_new(
         user=requester,
         files=files,
         draft=draft,
-        required=rules.required_attachments(Kind.INSTITUTION_NEW),
     )
     return _create(
         kind=Kind.INSTITUTION_NEW,
@@ -455,7 +462,6 @@ def change_request_institution_new(
         request=request,
         acting_unit=None,
         folder=folder,
-        workdays=rules.WORKDAYS[Kind.INSTITUTION_NEW],
         education_level=education_level,
         name=name,
         level=level,
@@ -519,7 +525,6 @@ def change_request_major_new(
         user=requester,
         files=files,
         draft=draft,
-        required=rules.required_attachments(Kind.MAJOR_NEW),
     )
     return _create(
         kind=Kind.MAJOR_NEW,
@@ -527,7 +532,6 @@ def change_request_major_new(
         request=request,
         acting_unit=None,
         folder=folder,
-        workdays=rules.WORKDAYS[Kind.MAJOR_NEW],
         education_level=education_level,
         name=name,
         level=level,
@@ -577,14 +581,13 @@ def change_request_unit_contact(
         kind=Kind.UNIT_CONTACT, status=RequestStatus.PENDING, unit=unit
     ).exists():
         raise Conflict("本单位已有修改电话/性质的申请在审核中，请等待审核结果。", field="phone")
-    folder = _attach(kind=Kind.UNIT_CONTACT, user=requester, files=files, draft=draft, required=())
+    folder = _attach(kind=Kind.UNIT_CONTACT, user=requester, files=files, draft=draft)
     return _create(
         kind=Kind.UNIT_CONTACT,
         requester=requester,
         request=request,
         acting_unit=unit,
         folder=folder,
-        workdays=rules.WORKDAYS[Kind.UNIT_CONTACT],
         unit=unit,
         phone=phone if phone_changed else "",
         nature=nature if nature_changed else "",
