@@ -140,6 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not the in-memory default: an in-memory database is one
+    # connection shared with the live server's request threads, and concurrent browser
+    # requests on it fail ("bad parameter or other API misuse"). A file gives every
+    # thread its own connection, as gunicorn's threads have in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = "template0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
