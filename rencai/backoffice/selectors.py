@@ -146,10 +146,13 @@ def worklist_base(*, acting_as, queue: Queue, filters: Filters = Filters()) -> Q
 
 def _keyset(qs: QuerySet, sort: str, after: Cursor | None, size: int) -> list[Case]:
     """Rows ordered by (sort NULLS LAST, id), after the cursor. Each query is one range
-    scan of the composite index (holding_office, status, sort, id), however deep."""
+    scan of the composite index (holding_office, status, sort, id), however deep.
+    Rows without a sort value are ordered by (sort, id) too, not by id alone: that is
+    the index's order, while "ORDER BY id" let PostgreSQL walk the primary key through
+    a million rows looking for them (193 ms for the last page)."""
     null = Q(**{f"{sort}__isnull": True})
     if after is not None and after.value is None:
-        return list(qs.filter(null, id__gt=after.id).order_by("id")[:size])
+        return list(qs.filter(null, id__gt=after.id).order_by(sort, "id")[:size])
     ranged = qs.filter(~null)
     if after is not None:
         v = after.value
@@ -158,7 +161,7 @@ def _keyset(qs: QuerySet, sort: str, after: Cursor | None, size: int) -> list[Ca
         )
     rows = list(ranged.order_by(sort, "id")[:size])
     if len(rows) < size:
-        rows += list(qs.filter(null).order_by("id")[: size - len(rows)])
+        rows += list(qs.filter(null).order_by(sort, "id")[: size - len(rows)])
     return rows
 
 

@@ -79,19 +79,20 @@ def case_create(*, applicant, unit, category: str, created_by=None, **form) -> C
 
 def _choose(ctx: TransitionContext, state: str, action: str) -> workflow.Transition:
     label = workflow.ACTION_LABELS.get(action, action)
-    status_text = case_status_text(ctx.case)
     if action not in workflow.ACTION_LABELS:
         raise Conflict(f"未知操作“{action}”", code="forbidden_transition")
     if not any(t.action == action for t in workflow.transitions_from(state)):
         raise Conflict(
-            f"当前状态「{status_text}」下不能执行「{label}」", code="forbidden_transition"
+            f"当前状态「{case_status_text(ctx.case)}」下不能执行「{label}」",
+            code="forbidden_transition",
         )
     if ctx.role is None:
         raise Conflict(f"您当前的身份不能对该申请执行「{label}」", code="forbidden_role")
     rows = workflow.candidates(state, action, ctx.role)
     if not rows:
         raise Conflict(
-            f"当前状态「{status_text}」下，{workflow.Role.LABELS[ctx.role]}不能执行「{label}」",
+            f"当前状态「{case_status_text(ctx.case)}」下，"
+            f"{workflow.Role.LABELS[ctx.role]}不能执行「{label}」",
             code="forbidden_role",
         )
     if ctx.role == workflow.Role.OFFICE and (
@@ -320,6 +321,7 @@ def _fire_many(ids: list[int], now: datetime) -> int:
     attnames = [Case._meta.get_field(f).attname for f in WORKFLOW_FIELDS if f != "version"]
     groups: dict[tuple, list[int]] = {}
     fired: list[tuple[Case, workflow.Transition, str, str, str]] = []
+    status_texts: dict[tuple, str] = {}  # one (translated) wording per state and office
     with pinned(), effects.batch_memo():
         for case in cases:
             action = case.due_action
@@ -346,7 +348,10 @@ def _fire_many(ids: list[int], now: datetime) -> int:
                 if state.get(a, _UNSET) is not _UNSET and state[a] != old
             )
             groups.setdefault(changed, []).append(case.pk)
-            fired.append((case, row, source, reason, case_status_text(case)))
+            text_key = (case.status, case.holding_office_id, case.chain_step_id)
+            if text_key not in status_texts:
+                status_texts[text_key] = case_status_text(case)
+            fired.append((case, row, source, reason, status_texts[text_key]))
     for changed, pks in groups.items():
         Case.objects.filter(pk__in=pks).update(version=F("version") + 1, **dict(changed))
     if _after_status_update is not None:

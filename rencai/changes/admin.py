@@ -27,6 +27,7 @@ class ChangeRequestAdmin(ReadOnlyDecisionAdmin):
         "requester",
         "due_date",
         "submitted_at",
+        "reminded_at",
     ]
     list_filter = ["kind", "status", "office"]
     search_fields = ["number", "name", "code"]

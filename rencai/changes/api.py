@@ -1,4 +1,5 @@
-"""Change requests API: create (multipart, with attachments), list mine, show by number.
+"""Change requests API: create (multipart, with attachments), list mine, show by number;
+unit-admin rights requests (单位系统管理员权限申请): create (JSON), list mine, show by number.
 
 Same services and visibility as the pages: someone else's request number is 404.
 """
@@ -7,16 +8,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
 from rencai.changes import selectors, services
-from rencai.changes.models import ChangeRequest
+from rencai.changes.models import ChangeRequest, UnitAdminRequest
 from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 from rencai.orgs.models import District, Office
-from rencai.orgs.selectors import unit_choose
+from rencai.orgs.selectors import unit_choose, unit_resolve_reference
 
 router = Router(tags=["changes 信息变更申请"])
 Kind = ChangeRequest.Kind
@@ -79,24 +80,27 @@ class ChangeIn(Schema):
     confirm_new: bool = False
 
 
+def _office_out(office: Office) -> dict:
+    return {
+        "code": office.code,
+        "name": office.name,
+        "phones": office.phones or [],
+        "email": office.email,
+        "address": office.address,
+    }
+
+
 def _out(change: ChangeRequest) -> dict:
     from django.urls import reverse
 
     deadline = selectors.deadline_view(change)
-    office = change.office
     return {
         "number": change.number,
         "kind": change.kind,
         "kind_label": str(change.get_kind_display()),
         "status": change.status,
         "status_label": str(change.get_status_display()),
-        "office": {
-            "code": office.code,
-            "name": office.name,
-            "phones": office.phones or [],
-            "email": office.email,
-            "address": office.address,
-        },
+        "office": _office_out(change.office),
         "name": change.name,
         "code": change.code,
         "unit_id": change.unit_id,
@@ -260,3 +264,139 @@ def list_requests(request):
 )
 def show_request(request, number: str):
     return _out(selectors.change_request_get(user=request.user, number=number))
+
+
+# --- unit-admin rights requests (单位系统管理员权限申请) -------------------------------------
+
+
+class UnitRefOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UnitAdminOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    unit: UnitRefOut
+    office: OfficeOut  # the approving department, with its contact
+    note: str
+    submitted_at: datetime
+    due_date: date
+    remaining_workdays: int
+    overdue: bool
+    decided_at: datetime | None
+    reason: str
+    granted: bool  # approved and the rights are still active
+
+
+class UnitAdminIn(Schema):
+    unit: int | str = Field(
+        "", description="单位的编号（id）或单位代码，来自单位搜索；不接受单位名称。"
+    )
+    office: int | str = Field(
+        "",
+        description="审批部门的代码或编号：市属单位为其市直主管部门（如 dept-edu），"
+        "区属单位为所属区的人社局（如 district-440106）。",
+    )
+    note: str = Field("", max_length=1000, description="补充说明（选填）")
+
+
+def _admin_out(admin_request: UnitAdminRequest) -> dict:
+    deadline = selectors.deadline_view(admin_request)
+    unit, grant = admin_request.unit, admin_request.grant
+    return {
+        "number": admin_request.number,
+        "status": admin_request.status,
+        "status_label": str(admin_request.get_status_display()),
+        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
+        "office": _office_out(admin_request.office),
+        "note": admin_request.note,
+        "submitted_at": admin_request.submitted_at,
+        "due_date": admin_request.due_date,
+        "remaining_workdays": deadline.remaining,
+        "overdue": deadline.overdue,
+        "decided_at": admin_request.decided_at,
+        "reason": admin_request.reason,
+        "granted": grant is not None and grant.revoked_at is None,
+    }
+
+
+def _admin_unit(ref: int | str):
+    """The unit a reference names (as the page's picker resolves it); whether rights may be
+    requested for it (deregistered, no unit admin needed) is the service's decision."""
+    text = str(ref).strip()
+    unit = unit_resolve_reference(text)
+    if unit is None:
+        shown = f"“{text[:60]}”不是已登记单位的编号或代码。" if text else ""
+        raise DomainError(
+            f"单位：请填写已登记单位的编号（id）或统一社会信用代码/组织机构代码，{shown}"
+            "不能填写单位名称；可先用 GET /api/units?q=名称 查找。",
+            field="unit",
+            code="unit_reference",
+        )
+    return unit
+
+
+def _admin_office(ref: int | str) -> Office | None:
+    """The chosen approving department, or None when none was chosen (the service then
+    names the right one)."""
+    text = str(ref).strip()
+    if not text:
+        return None
+    offices = Office.objects.filter(
+        is_active=True, kind__in=[Office.Kind.SUPERVISORY, Office.Kind.DISTRICT_WINDOW]
+    )
+    office = (offices.filter(pk=int(text)) if text.isdigit() else offices.filter(code=text)).first()
+    if office is None:
+        raise DomainError(
+            f"审批部门：“{text[:40]}”不是审批部门的代码。市属单位填其市直主管部门"
+            "（如 dept-edu），区属单位填所属区的人社局（如 district-440106）。",
+            field="office",
+            code="office_reference",
+        )
+    return office
+
+
+@router.post(
+    "/unit-admin-requests",
+    response={201: UnitAdminOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="申请单位系统管理员权限 Request unit-admin rights",
+)
+def create_unit_admin_request(request, payload: UnitAdminIn):
+    """For the logged-in person (whatever identity they act as). `unit`: the unit's id or
+    code from the registry. `office`: the approving department — city units: their city
+    supervisory department; district units: the district's HRSS bureau. A wrong or missing
+    department → 400 field "office" naming the right one; units that need no unit admin
+    (district and other non-city enterprises) → 400 field "unit" with the reason."""
+    unit = _admin_unit(payload.unit)
+    admin_request = services.unit_admin_request_create(
+        applicant=request.user,
+        unit=unit,
+        office=_admin_office(payload.office),
+        note=payload.note,
+        request=request,
+    )
+    return Status(201, _admin_out(admin_request))
+
+
+@router.get(
+    "/unit-admin-requests",
+    response=list[UnitAdminOut],
+    summary="我的单位系统管理员权限申请 My unit-admin rights requests",
+)
+def list_unit_admin_requests(request):
+    """My rights requests, newest first (at most 200)."""
+    return [_admin_out(r) for r in selectors.unit_admin_request_list_mine(user=request.user)[:200]]
+
+
+@router.get(
+    "/unit-admin-requests/{number}",
+    response={200: UnitAdminOut, 404: ErrorOut},
+    summary="按编号查看权限申请 Show a unit-admin rights request",
+)
+def show_unit_admin_request(request, number: str):
+    """404 for a number that is not yours (or not your department's), exactly as for one
+    that does not exist."""
+    return _admin_out(selectors.unit_admin_request_get(user=request.user, number=number))

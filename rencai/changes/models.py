@@ -133,6 +133,7 @@ class ChangeRequest(models.Model):
     due_date = models.DateField(_("办理期限"))
     due_at = models.DateTimeField(_("逾期时间"), db_index=True)
     due_provisional = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,7 +149,15 @@ class ChangeRequest(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("信息变更申请")
         verbose_name_plural = _("信息变更申请")
-        indexes = [models.Index(fields=["office", "status", "due_at"], name="change_worklist")]
+        indexes = [
+            models.Index(fields=["office", "status", "due_at"], name="change_worklist"),
+            # The reminder sweep's probe: empty while nothing is overdue and unreminded.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status="pending", reminded_at__isnull=True),
+                name="change_reminder_due",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from rencai.accounts.models import RoleGrant
+from rencai.accounts.models import RoleGrant, User
 from rencai.catalog.models import Institution, Major
 from rencai.catalog.selectors import institution_search, major_search
 from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
@@ -40,6 +40,19 @@ def official_office_ids(*, user) -> set[int]:
             user=user, role=RoleGrant.Role.OFFICIAL, revoked_at__isnull=True, office__is_active=True
         ).values_list("office_id", flat=True)
     )
+
+
+def office_reviewers(*, office: Office) -> QuerySet[User]:
+    """The people who see `office`'s worklists: active users with an active official grant
+    on it (the mirror image of `official_office_ids`)."""
+    if not office.is_active:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        role_grants__role=RoleGrant.Role.OFFICIAL,
+        role_grants__office=office,
+        role_grants__revoked_at__isnull=True,
+    ).order_by("pk")
 
 
 def admin_unit_ids(*, user) -> set[int]:

@@ -8,11 +8,14 @@ rename, code change, school, major, phone/nature) in the same transaction as the
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
@@ -27,6 +30,7 @@ from rencai.changes.models import (
 from rencai.changes.selectors import (
     institution_similar,
     major_similar,
+    office_reviewers,
     official_office_ids,
     unit_existing_for_code,
     unit_similar,
@@ -967,63 +971,174 @@ def unit_admin_revoke(*, grant: RoleGrant, actor, reason: str, request=None) -> 
     return grant
 
 
-def _remind_one(pk: int, now: datetime) -> int:
-    with transaction.atomic():
-        admin_request = (
-            UnitAdminRequest.objects.select_for_update()
-            .select_related("office", "unit", "applicant")
-            .filter(pk=pk, status=RequestStatus.PENDING, reminded_at__isnull=True, due_at__lte=now)
-            .first()
-        )
-        if admin_request is None:
-            return 0
-        _remind(admin_request, now)
-        return 1
+# --- overdue reminders (催办) --------------------------------------------------------------
 
 
-def _remind(admin_request: UnitAdminRequest, now: datetime) -> None:
-    office = admin_request.office
-    if office.email:
-        outbox_enqueue(
-            channel="email",
-            recipient=office.email,
-            subject=f"催办：单位系统管理员权限申请{admin_request.number}已超过办理期限",
-            body=(
-                f"{office.name}：\n\n单位系统管理员权限申请{admin_request.number}"
-                f"（单位：{admin_request.unit.name}，申请人：{admin_request.applicant.real_name}）"
-                f"于{admin_request.submitted_at.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}提交，"
-                f"办理期限为{admin_request.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
-            ),
-            key=f"unit-admin:{admin_request.number}:reminder",
-        )
-    admin_request.reminded_at = now
-    admin_request.save(update_fields=["reminded_at"])
-    audit_record(
-        event="unit_admin.remind",
-        obj=admin_request,
-        outcome="ok" if office.email else "no_email",
-        detail=admin_request.number,
+@dataclass(frozen=True)
+class _Reminder:
+    """One kind of overdue reminder. Claiming, marking and auditing are shared
+    (`_reminders_sweep`); a kind only says which rows, which audit event and whom to tell."""
+
+    model: type[ChangeRequest] | type[UnitAdminRequest]
+    related: tuple[str, ...]  # select_related for `send`
+    event: str  # audit event
+    unsent: str  # audit outcome when nobody could be told
+    send: Callable[[Any], int]  # queue the messages (outbox, idempotency keys); how many
+
+
+def _overdue(reminder: _Reminder, now: datetime) -> QuerySet:
+    """Pending, never reminded, past due: exactly the rows of the model's partial index
+    (`*_reminder_due`), so an idle sweep is one probe of an empty index."""
+    return reminder.model.objects.filter(
+        status=RequestStatus.PENDING, reminded_at__isnull=True, due_at__lte=now
     )
 
 
-def unit_admin_reminders_sweep(*, batch: int = 100) -> int:
-    """Worker sweep: remind the department once when a request passes its deadline.
+def _remind(reminder: _Reminder, obj, now: datetime) -> None:
+    sent = reminder.send(obj)
+    obj.reminded_at = now
+    obj.save(update_fields=["reminded_at"])
+    audit_record(
+        event=reminder.event,
+        obj=obj,
+        outcome="ok" if sent else reminder.unsent,
+        detail=f"{obj.number} recipients={sent}",
+    )
+
+
+def _lock_self_only() -> dict:
+    """Lock only the request row, not the joined ones (nor the nullable side of a join)."""
+    return {"of": ("self",)} if connection.features.has_select_for_update_of else {}
+
+
+def _remind_one(reminder: _Reminder, pk: int, now: datetime) -> int:
+    with transaction.atomic():
+        obj = (
+            _overdue(reminder, now)
+            .select_for_update(**_lock_self_only())
+            .select_related(*reminder.related)
+            .filter(pk=pk)
+            .first()
+        )
+        if obj is None:  # another worker got there first, or it was decided meanwhile
+            return 0
+        _remind(reminder, obj, now)
+        return 1
+
+
+def _reminders_sweep(reminder: _Reminder, *, batch: int) -> int:
+    """Remind once per request when it passes its deadline.
 
     PostgreSQL: rows are claimed with SELECT … FOR UPDATE SKIP LOCKED so concurrent
     workers share the work; elsewhere one short transaction per request, re-checked under
-    the lock. Either way `reminded_at` makes each reminder fire once."""
+    the lock. Either way `reminded_at` makes each reminder fire once, and the outbox
+    idempotency keys make each message exist once."""
     now = clock.now()
-    due = UnitAdminRequest.objects.filter(
-        status=RequestStatus.PENDING, reminded_at__isnull=True, due_at__lte=now
-    ).order_by("due_at", "pk")
+    due = _overdue(reminder, now).order_by("due_at", "pk")
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             rows = list(
                 due.select_for_update(skip_locked=True, of=("self",)).select_related(
-                    "office", "unit", "applicant"
+                    *reminder.related
                 )[:batch]
             )
             for row in rows:
-                _remind(row, now)
+                _remind(reminder, row, now)
             return len(rows)
-    return sum(_remind_one(pk, now) for pk in list(due.values_list("pk", flat=True)[:batch]))
+    pks = list(due.values_list("pk", flat=True)[:batch])
+    return sum(_remind_one(reminder, pk, now) for pk in pks)
+
+
+def _at(value: datetime) -> str:
+    return f"{value.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}"
+
+
+def _unit_admin_reminder_send(admin_request: UnitAdminRequest) -> int:
+    """The approving department's mailbox."""
+    office = admin_request.office
+    if not office.email:
+        return 0
+    outbox_enqueue(
+        channel="email",
+        recipient=office.email,
+        subject=f"催办：单位系统管理员权限申请{admin_request.number}已超过办理期限",
+        body=(
+            f"{office.name}：\n\n单位系统管理员权限申请{admin_request.number}"
+            f"（单位：{admin_request.unit.name}，申请人：{admin_request.applicant.real_name}）"
+            f"于{_at(admin_request.submitted_at)}提交，"
+            f"办理期限为{admin_request.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
+        ),
+        key=f"unit-admin:{admin_request.number}:reminder",
+    )
+    return 1
+
+
+def _change_reminder_send(change: ChangeRequest) -> int:
+    """Every reviewer who sees the office's worklist: an SMS, or an email for a reviewer
+    without a mobile. Nobody reachable: the office's mailbox, so the reminder is not lost."""
+    kind = change.get_kind_display()
+    subject = f"催办：{kind}申请{change.number}已超过办理期限"
+    what = change.name or (change.unit.name if change.unit_id else "")
+    body = (
+        f"{kind}申请{change.number}（{what}，申请人：{change.requester.real_name}）"
+        f"于{_at(change.submitted_at)}提交，办理期限为{change.due_date:%Y-%m-%d}，"
+        "现已逾期，请尽快登录系统在“信息变更审核”中审核。\n"
+    )
+    sent = 0
+    for reviewer in office_reviewers(office=change.office):
+        key = f"change:{change.number}:reminder:u{reviewer.pk}"
+        if reviewer.mobile:
+            _sms(
+                reviewer.mobile,
+                f"{subject}（期限{change.due_date:%Y-%m-%d}），请尽快登录系统审核。",
+                key=key,
+            )
+        elif reviewer.email:
+            outbox_enqueue(
+                channel="email",
+                recipient=reviewer.email,
+                subject=subject,
+                body=f"{reviewer.real_name}：\n\n{body}",
+                key=key,
+            )
+        else:
+            continue
+        sent += 1
+    if not sent and change.office.email:
+        outbox_enqueue(
+            channel="email",
+            recipient=change.office.email,
+            subject=subject,
+            body=f"{change.office.name}：\n\n{body}",
+            key=f"change:{change.number}:reminder:office",
+        )
+        sent = 1
+    return sent
+
+
+UNIT_ADMIN_REMINDER = _Reminder(
+    model=UnitAdminRequest,
+    related=("office", "unit", "applicant"),
+    event="unit_admin.remind",
+    unsent="no_email",
+    send=_unit_admin_reminder_send,
+)
+CHANGE_REMINDER = _Reminder(
+    model=ChangeRequest,
+    related=("office", "unit", "requester"),
+    event="change.remind",
+    unsent="no_recipient",
+    send=_change_reminder_send,
+)
+
+
+def unit_admin_reminders_sweep(*, batch: int = 100) -> int:
+    """Worker sweep: remind the approving department once when a rights request passes
+    its deadline."""
+    return _reminders_sweep(UNIT_ADMIN_REMINDER, batch=batch)
+
+
+def change_reminders_sweep(*, batch: int = 100) -> int:
+    """Worker sweep: remind the reviewers (the data service centre's officials) once when
+    a change request passes its deadline."""
+    return _reminders_sweep(CHANGE_REMINDER, batch=batch)

@@ -21,12 +21,12 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("主题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     # Same key → same message, however often the causing request is retried.
-    idempotency_key = models.CharField(max_length=120, unique=True)
+    idempotency_key = models.CharField(max_length=120)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
+    next_attempt_at = models.DateTimeField()
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
@@ -35,7 +35,12 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("待发消息")
         verbose_name_plural = _("待发消息")
+        # Every transition writes outbox rows: two indexes only (unique by constraint,
+        # not unique=True, which on PostgreSQL adds an unused LIKE index).
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="outbox_idempotency_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"

@@ -109,3 +109,24 @@ def reviewer(make_user, reference_data):
 @pytest.fixture
 def tianhe(reference_data):
     return District.objects.get(name="天河区")
+
+
+@pytest.fixture
+def city_unit(make_unit):
+    """A city institution whose unit-admin rights the education bureau approves."""
+    return make_unit(
+        "广州市某某研究院",
+        nature=Unit.Nature.INSTITUTION,
+        level=Unit.Level.CITY,
+        supervisory="dept-edu",
+    )
+
+
+@pytest.fixture
+def dept(reference_data):
+    office = Office.objects.get(code="dept-edu")
+    office.email = "edu@example.org"
+    office.phones = ["020-12345678"]
+    office.address = "广州市某路2号"
+    office.save()
+    return office

@@ -20,26 +20,6 @@ pytestmark = pytest.mark.django_db
 APPLY = "changes:unit_admin_apply"
 
 
-@pytest.fixture
-def city_unit(make_unit):
-    return make_unit(
-        "广州市某某研究院",
-        nature=Unit.Nature.INSTITUTION,
-        level=Unit.Level.CITY,
-        supervisory="dept-edu",
-    )
-
-
-@pytest.fixture
-def dept(reference_data):
-    office = Office.objects.get(code="dept-edu")
-    office.email = "edu@example.org"
-    office.phones = ["020-12345678"]
-    office.address = "广州市某路2号"
-    office.save()
-    return office
-
-
 def test_full_cycle_apply_approve_switch_revoke(requester, make_user, city_unit, dept):
     client = client_for(requester)
     guide = client.post(reverse(APPLY), {"unit": city_unit.pk, "check": "1"})

@@ -52,7 +52,8 @@ class Case(models.Model):
         REJECTED = "rejected", _("不予通过")
         WITHDRAWN = "withdrawn", _("已撤回")
 
-    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
+    # Unique by a constraint (below), not unique=True: that adds an unused LIKE index on PG.
+    number = models.CharField(_("申请编号"), max_length=20, editable=False)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -213,6 +214,7 @@ class Case(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.CheckConstraint(
                 condition=models.Q(due_at__isnull=True) | ~models.Q(due_action=""),
                 name="case_due_has_action",

@@ -18,7 +18,10 @@ class CaseEventQuerySet(models.QuerySet):
 
 
 class CaseEvent(models.Model):
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events")
+    # No single-column index: the unique (case, version) index serves every lookup by case.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
