@@ -6,6 +6,7 @@ secure cookies and HSTS. Development (the default) keeps generated secrets under
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -143,8 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not the in-memory default: an in-memory database is one
     # connection shared with the live server's request threads, and concurrent browser
     # requests on it fail ("bad parameter or other API misuse"). A file gives every
-    # thread its own connection, as gunicorn's threads have in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # thread its own connection, as gunicorn's threads have in production. One file per
+    # process, so that two test runs side by side never share one (Django deletes it).
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"rencai-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = "template0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -298,6 +302,8 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
     "rencai.cases.services.deadlines_fire",
     "rencai.changes.services.unit_admin_reminders_sweep",
+    "rencai.changes.services.change_reminders_sweep",
+    "rencai.backoffice.totp.used_steps_sweep",
 ]
 
 # Reference-data loaders run by `rencai loaddata-reference` (and `make run`), in order.

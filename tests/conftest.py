@@ -26,6 +26,14 @@ def _fast_hasher_and_clean_clock(settings):
 
 
 @pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin_client, past the second factor that /admin/ asks of staff."""
+    from tests.backoffice.second_factor import verified_client
+
+    return verified_client(admin_user)
+
+
+@pytest.fixture
 def reference_data(db):
     """Districts and offices from the seed's table."""
     from rencai.orgs.reference import offices_load

@@ -1,11 +1,16 @@
-"""User admin: ID numbers only masked; new ID numbers go through set_id_number()."""
+"""User admin: ID numbers only masked; new ID numbers go through set_id_number(); the
+"reset TOTP" action for an official who lost their authenticator."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
 from rencai.accounts.services import name_to_pinyin
@@ -16,6 +21,8 @@ from rencai.accounts.validators import (
     validate_real_name,
 )
 from rencai.audit.services import audit_record
+from rencai.backoffice import totp
+from rencai.core.errors import DomainError
 from rencai.core.masking import mask_mobile
 
 
@@ -119,10 +126,24 @@ class UserAdminForm(forms.ModelForm):
         return user
 
 
+class TotpResetForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("重置原因"),
+        max_length=totp.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy("如：手机丢失，本人到窗口申请并已核实身份。将记入审计日志。"),
+        error_messages={
+            "required": gettext_lazy("重置原因：请填写重置动态口令的原因。"),
+            "max_length": gettext_lazy("重置原因：不能超过%(limit_value)d个字符。"),
+        },
+    )
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
     inlines = [RoleGrantInline]
+    actions = ["totp_reset"]
     list_display = (
         "login_name",
         "real_name",
@@ -130,6 +151,7 @@ class UserAdmin(admin.ModelAdmin):
         "mobile_masked",
         "is_active",
         "is_staff",
+        "totp_enrolled",
         "date_joined",
     )
     list_filter = ("is_active", "is_staff", "is_superuser")
@@ -141,6 +163,7 @@ class UserAdmin(admin.ModelAdmin):
         "last_login",
         "oidc_subject",
         "sessions_valid_after",
+        "totp_enrolled",
     )
     ordering = ("login_name",)
     fieldsets = (
@@ -162,13 +185,87 @@ class UserAdmin(admin.ModelAdmin):
             "权限",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("记录", {"fields": ("date_joined", "last_login", "sessions_valid_after", "oidc_subject")}),
+        (
+            "记录",
+            {
+                "fields": (
+                    "date_joined",
+                    "last_login",
+                    "sessions_valid_after",
+                    "oidc_subject",
+                    "totp_enrolled",
+                )
+            },
+        ),
     )
     filter_horizontal = ("groups", "user_permissions")
 
     @admin.display(description="手机号码")
     def mobile_masked(self, obj):
         return mask_mobile(obj.mobile or "")
+
+    @admin.display(description=gettext_lazy("已绑定动态口令"), boolean=True)
+    def totp_enrolled(self, obj):
+        return bool(obj.totp_secret)
+
+    def has_totp_reset_permission(self, request):
+        return totp.may_reset(request.user)
+
+    @admin.action(
+        description=gettext_lazy("重置动态口令（验证器丢失，须重新绑定）"),
+        permissions=["totp_reset"],
+    )
+    def totp_reset(self, request, queryset):
+        """Asks for the reason on an intermediate page, then resets each selected user."""
+        applying = "apply" in request.POST
+        form = TotpResetForm(request.POST if applying else None)
+        selected = list(queryset.order_by("login_name"))
+        users = [u for u in selected if u.totp_secret]
+        skipped = [u for u in selected if not u.totp_secret]
+        if not users:
+            self.message_user(
+                request, _("动态口令：所选用户均未绑定验证器，无需重置。"), messages.WARNING
+            )
+            return None
+        if applying and form.is_valid():
+            done = 0
+            for user in users:
+                try:
+                    totp.totp_reset(
+                        user=user,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        request=request,
+                    )
+                except DomainError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    _("已重置%(n)d位用户的动态口令，已短信通知本人；下次登录时须重新绑定。")
+                    % {"n": done},
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("重置动态口令"),
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "users": users,
+            "skipped": skipped,
+            "form": form,
+            "action": "totp_reset",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "backoffice/admin_totp_reset.html",
+            context,
+            status=400 if form.is_bound else 200,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """An 18-character ID number is found through the blind index, never by LIKE."""

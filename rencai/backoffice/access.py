@@ -1,5 +1,6 @@
 """Who may open /office/ pages: a logged-in person with an active official grant, who
-passed the second factor in this session and is acting as one of their offices."""
+passed the second factor in this session and is acting as one of their offices. And the
+same second factor in front of every /admin/ page for staff."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import URLResolver, reverse
 
 from rencai.accounts.roles import acting_as_for
 from rencai.backoffice import totp
@@ -29,10 +30,7 @@ def second_factor_required(view):
         if not totp.needs_second_factor(request.user):
             raise Http404
         if not totp.session_verified(request):
-            target = (
-                "backoffice:totp_verify" if request.user.totp_secret else "backoffice:totp_enrol"
-            )
-            return redirect(_with_next(target, request))
+            return redirect(_with_next(_second_factor_page(request.user), request))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -52,3 +50,42 @@ def office_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _second_factor_page(user) -> str:
+    return "backoffice:totp_verify" if user.totp_secret else "backoffice:totp_enrol"
+
+
+def admin_second_factor_required(view):
+    """Active staff (whom the admin would let in) pass the second factor first, enrolling
+    if they have no authenticator yet; everyone else goes on to the admin's own checks
+    (anonymous users to the admin login, as before)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if totp.admin_needs_second_factor(user) and not totp.session_verified(request):
+            return redirect(_with_next(_second_factor_page(user), request))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# Leaving must stay possible without the code.
+ADMIN_EXEMPT = {"logout"}
+
+
+def _wrap_patterns(patterns) -> None:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            _wrap_patterns(entry.url_patterns)
+        elif entry.name not in ADMIN_EXEMPT:
+            entry.callback = admin_second_factor_required(entry.callback)
+
+
+def admin_urls_second_factor(urls):
+    """`admin.site.urls` with every view (model admins included) behind the second factor:
+    `path("admin/", admin_urls_second_factor(admin.site.urls))`."""
+    patterns, app_name, namespace = urls
+    _wrap_patterns(patterns)
+    return patterns, app_name, namespace

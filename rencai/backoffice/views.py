@@ -34,11 +34,20 @@ from rencai.documents.selectors import folder_documents
 from rencai.documents.views import document_response
 
 
-def _next(request, default: str = "backoffice:index") -> str:
+def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse(default)
+    return ""
+
+
+def _next(request, default: str = "backoffice:index") -> str:
+    return _safe_next(request) or reverse(default)
+
+
+def _totp_next(request) -> str:
+    """`next`, else the office for officials or the admin for staff."""
+    return _safe_next(request) or totp.default_next(request.user)
 
 
 def _not_found(exc: NotFound):
@@ -54,11 +63,11 @@ def _not_found(exc: NotFound):
 @require_http_methods(["GET", "POST"])
 def totp_enrol(request):
     user = request.user
-    if not totp.needs_second_factor(user):
+    if not totp.second_factor_applies(user):
         raise Http404
     if user.totp_secret:
         return redirect(
-            reverse("backoffice:totp_verify") + "?" + urlencode({"next": _next(request)})
+            reverse("backoffice:totp_verify") + "?" + urlencode({"next": _totp_next(request)})
         )
     secret = totp.pending_secret(request)
     form = forms.TotpForm(request.POST if request.method == "POST" else None)
@@ -70,12 +79,12 @@ def totp_enrol(request):
             form.add_error("code", exc.message)
         else:
             messages.success(request, _("已绑定动态口令验证器。"))
-            return redirect(_next(request))
+            return redirect(_totp_next(request))
     uri = totp.provisioning_uri(user, secret)
     return render(
         request,
         "backoffice/totp_enrol.html",
-        {"form": form, "qr": totp.qr_data_uri(uri), "secret": secret, "next": _next(request)},
+        {"form": form, "qr": totp.qr_data_uri(uri), "secret": secret, "next": _totp_next(request)},
         status=status,
     )
 
@@ -86,14 +95,14 @@ def totp_enrol(request):
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):
     user = request.user
-    if not totp.needs_second_factor(user):
+    if not totp.second_factor_applies(user):
         raise Http404
     if not user.totp_secret:
         return redirect(
-            reverse("backoffice:totp_enrol") + "?" + urlencode({"next": _next(request)})
+            reverse("backoffice:totp_enrol") + "?" + urlencode({"next": _totp_next(request)})
         )
     if totp.session_verified(request) and request.method == "GET":
-        return redirect(_next(request))
+        return redirect(_totp_next(request))
     form = forms.TotpForm(request.POST if request.method == "POST" else None)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
@@ -106,11 +115,11 @@ def totp_verify(request):
                 return redirect("accounts:login")
             form.add_error("code", exc.message)
         else:
-            return redirect(_next(request))
+            return redirect(_totp_next(request))
     return render(
         request,
         "backoffice/totp_verify.html",
-        {"form": form, "next": _next(request)},
+        {"form": form, "next": _totp_next(request)},
         status=status,
     )
 

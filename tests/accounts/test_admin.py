@@ -4,15 +4,16 @@ import pytest
 from django.urls import reverse
 
 from rencai.accounts.models import User
+from tests.backoffice.second_factor import mark_second_factor_passed
 
 from .conftest import make_id
 
 
 @pytest.fixture
 def admin_client(client, db):
-    User.objects.create_superuser("root", "Admin#2026x")
+    root = User.objects.create_superuser("root", "Admin#2026x")
     client.post(reverse("accounts:login"), {"username": "root", "password": "Admin#2026x"})
-    return client
+    return mark_second_factor_passed(client, root)  # /admin/ asks for the second factor
 
 
 @pytest.mark.django_db

@@ -43,8 +43,9 @@ def test_inbox_is_404_when_disabled(client, settings):
 def test_outbox_admin(client, db):
     from rencai.accounts.models import User
 
-    User.objects.create_superuser("root", "Admin#2026x")
-    client.force_login(User.objects.get(login_name="root"))
+    from tests.backoffice.second_factor import verified_client
+
+    client = verified_client(User.objects.create_superuser("root", "Admin#2026x"))
     m = sms_enqueue(mobile="13800138001", body="hello", key="k3")
     assert client.get(reverse("admin:notify_outboxmessage_changelist")).status_code == 200
     assert client.get(reverse("admin:notify_outboxmessage_change", args=[m.pk])).status_code == 200
