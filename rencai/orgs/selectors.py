@@ -33,6 +33,7 @@ cancelled ones (for the public card).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -133,33 +134,95 @@ _SQL_SUBSTRING_SQLITE = (
     " WHERE orgs_unit_fts MATCH %s AND u.status = %s"
     " ORDER BY orgs_unit_fts.rowid LIMIT %s"
 )
-# No ORDER BY on PostgreSQL: a GIN bitmap scan cannot return rows in id order, so
-# "ORDER BY id LIMIT 200" would fetch and sort every match (30,000 heap pages for a
-# bigram in 1 % of 3M names: 400 ms). Without it the scan stops after 200 rows; the
-# candidates are the first 200 in heap order (= id order for a bulk-loaded table)
-# and are then ordered by id like on SQLite.
-_SQL_SUBSTRING_PG_2 = (
+# PostgreSQL substring routes. None has an ORDER BY: a GIN bitmap scan cannot return
+# rows in id order, so "ORDER BY id LIMIT 200" would fetch and sort every match (30,000
+# heap pages for a bigram in 1 % of 3M names: 400 ms). Without it a scan stops after
+# 200 rows; the candidates are the first 200 in heap order (= id order for a
+# bulk-loaded table) and are then ordered by id like on SQLite. Which route serves a
+# needle is chosen from how common its bigrams are (`_pg_substring_part`).
+_SQL_SUBSTRING_PG_2 = (  # a rare bigram: its posting list in the bigram-array GIN index
     "SELECT '' AS k, id FROM orgs_unit"
     " WHERE string_to_array(btrim(search_grams), ' ') @> ARRAY[%s]::text[]"
     " AND status = %s LIMIT %s"
 )
-_SQL_SUBSTRING_PG = (
+_SQL_SUBSTRING_PG = (  # rare trigrams: the pg_trgm GIN index
     "SELECT '' AS k, id FROM orgs_unit WHERE search_text LIKE %s AND status = %s LIMIT %s"
 )
+# Some trigrams frequent: only the rare ones go to the index (one LIKE '%abc%' each),
+# the exact test is a filter the planner cannot push into it.
+_SQL_SUBSTRING_PG_PRUNED = (
+    "SELECT '' AS k, id FROM orgs_unit WHERE {likes}"
+    " AND strpos(search_text, %s) > 0 AND status = %s LIMIT %s"
+)
+# A dense needle (有限, 有限公司): a sequential scan with the cheapest exact test meets
+# 200 hits within a few thousand rows (5 ms), where a bitmap of its 50,000+ index
+# entries takes 17 ms and the array expression evaluated row by row 20 ms.
+_SQL_SUBSTRING_PG_DENSE = (
+    "SELECT '' AS k, id FROM orgs_unit WHERE strpos(search_text, %s) > 0 AND status = %s LIMIT %s"
+)
+
+#: Routing thresholds (shares of all units). A bigram in at least DENSE_BIGRAM of the
+#: names is scanned for (a 200-hit scan reads at most ~20,000 rows), a rarer one is
+#: read from the index (at most ~30,000 entries): the two costs cross near 1 %.
+#: A trigram is frequent when it may be in FREQUENT_TRIGRAM of the names.
+DENSE_BIGRAM = 0.01
+FREQUENT_TRIGRAM = 0.05
+_BIGRAM_STATS_TTL = 600.0  # seconds; ANALYZE (autovacuum) refreshes the statistics
+_bigram_stats: tuple[float, dict[str, float]] = (float("-inf"), {})
+
+
+def _pg_bigram_freqs() -> dict[str, float]:
+    """Share of units containing each common bigram: the most-common-elements
+    statistics that ANALYZE keeps for the bigram-array index (about 700 bigrams at the
+    default statistics target; a bigram not listed is rarer than all of them, 0.08 %
+    of 3M names). No statistics yet (a new database): every needle counts as rare and
+    goes to the indexes. Cached per process for ten minutes."""
+    global _bigram_stats
+    loaded_at, freqs = _bigram_stats
+    if time.monotonic() - loaded_at < _BIGRAM_STATS_TTL:
+        return freqs
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s",
+            ["orgs_unit_search_grams_arr"],
+        )
+        row = cursor.fetchone()
+    freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _bigram_stats = (time.monotonic(), freqs)
+    return freqs
+
+
+def _pg_substring_part(needle: str, limit: int) -> tuple[str, list]:
+    """The cheapest PostgreSQL route for `needle`. A GIN search intersects the posting
+    lists of all the pattern's trigrams, and a trigram found in most names (有限公 in
+    70 % of 3M) costs 20 ms to intersect while it excludes almost nothing. A trigram is
+    at most as frequent as its rarer bigram, which the statistics know."""
+    freqs = _pg_bigram_freqs()
+    if len(needle) == 2:
+        if freqs.get(needle, 0.0) >= DENSE_BIGRAM:
+            return _SQL_SUBSTRING_PG_DENSE, [needle, ACTIVE, limit]
+        return _SQL_SUBSTRING_PG_2, [needle, ACTIVE, limit]
+    trigrams = [needle[i : i + 3] for i in range(len(needle) - 2)]
+    rare = [
+        t for t in trigrams if min(freqs.get(t[:2], 0.0), freqs.get(t[1:], 0.0)) < FREQUENT_TRIGRAM
+    ]
+    if not rare:
+        return _SQL_SUBSTRING_PG_DENSE, [needle, ACTIVE, limit]
+    if len(rare) == len(trigrams):
+        return _SQL_SUBSTRING_PG, [f"%{needle}%", ACTIVE, limit]
+    likes = " AND ".join(["search_text LIKE %s"] * len(rare))
+    params = [f"%{t}%" for t in rare] + [needle, ACTIVE, limit]
+    return _SQL_SUBSTRING_PG_PRUNED.format(likes=likes), params
 
 
 def _substring_part(needle: str) -> tuple[str, list]:
     """Active units whose name or a former name contains `needle` (normalized, 2+
-    characters; only letters and digits, so nothing to escape for LIKE or FTS5).
-    PostgreSQL: the planner picks a sequential scan that stops after 200 hits for
-    dense needles like 有限公司 and the GIN bitmap for rare ones, from the column
-    statistics (raised to 1000 by migration 0003; run ANALYZE after a bulk import)."""
+    characters; only letters and digits, so nothing to escape for LIKE or FTS5)."""
     limit = CANDIDATES_PER_TIER
     if connection.vendor == "sqlite":
         return _SQL_SUBSTRING_SQLITE, ['"' + " ".join(bigrams(needle)) + '"', ACTIVE, limit]
-    if len(needle) == 2:
-        return _SQL_SUBSTRING_PG_2, [needle, ACTIVE, limit]
-    return _SQL_SUBSTRING_PG, [f"%{needle}%", ACTIVE, limit]
+    return _pg_substring_part(needle, limit)
 
 
 def _tiers(query: str) -> tuple[list[tuple[int, str]], bool, str]:

@@ -1,6 +1,7 @@
 """Search correctness; runs on SQLite (FTS5 route) and PostgreSQL (pg_trgm route)."""
 
 import pytest
+from django.db import connection
 
 from rencai.orgs import selectors
 from rencai.orgs.models import Unit
@@ -152,3 +153,58 @@ def test_cancelled_units_are_not_listed(make_unit):
 def test_rare_cjk_extension_characters(make_unit):
     make_unit("广州𠀾𡈼科技有限公司")
     assert names(unit_search(q="𠀾𡈼")) == ["广州𠀾𡈼科技有限公司"]
+
+
+# --- PostgreSQL routes chosen from bigram statistics ------------------------------------
+ROUTE_NAMES = [
+    "广州市天河区鑫华信息科技有限公司",
+    "广州市越秀区东风贸易有限公司",
+    "广州华资有限责任公司",
+    "信息广州科技公司",  # has 信息 and 科技 but not 信息科技
+    "广州有限",  # 有限 at the end: no 有限公
+]
+
+
+@pytest.mark.parametrize(
+    "stats",
+    [
+        {},  # a fresh database: no statistics, every needle goes to the indexes
+        # 有限/限公/广州/州市 common: dense 2-character scan, trigram pruning, dense 4+
+        {"有限": 0.77, "限公": 0.7, "广州": 1.0, "州市": 0.64, "公司": 0.77, "限责": 0.07},
+    ],
+    ids=["no-statistics", "common-bigrams"],
+)
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("有限", {0, 1, 2, 4}),
+        ("有限公司", {0, 1}),
+        ("资有限责", {2}),
+        ("华资有限公", set()),
+        ("信息科技", {0}),
+        ("广州市天", {0}),
+        ("州有限", {4}),
+    ],
+)
+def test_substring_routes_agree(make_unit, monkeypatch, stats, query, expected):
+    """Whichever route serves a needle (index, pruned trigrams, dense scan), the hits
+    are exactly the units whose names contain it."""
+    monkeypatch.setattr(selectors, "_pg_bigram_freqs", lambda: stats)
+    for index, name in enumerate(ROUTE_NAMES):
+        make_unit(name, district=["天河区", "越秀区", "海珠区", "荔湾区", "白云区"][index])
+    found = {r.unit.name for r in unit_search(q=query).results}
+    assert found == {ROUTE_NAMES[i] for i in expected}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_bigram_statistics_read_after_analyze(make_unit, monkeypatch):
+    for i in range(30):
+        make_unit(f"统计测试{i}有限公司")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE orgs_unit")
+    monkeypatch.setattr(selectors, "_bigram_stats", (float("-inf"), {}))
+    freqs = selectors._pg_bigram_freqs()
+    assert freqs.get("有限") == pytest.approx(1.0)
+    sql, params = selectors._pg_substring_part("有限", 200)
+    assert sql == selectors._SQL_SUBSTRING_PG_DENSE and params[0] == "有限"
