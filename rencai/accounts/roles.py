@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 from rencai.accounts.models import RoleGrant
 
 SESSION_KEY = "acting_as_grant"
-LABEL_KEY = "acting_as_label"  # read by audit_record
+LABEL_KEY = "acting_as_label"  # read by audit_record: holds ActingAs.record_label
+#: "Personal account" as written into audit and history rows (always Chinese).
+PERSONAL = gettext_noop("个人")
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,16 @@ class ActingAs:
 
     @property
     def label(self) -> str:
+        """Shown to the user, in the active language."""
         if self.grant is None:
-            return "个人"
+            return gettext(PERSONAL)
+        return str(self.unit or self.office)
+
+    @property
+    def record_label(self) -> str:
+        """Written into audit/history rows and the session: Chinese whatever the language."""
+        if self.grant is None:
+            return PERSONAL
         return str(self.unit or self.office)
 
 
@@ -57,6 +69,6 @@ def acting_as_for(request) -> ActingAs:
         if grant is None:
             # Revoked (or never ours): back to the personal account.
             request.session.pop(SESSION_KEY, None)
-            request.session[LABEL_KEY] = ActingAs(None).label
+            request.session[LABEL_KEY] = ActingAs(None).record_label
     request._acting_as = ActingAs(grant)
     return request._acting_as

@@ -338,14 +338,14 @@ def acting_as_switch(*, request, grant_id: int | None) -> roles.ActingAs:
         request.session.pop(roles.SESSION_KEY, None)
     else:
         request.session[roles.SESSION_KEY] = grant.pk
-    request.session[roles.LABEL_KEY] = acting.label
+    request.session[roles.LABEL_KEY] = acting.record_label
     request._acting_as = acting
     audit_record(
         event="role.switch",
         actor=user,
         request=request,
         obj=grant,
-        acting_as=acting.label,
-        detail=f"to={acting.label}",
+        acting_as=acting.record_label,
+        detail=f"to={acting.record_label}",
     )
     return acting

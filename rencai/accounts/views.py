@@ -66,7 +66,7 @@ def _start_session(request, user: User, *, how: str):
     now = clock.now().timestamp()
     request.session[LOGIN_AT] = now
     request.session[LAST_SEEN] = now
-    request.session[roles.LABEL_KEY] = roles.ActingAs(None).label
+    request.session[roles.LABEL_KEY] = roles.ActingAs(None).record_label
     audit_record(event="login", actor=user, request=request, obj=user, detail=f"via={how}")
     from rencai.backoffice.totp import second_factor_url
 

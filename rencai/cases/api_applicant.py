@@ -278,7 +278,7 @@ def _detail(case: Case, role: str, *, replayed: bool = False) -> dict:
                 "actor": e.actor.real_name if e.actor else "系统",
                 "acting_as": e.acting_as,
                 "action": e.action,
-                "action_label": workflow.ACTION_LABELS.get(e.action, e.action),
+                "action_label": str(workflow.ACTION_LABELS.get(e.action, e.action)),
                 "status_text": e.status_text,
                 "reason": e.reason,
             }

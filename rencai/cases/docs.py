@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from rencai.cases import effects, guards, notifications, workflow
 from rencai.cases.models import Case
 
@@ -49,6 +51,12 @@ def _cell(items, descriptions) -> str:
 
 
 def workflow_markdown() -> str:
+    """The document is Chinese whatever language is active (the labels are lazy)."""
+    with translation.override("zh-hans"):
+        return _workflow_markdown()
+
+
+def _workflow_markdown() -> str:
     out = [HEADER, "## States 状态", "", "| state | 显示给用户 | terminal |", "|---|---|---|"]
     for state in workflow.STATES:
         terminal = "yes" if state in workflow.TERMINAL else ""

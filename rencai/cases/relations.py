@@ -4,14 +4,16 @@ office holding it, or the system). Resolved from the role the person is *acting 
 from __future__ import annotations
 
 from rencai.accounts.models import RoleGrant
+from rencai.accounts.roles import PERSONAL
 from rencai.cases.models import Case
 from rencai.cases.workflow import Role
 
 
 def acting_as_label(actor, acting_as) -> str:
+    """The acting-as text of a history/audit row: a record, so Chinese in any language."""
     if actor is None:
         return "系统"
-    return acting_as.label if acting_as is not None else "个人"
+    return acting_as.record_label if acting_as is not None else PERSONAL
 
 
 def _grant_active(grant, actor) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext
+
 from rencai.cases.models import Case, ChainStep
 from rencai.core.errors import DomainError
 from rencai.orgs.models import Office, Unit
@@ -113,22 +115,30 @@ def route_describe(unit: Unit) -> list[str]:
     """The steps an application of `unit` will go through, shown before submission."""
     route = route_for(unit)
     accept = route.acceptance_office
+    office = {"office": accept.name}
+    notice = gettext("公示5个工作日，无异议后出具《广州市入户人员信息卡》")
     if not route.via_unit:
         return [
-            "申请人填报并送审",
-            f"{accept.name}受理（{accept.service_point}，{accept.address}）；"
-            f"{5}个工作日内未受理或退案的，第6个工作日自动受理",
-            f"{accept.name}审批",
-            "公示5个工作日，无异议后出具《广州市入户人员信息卡》",
+            gettext("申请人填报并送审"),
+            gettext(
+                "%(office)s受理（%(point)s，%(address)s）；"
+                "5个工作日内未受理或退案的，第6个工作日自动受理"
+            )
+            % {**office, "point": accept.service_point, "address": accept.address},
+            gettext("%(office)s审批") % office,
+            notice,
         ]
     dept = route.supervisory_office
     steps = list(department_steps(dept).values_list("name", flat=True))
-    chain = "、".join(f"第{i}步：{name}" for i, name in enumerate(steps, 1)) or "尚未配置内流程"
+    chain = pgettext("list separator", "、").join(
+        gettext("第%(order)s步：%(step)s") % {"order": i, "step": name}
+        for i, name in enumerate(steps, 1)
+    ) or gettext("尚未配置内流程")
     return [
-        "申请人填报并送审",
-        f"引进单位“{unit.name}”的单位管理员审核并送审",
-        f"主管部门“{dept.name}”内流程审核（{chain}）",
-        f"{accept.name}受理；5个工作日内未受理或退案的，第6个工作日自动受理",
-        f"{accept.name}审批",
-        "公示5个工作日，无异议后出具《广州市入户人员信息卡》",
+        gettext("申请人填报并送审"),
+        gettext("引进单位“%(unit)s”的单位管理员审核并送审") % {"unit": unit.name},
+        gettext("主管部门“%(dept)s”内流程审核（%(chain)s）") % {"dept": dept.name, "chain": chain},
+        gettext("%(office)s受理；5个工作日内未受理或退案的，第6个工作日自动受理") % office,
+        gettext("%(office)s审批") % office,
+        notice,
     ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils import dateformat, translation
+from django.utils.translation import gettext, ngettext, pgettext
 
 from rencai.cases import workflow
 from rencai.cases.models import Case, CaseEvent
@@ -127,38 +129,46 @@ def _details_missing(case: Case) -> list[str]:
     if case.category == Case.Category.EDUCATION:
         level = case.education_level
         if not level:
-            return ["最高学历"]
+            return [gettext("最高学历")]
         if education_needs_catalogue_school(level):
             if case.institution_id is None:
-                missing.append("毕业院校（从院校库选择）")
+                missing.append(gettext("毕业院校（从院校库选择）"))
             if case.major_id is None:
-                missing.append("专业（从专业库选择）")
+                missing.append(gettext("专业（从专业库选择）"))
         elif not case.institution_name:
-            missing.append("毕业院校")
+            missing.append(gettext("毕业院校"))
         if case.graduation_date is None:
-            missing.append("毕业时间")
+            missing.append(gettext("毕业时间"))
         if not case.diploma_number:
-            missing.append("毕业证书编号")
+            missing.append(gettext("毕业证书编号"))
     elif case.category == Case.Category.TITLE:
         if case.title_series_id is None:
-            missing.append("职称系列")
+            missing.append(gettext("职称系列"))
         if not case.qualification_name:
-            missing.append("资格名称")
+            missing.append(gettext("资格名称"))
         if not case.certificate_number:
-            missing.append("证书编号")
+            missing.append(gettext("证书编号"))
     else:
         if not case.qualification_name:
-            missing.append("职业（工种）名称")
+            missing.append(gettext("职业（工种）名称"))
         if not case.qualification_level:
-            missing.append("等级")
+            missing.append(gettext("等级"))
         if not case.certificate_number:
-            missing.append("证书编号")
+            missing.append(gettext("证书编号"))
     return missing
 
 
+def _enumerate(items) -> str:
+    # Translators: the separator of an inline list (Chinese 、), e.g. ", " in English.
+    return pgettext("list separator", "、").join(str(i) for i in items)
+
+
 def case_form_problems(case: Case) -> list[str]:
-    """What the applicant still has to fill in (not attachments or route: guards check those)."""
-    return [i.label + "：" + i.detail for i in case_checklist(case)[:2] if not i.done]
+    """What the applicant still has to fill in (not attachments or route: guards check those).
+
+    For the Chinese error message of services.case_act, so in the site language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [i.label + "：" + i.detail for i in case_checklist(case)[:2] if not i.done]
 
 
 def case_checklist(case: Case) -> list[CheckItem]:
@@ -172,32 +182,40 @@ def case_checklist(case: Case) -> list[CheckItem]:
     items = [
         CheckItem(
             "personal",
-            "个人信息",
+            gettext("个人信息"),
             personal_ok,
-            "" if personal_ok else "账号缺少姓名或身份证号码，请联系技术支持补登",
+            "" if personal_ok else gettext("账号缺少姓名或身份证号码，请联系技术支持补登"),
         )
     ]
     missing = _details_missing(case)
-    detail = "、".join(missing)
+    detail = _enumerate(missing)
     if missing and case.category == Case.Category.EDUCATION:
         pending = _pending_catalogue_requests(case)
         if pending:
-            detail += (
-                "（等待"
-                + "、".join(f"“{p.get_kind_display()}”申请{p.number}审核" for p in pending)
-                + "）"
-            )
+            detail += gettext("（等待%(requests)s）") % {
+                "requests": _enumerate(
+                    gettext("“%(kind)s”申请%(number)s审核")
+                    % {"kind": p.get_kind_display(), "number": p.number}
+                    for p in pending
+                )
+            }
+    category = str(Case.Category(case.category).label)
     items.append(
-        CheckItem("details", str(Case.Category(case.category).label) + "信息", not missing, detail)
+        CheckItem(
+            "details", gettext("%(category)s信息") % {"category": category}, not missing, detail
+        )
     )
+    unit_label = gettext("引进单位及报送路径")
     try:
         route_check(case.unit)
-        items.append(CheckItem("unit", "引进单位及报送路径", True))
+        items.append(CheckItem("unit", unit_label, True))
     except DomainError as exc:
-        items.append(CheckItem("unit", "引进单位及报送路径", False, exc.message))
+        items.append(CheckItem("unit", unit_label, False, exc.message))
     absent = missing_attachments(case)
     items.append(
-        CheckItem("attachments", "必备材料", not absent, "、".join(r.name for r in absent))
+        CheckItem(
+            "attachments", gettext("必备材料"), not absent, _enumerate(r.name for r in absent)
+        )
     )
     return items
 
@@ -238,19 +256,16 @@ def case_holder(case: Case) -> Holder:
         return Holder(case.holding_office.name, office)
     if status == Case.Status.UNIT_REVIEW:
         return Holder(
-            f"引进单位“{case.unit.name}”（单位管理员审核）",
+            gettext("引进单位“%(unit)s”（单位管理员审核）") % {"unit": case.unit.name},
             office,
             unit=case.unit,
-            note="单位审核通过后送主管部门",
+            note=gettext("单位审核通过后送主管部门"),
         )
-    if status in (Case.Status.DRAFT, Case.Status.RETURNED):
-        note = "送审后由下列机构受理" if status == Case.Status.DRAFT else "修改后重新送审"
-        return Holder(
-            "申请人（尚未送审）" if status == Case.Status.DRAFT else "申请人（退回修改）",
-            office,
-            note=note,
-        )
-    return Holder("申请人（已撤回）", office, note="如有疑问请联系")
+    if status == Case.Status.DRAFT:
+        return Holder(gettext("申请人（尚未送审）"), office, note=gettext("送审后由下列机构受理"))
+    if status == Case.Status.RETURNED:
+        return Holder(gettext("申请人（退回修改）"), office, note=gettext("修改后重新送审"))
+    return Holder(gettext("申请人（已撤回）"), office, note=gettext("如有疑问请联系"))
 
 
 @dataclass(frozen=True)
@@ -266,17 +281,30 @@ def case_deadline(case: Case) -> DeadlineView:
     from rencai.workdays.calendar import remaining_workdays
 
     if case.due_date is None:
-        return DeadlineView(None, None, False, "本环节无办理时限")
+        return DeadlineView(None, None, False, gettext("本环节无办理时限"))
     remaining = remaining_workdays(case.due_date, clock.today())
-    what = {"auto_accept": "受理期限", "notice_pass": "公示期"}.get(case.due_action, "期限")
-    if remaining > 0:
-        text = f"{what}至{case.due_date:%Y年%m月%d日}，剩余{remaining}个工作日"
-    elif remaining == 0:
-        text = f"{what}至今天（{case.due_date:%Y年%m月%d日}）"
-    else:
-        text = f"{what}已于{case.due_date:%Y年%m月%d日}届满"
     if case.due_action == "auto_accept":
-        text += "；期满未受理或退案的，下一个工作日系统自动受理"
+        what = gettext("受理期限")
+    elif case.due_action == "notice_pass":
+        what = gettext("公示期")
+    else:
+        what = gettext("期限")
+    # Translators: a date in Django's date format syntax (Y年m月d日 = 2026年03月05日).
+    date = dateformat.format(case.due_date, pgettext("deadline date", "Y年m月d日"))
+    values = {"what": what, "date": date, "remaining": remaining}
+    if remaining > 0:
+        text = ngettext(
+            "%(what)s至%(date)s，剩余%(remaining)s个工作日",
+            "%(what)s至%(date)s，剩余%(remaining)s个工作日",
+            remaining,
+        )
+    elif remaining == 0:
+        text = gettext("%(what)s至今天（%(date)s）")
+    else:
+        text = gettext("%(what)s已于%(date)s届满")
+    text %= values
+    if case.due_action == "auto_accept":
+        text += gettext("；期满未受理或退案的，下一个工作日系统自动受理")
     return DeadlineView(case.due_date, remaining, case.due_provisional, text)
 
 
@@ -336,11 +364,16 @@ def unit_person_lookup(*, unit, id_number: str) -> PersonLookup:
     try:
         validate_id_number((id_number or "").strip())
     except ValidationError as exc:
-        return PersonLookup("invalid", "身份证号码：" + "；".join(exc.messages))
+        return PersonLookup(
+            "invalid",
+            gettext("身份证号码：%(problems)s")
+            % {"problems": pgettext("message separator", "；").join(exc.messages)},
+        )
     person = user_find_by_id_number(id_number.strip())
     if person is None or not person.is_active:
         return PersonLookup(
-            "unregistered", "该身份证号码尚未在本系统注册个人账号，请申请人先注册后再申报。"
+            "unregistered",
+            gettext("该身份证号码尚未在本系统注册个人账号，请申请人先注册后再申报。"),
         )
     cases = list(
         Case.objects.filter(applicant=person, unit=unit)
@@ -349,5 +382,5 @@ def unit_person_lookup(*, unit, id_number: str) -> PersonLookup:
         .order_by("-created_at")
     )
     if not cases:
-        return PersonLookup("not_applied", "该人员尚未申报", person, [])
-    return PersonLookup("applied", "该人员已在本单位申报", person, cases)
+        return PersonLookup("not_applied", gettext("该人员尚未申报"), person, [])
+    return PersonLookup("applied", gettext("该人员已在本单位申报"), person, cases)

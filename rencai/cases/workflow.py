@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from rencai.cases.models import Case
 from rencai.orgs.models import Unit
 
@@ -34,30 +37,35 @@ class Role:
 
     ALL = ("applicant", "unit_admin", "office", "system")
     LABELS = {
-        "applicant": "申请人",
-        "unit_admin": "单位管理员",
-        "office": "办理机构工作人员",
-        "system": "系统",
+        "applicant": _("申请人"),
+        "unit_admin": _("单位管理员"),
+        "office": _("办理机构工作人员"),
+        "system": _("系统"),
     }
 
 
+#: Button and history labels, with msgctxt "workflow action" so that they are translated
+#: apart from the same words used as a status (受理: Accept / Accepted). These and
+#: Role.LABELS are lazy: they render in the viewer's language. Records (CaseEvent, audit,
+#: SMS) are written under the site language (services.case_transition), docs/workflow.md
+#: under zh-hans (docs.workflow_markdown).
 ACTION_LABELS = {
-    "submit": "送审",
-    "forward": "单位审核通过并送审",
-    "unit_withdraw": "单位撤回（送审后1小时内）",
-    "withdraw": "撤回申请",
-    "reopen": "重新填报（可更换引进单位）",
-    "approve": "审核通过",
-    "send_back_step": "退回上一步",
-    "return": "退回修改",
-    "accept": "受理",
-    "auto_accept": "系统自动受理",
-    "reroute": "改派受理机构",
-    "reject": "不予通过",
-    "notice_pass": "公示期满无异议，出具入户卡",
-    "objection_open": "收到公示异议，暂停公示",
-    "objection_dismiss": "异议不成立，恢复公示",
-    "objection_uphold": "异议成立，退回重新审批",
+    "submit": pgettext_lazy("workflow action", "送审"),
+    "forward": pgettext_lazy("workflow action", "单位审核通过并送审"),
+    "unit_withdraw": pgettext_lazy("workflow action", "单位撤回（送审后1小时内）"),
+    "withdraw": pgettext_lazy("workflow action", "撤回申请"),
+    "reopen": pgettext_lazy("workflow action", "重新填报（可更换引进单位）"),
+    "approve": pgettext_lazy("workflow action", "审核通过"),
+    "send_back_step": pgettext_lazy("workflow action", "退回上一步"),
+    "return": pgettext_lazy("workflow action", "退回修改"),
+    "accept": pgettext_lazy("workflow action", "受理"),
+    "auto_accept": pgettext_lazy("workflow action", "系统自动受理"),
+    "reroute": pgettext_lazy("workflow action", "改派受理机构"),
+    "reject": pgettext_lazy("workflow action", "不予通过"),
+    "notice_pass": pgettext_lazy("workflow action", "公示期满无异议，出具入户卡"),
+    "objection_open": pgettext_lazy("workflow action", "收到公示异议，暂停公示"),
+    "objection_dismiss": pgettext_lazy("workflow action", "异议不成立，恢复公示"),
+    "objection_uphold": pgettext_lazy("workflow action", "异议成立，退回重新审批"),
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 
@@ -89,11 +97,12 @@ class Transition:
     deadline: DeadlineRule | None = None
     notify: tuple[str, ...] = ()  # SMS templates sent to the applicant
     reason_required: bool = False
-    label: str = ""
+    label: str = ""  # overrides ACTION_LABELS[action] for this row (lazy, like them)
 
     @property
     def action_label(self) -> str:
-        return self.label or ACTION_LABELS[self.action]
+        """The button label in the active language (a plain str, fit for JSON)."""
+        return str(self.label or ACTION_LABELS[self.action])
 
 
 T = Transition
@@ -163,7 +172,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.UNDER_REVIEW, "approve", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_next",),
       effects=("chain_next",)),
     T(S.UNDER_REVIEW, "approve", R.OFFICE, S.IN_NOTICE, guards=("review_is_last",),
-      effects=("decided",), deadline=NOTICE, notify=("approved",), label="审批通过"),
+      effects=("decided",), deadline=NOTICE, notify=("approved",),
+      label=pgettext_lazy("workflow action", "审批通过")),
     T(S.UNDER_REVIEW, "send_back_step", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_prev",),
       effects=("chain_prev",), reason_required=True),
     T(S.UNDER_REVIEW, "return", R.OFFICE, S.RETURNED, reason_required=True,

@@ -135,3 +135,38 @@ def test_worker_killed_mid_batch_then_two_workers_fire_every_case_exactly_once(s
     assert state["audit_transitions"] == data["state"]["audit_transitions"] + len(due)
     # one "accepted" SMS per case (outbox rows are kept after delivery)
     assert state["outbox"] == data["state"]["outbox"] + len(due)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sweep_on_postgresql_fires_each_case_once(world, monkeypatch):
+    """Outside a transaction, PostgreSQL sweeps on two connections (SKIP LOCKED hands
+    each its own chunks): every due case fires exactly once, and `batch` still caps it."""
+    import threading
+
+    from django.db import connection
+
+    from rencai.cases import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    monkeypatch.setattr(services, "FIRE_CHUNK", 2)
+    threads = set()
+    fire_chunk = services._fire_chunk
+
+    def spy(now, limit):
+        threads.add(threading.current_thread().name)
+        return fire_chunk(now, limit)
+
+    monkeypatch.setattr(services, "_fire_chunk", spy)
+    with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
+        cases = [new_case(world) for _ in range(9)]
+        for case in cases:
+            case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    with clock.frozen(cases[0].due_at):
+        assert deadlines_fire(batch=7) == 7
+        assert deadlines_fire(batch=100) == 2
+        assert deadlines_fire(batch=100) == 0
+    assert any(name.startswith("sweep") for name in threads)
+    fired = list(CaseEvent.objects.filter(action="auto_accept").values_list("case_id", flat=True))
+    assert sorted(fired) == sorted(c.pk for c in cases)

@@ -42,7 +42,6 @@ def test_inbox_is_404_when_disabled(client, settings):
 @pytest.mark.django_db
 def test_outbox_admin(client, db):
     from rencai.accounts.models import User
-
     from tests.backoffice.second_factor import verified_client
 
     client = verified_client(User.objects.create_superuser("root", "Admin#2026x"))
