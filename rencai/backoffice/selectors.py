@@ -201,7 +201,10 @@ def worklist_counts(*, acting_as) -> dict[str, str]:
     office = _office_of(acting_as)
     counts = {}
     for queue in queues_for(office):
-        n = Case.objects.filter(holding_office=office, status=queue.status)[: COUNT_CAP + 1].count()
+        # order_by(): without it the model's default ordering stays in the LIMIT subquery
+        # and PostgreSQL sorts the whole queue (235 ms for 600,000 cases) to count 1,000.
+        queue_rows = Case.objects.filter(holding_office=office, status=queue.status).order_by()
+        n = queue_rows[: COUNT_CAP + 1].count()
         counts[queue.key] = f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
     return counts
 
