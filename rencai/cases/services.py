@@ -320,32 +320,33 @@ def _fire_on_own_connection(now: datetime, budget: _Budget) -> int:
 
 
 def _fire_chunk(now: datetime, limit: int) -> tuple[int, int]:
-    due = Case.objects.filter(due_at__lte=now).order_by("due_at")
+    # The claim reads the columns the firing needs (`.only()`): one query per chunk.
+    due = Case.objects.filter(due_at__lte=now).only(*SWEEP_FIELDS).order_by("due_at")
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        rows = list(due.values_list("pk", "due_action")[:limit])
-        if not rows:
+        claimed = list(due[:limit])
+        if not claimed:
             return 0, 0
-        ids, cards = [], 0
-        for pk, action in rows:
-            if action == "notice_pass":
+        cases, cards = [], 0
+        for case in claimed:
+            if case.due_action == "notice_pass":
                 if cards == CARDS_PER_CHUNK:
                     break
                 cards += 1
-            ids.append(pk)
+            cases.append(case)
         try:
             with transaction.atomic():
-                return _fire_many(ids, now), len(ids)
+                return _fire_many(cases, now), len(cases)
         except Exception:
-            log.exception("bulk deadline firing failed; firing %s cases one by one", len(ids))
-    return sum(_fire_one(case_id, now) for case_id in ids), len(ids)
+            log.exception("bulk deadline firing failed; firing %s cases one by one", len(cases))
+    return sum(_fire_one(case.pk, now) for case in cases), len(cases)
 
 
-def _fire_many(ids: list[int], now: datetime) -> int:
+def _fire_many(claimed: list[Case], now: datetime) -> int:
     """Fire claimed cases in bulk, writing the rows case_transition would write.
 
-    Per chunk: one SELECT of the cases (offices, steps and mobiles looked up once per
+    Per chunk: the claim's SELECT (offices, steps and mobiles then looked up once per
     distinct value, not joined per row), one UPDATE per group of identical changes, and
     one multi-row INSERT each for history, audit and outbox rows.
     """
@@ -358,16 +359,10 @@ def _fire_many(ids: list[int], now: datetime) -> int:
     from rencai.orgs.models import Office
     from rencai.workdays.calendar import pinned
 
-    # Only what the system rows read; an effect that reads more (the card's fields)
-    # loads it on access, a setter just sets it (changes are taken from __dict__).
-    cases = list(
-        Case.objects.filter(pk__in=ids, due_at__lte=now)
-        .exclude(due_action="")
-        .only(*SWEEP_FIELDS)
-        .order_by("due_at", "pk")
-    )
-    if not cases:
-        return 0
+    # The claim loaded only what the system rows read; an effect that reads more (the
+    # card's fields) loads it on access, a setter just sets it (changes are taken from
+    # __dict__). The database guarantees a due case has a due action (a constraint).
+    cases = sorted(claimed, key=lambda case: (case.due_at, case.pk))
     offices = Office.objects.in_bulk({c.holding_office_id for c in cases} - {None})
     steps = ChainStep.objects.in_bulk({c.chain_step_id for c in cases} - {None})
     for case in cases:
