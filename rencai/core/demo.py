@@ -162,8 +162,10 @@ def demo_banner() -> str:
         lines.append(f"  {account.role:<40} {account.login_name}")
     lines.append(f"  {'超级管理员 superuser (/admin/)':<40} admin")
     lines.append(
-        "机构账号首次登录需绑定动态口令（页面显示密钥，可用任一TOTP应用）"
-        " Officials enrol a TOTP authenticator at first login (the secret is shown as text)."
+        "机构账号和超级管理员（/admin/）首次登录需绑定动态口令（页面显示密钥，可用任一TOTP应用）；"
+        "丢失时：rencai totp-reset 登录名 --reason 原因\n"
+        "Officials and the superuser (/admin/) enrol a TOTP authenticator at first login (the"
+        " secret is shown as text); lost one: rencai totp-reset LOGIN --reason WHY"
     )
     lines.append("开发短信收件箱 Development SMS inbox: /notify/dev-inbox/\n")
     return "\n".join(lines) + "\n"

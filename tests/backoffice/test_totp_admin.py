@@ -282,3 +282,25 @@ def test_service_rules(official):
         totp.totp_reset(user=official, actor=root, reason="手机丢失")
     assert exc.value.status == 409
     assert AuditEvent.objects.filter(event="totp.reset").count() == 1
+
+
+def test_reset_from_the_command_line_for_the_last_superuser(db):
+    """The way back in when the only superuser lost their phone: the server's operator."""
+    from django.core.management import CommandError, call_command
+
+    admin = _superuser(login_name="onlyadmin", totp_secret=pyotp.random_base32())
+    with pytest.raises(CommandError, match="--reason"):
+        call_command("totp_reset", "onlyadmin")
+    with pytest.raises(CommandError, match="重置原因"):
+        call_command("totp_reset", "onlyadmin", reason="  ")
+    with pytest.raises(CommandError, match="用户不存在"):
+        call_command("totp_reset", "nobody", reason="lost phone")
+    call_command("totp_reset", "onlyadmin", reason="手机丢失")
+    admin.refresh_from_db()
+    assert admin.totp_secret == ""
+    event = AuditEvent.objects.get(event="totp.reset", object_id=str(admin.pk))
+    assert (
+        event.actor is None and "reason=手机丢失" in event.detail and "command-line" in event.detail
+    )
+    with pytest.raises(CommandError, match="尚未绑定"):
+        call_command("totp_reset", "onlyadmin", reason="again")
