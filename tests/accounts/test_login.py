@@ -135,7 +135,13 @@ def test_inactive_user_cannot_log_in(client, make_user):
 def test_lockout_after_five_failures_with_retry_time(user, make_user):
     other = make_user(login_name="wangwu")
     attacker = ip_client("10.1.1.1")
-    with clock.frozen(clock.now().replace(hour=2, minute=0, second=0, microsecond=0)):
+    # 02:00 UTC of a day not in the future: django-axes stamps a new attempt with the real
+    # time (auto_now_add) and drops attempts older than the cool-off before our clock, so
+    # a frozen time ahead of the real one (00:00–01:45 UTC) would forget every failure.
+    start = clock.now().replace(hour=2, minute=0, second=0, microsecond=0)
+    if start > clock.now():
+        start -= timedelta(days=1)
+    with clock.frozen(start):
         for i in range(4):
             # Every identifier of the account hits one counter.
             ident = ["zhangsan", "13912345678", make_id("44010619900307121"), "ZHANGSAN"][i]
