@@ -359,6 +359,34 @@ def _admin_office(ref: int | str) -> Office | None:
     return office
 
 
+class ApproversOut(Schema):
+    unit: UnitRefOut
+    needs_unit_admin: bool
+    approvers: list[OfficeOut]
+    refusal: str
+
+
+@router.get(
+    "/unit-admin-approvers",
+    response={200: ApproversOut, 400: ErrorOut},
+    summary="权限审批部门 Who approves unit-admin rights for a unit",
+)
+def unit_admin_approvers(request, unit: str):
+    """What the request form shows before anyone applies (FAQ 二.1, 二.2): whether the unit
+    needs a unit admin at all (district and other non-city enterprises do not), the
+    department that approves the rights with its contact, and, when a request would be
+    refused, why. `unit`: the unit's id or code."""
+    from rencai.changes import rules
+
+    chosen = _admin_unit(unit)
+    return {
+        "unit": {"id": chosen.pk, "code": chosen.code, "name": chosen.name},
+        "needs_unit_admin": rules.unit_admin_needed(chosen),
+        "approvers": [_office_out(o) for o in rules.unit_admin_approvers(chosen)],
+        "refusal": rules.unit_admin_refusal(chosen),
+    }
+
+
 @router.post(
     "/unit-admin-requests",
     response={201: UnitAdminOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},

@@ -134,3 +134,23 @@ def test_login_and_csrf(requester, city_unit, dept):
     )
     assert r.status_code == 201, r.content
     assert UnitAdminRequest.objects.get().applicant == requester
+
+
+def test_approvers_say_who_approves_before_anyone_applies(requester, make_unit, city_unit, dept):
+    client = client_for(requester)
+    city = client.get("/api/changes/unit-admin-approvers", {"unit": city_unit.code})
+    assert city.status_code == 200, city.content
+    out = city.json()
+    assert out["unit"]["id"] == city_unit.pk and out["needs_unit_admin"] is True
+    assert [o["code"] for o in out["approvers"]] == ["dept-edu"]
+    assert out["approvers"][0]["phones"] == ["020-12345678"] and out["refusal"] == ""
+    # A district-owned enterprise needs no unit admin (FAQ 二.1): the answer says so.
+    district = make_unit("广州市天河区某某贸易有限公司", nature=Unit.Nature.PRIVATE)
+    out = client.get("/api/changes/unit-admin-approvers", {"unit": district.pk}).json()
+    assert out["needs_unit_admin"] is False and "无需单位系统管理员" in out["refusal"]
+    # A name is not a reference.
+    bad = client.get("/api/changes/unit-admin-approvers", {"unit": "广州市某某研究院"})
+    assert bad.status_code == 400 and bad.json()["field"] == "unit"
+    assert (
+        Client().get("/api/changes/unit-admin-approvers", {"unit": city_unit.pk}).status_code == 401
+    )
