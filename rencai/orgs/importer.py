@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +221,8 @@ def _tune_session() -> None:
 
 
 def _search_index(drop: bool) -> None:
-    migration = importlib.import_module("rencai.orgs.migrations.0003_search_indexes")
+    from rencai.orgs import search_indexes as migration
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if drop:

@@ -41,6 +41,7 @@ from django.db import connection
 from rencai.core.errors import NotFound
 from rencai.orgs.models import Unit, UnitNameHistory
 from rencai.orgs.names import bigrams, normalize_name
+from rencai.orgs.search_indexes import TRGM_BUCKETS
 from rencai.orgs.validators import normalize_unit_code
 
 PAGE_SIZE = 20
@@ -145,15 +146,6 @@ _SQL_SUBSTRING_PG_2 = (  # a rare bigram: its posting list in the bigram-array G
     " WHERE string_to_array(btrim(search_grams), ' ') @> ARRAY[%s]::text[]"
     " AND status = %s LIMIT %s"
 )
-_SQL_SUBSTRING_PG = (  # rare trigrams: the pg_trgm GIN index
-    "SELECT '' AS k, id FROM orgs_unit WHERE search_text LIKE %s AND status = %s LIMIT %s"
-)
-# Some trigrams frequent: only the rare ones go to the index (one LIKE '%abc%' each),
-# the exact test is a filter the planner cannot push into it.
-_SQL_SUBSTRING_PG_PRUNED = (
-    "SELECT '' AS k, id FROM orgs_unit WHERE {likes}"
-    " AND strpos(search_text, %s) > 0 AND status = %s LIMIT %s"
-)
 # A dense needle (有限, 有限公司): a sequential scan with the cheapest exact test meets
 # 200 hits within a few thousand rows (5 ms), where a bitmap of its 50,000+ index
 # entries takes 17 ms and the array expression evaluated row by row 20 ms.
@@ -220,6 +212,23 @@ def _pg_bigram_freqs() -> tuple[dict[str, float], float]:
     return freqs, units
 
 
+def _trigram_buckets(where: str, params: list, limit: int) -> Part:
+    """`where` asked of the trigram index bucket by bucket (partial GIN indexes on
+    id % TRGM_BUCKETS, rencai/orgs/search_indexes.py) under one LIMIT: PostgreSQL runs
+    the arms in order and stops once it has `limit` rows, so a common trigram's bitmap
+    is built for the buckets needed, not for the whole table. Candidates come bucket by
+    bucket, in heap order within one: the same for every call (stable paging). The
+    bucket numbers are written into the SQL so that the planner matches each partial
+    index's predicate."""
+    arms = " UNION ALL ".join(
+        f"(SELECT id FROM orgs_unit WHERE {where} AND status = %s"  # noqa: S608 - constants
+        f" AND id %% {TRGM_BUCKETS} = {k})"  # %% : a literal % beside the parameters
+        for k in range(TRGM_BUCKETS)
+    )
+    sql = f"SELECT '' AS k, id FROM ({arms}) t LIMIT %s"  # noqa: S608 - constant parts
+    return Part(sql, [*params, ACTIVE] * TRGM_BUCKETS + [limit])
+
+
 def _budgeted(needle: str, rows: int, exact: Part) -> Part:
     params = [rows, needle, ACTIVE, CANDIDATES_PER_TIER]
     return Part(_SQL_SUBSTRING_PG_BUDGET, params, (exact.sql, exact.params))
@@ -250,16 +259,17 @@ def _pg_substring_part(needle: str, limit: int) -> Part:
     for i in range(1, len(needle) - 2):
         overlap = freqs.get(needle[i : i + 2], 0.0)
         density = density * share[needle[i : i + 3]] / overlap if overlap else 0.0
-    plain = Part(_SQL_SUBSTRING_PG, [f"%{needle}%", ACTIVE, limit])
+    plain = _trigram_buckets("search_text LIKE %s", [f"%{needle}%"], limit)
     if rarest >= FREQUENT_TRIGRAM:  # every trigram common: a dense needle, most likely
         return _budgeted(needle, BUDGET_MAX_ROWS, plain)
     keep = [t for t, f in share.items() if f <= 2 * rarest]
     if len(keep) == len(share):
         exact = plain
     else:
+        # Only these trigrams go to the index; the exact test is a filter it cannot take.
         likes = " AND ".join(["search_text LIKE %s"] * len(keep))
-        params = [f"%{t}%" for t in keep] + [needle, ACTIVE, limit]
-        exact = Part(_SQL_SUBSTRING_PG_PRUNED.format(likes=likes), params)
+        where = f"{likes} AND strpos(search_text, %s) > 0"
+        exact = _trigram_buckets(where, [f"%{t}%" for t in keep] + [needle], limit)
     return _budgeted(needle, BUDGET_ROWS, exact) if density >= DENSE_TRIGRAM else exact
 
 

@@ -5,6 +5,7 @@ from django.db import connection
 
 from rencai.orgs import selectors
 from rencai.orgs.models import Unit
+from rencai.orgs.search_indexes import TRGM_BUCKET_INDEXES
 from rencai.orgs.selectors import PAGE_SIZE, Tier, unit_get_by_code, unit_search
 from rencai.orgs.services import unit_rename, unit_set_status
 
@@ -225,3 +226,19 @@ def test_budgeted_scan_answers_without_the_index_when_it_finds_enough(make_unit,
     assert page.truncated and page.total == 2
     if connection.vendor == "postgresql":  # one budgeted scan, no index fallback
         assert not any("LIKE" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_trigram_buckets_use_their_partial_indexes(make_unit):
+    """Each arm of a trigram query matches one partial index's predicate (id % 8 = k)."""
+    make_unit("广州市天河区鑫华信息科技有限公司")
+    part = selectors._trigram_buckets("search_text LIKE %s", ["%鑫华信%"], 200)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + part.sql, part.params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(part.sql, part.params)
+        assert len(cursor.fetchall()) == 1
+    for name in TRGM_BUCKET_INDEXES:
+        assert name in plan

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 
@@ -22,7 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, database, repair, **options):
         connection = connections[database]
         if repair:
-            migration = importlib.import_module("rencai.orgs.migrations.0003_search_indexes")
+            from rencai.orgs import search_indexes as migration
+
             statements = (
                 migration.SQLITE_FORWARD
                 if connection.vendor == "sqlite"
