@@ -171,6 +171,7 @@ DENSE_BIGRAM = 0.01
 DENSE_TRIGRAM = 0.01
 FREQUENT_TRIGRAM = 0.05
 BUDGET_ROWS = 25_000
+MAX_INDEX_TRIGRAMS = 2
 BUDGET_MAX_ROWS = 150_000
 _BIGRAM_STATS_TTL = 600.0  # seconds; ANALYZE (autovacuum) refreshes the statistics
 _bigram_stats: tuple[float, dict[str, float], float] = (float("-inf"), {}, 0.0)
@@ -262,7 +263,16 @@ def _pg_substring_part(needle: str, limit: int) -> Part:
     plain = _trigram_buckets("search_text LIKE %s", [f"%{needle}%"], limit)
     if rarest >= FREQUENT_TRIGRAM:  # every trigram common: a dense needle, most likely
         return _budgeted(needle, BUDGET_MAX_ROWS, plain)
-    keep = [t for t, f in share.items() if f <= 2 * rarest]
+    # At most MAX_INDEX_TRIGRAMS of the rarest (each is one lookup per bucket): the first
+    # and the last when they are equally rare (a code or a rare name), for the spread.
+    candidates = [t for t, f in share.items() if f <= 2 * rarest]
+    if len(candidates) > MAX_INDEX_TRIGRAMS:
+        ranked = sorted(candidates, key=lambda t: share[t])
+        if share[ranked[MAX_INDEX_TRIGRAMS - 1]] == share[ranked[MAX_INDEX_TRIGRAMS]]:
+            candidates = [candidates[0], candidates[-1]]
+        else:
+            candidates = ranked[:MAX_INDEX_TRIGRAMS]
+    keep = candidates
     if len(keep) == len(share):
         exact = plain
     else:
@@ -307,7 +317,9 @@ def _tiers(query: str) -> tuple[list[tuple[int, str]], bool, str]:
         key = "name_pinyin_initials"
         parts.append((Tier.INITIALS, _SQL_PREFIX[key], [initials, initials + _TOP, ACTIVE, cap]))
     fallback = None
-    if name_ok:
+    # A run of 6+ letters and digits with a digit is a code (or its start), not a word of
+    # a name: the code tiers answer it, and no name index is asked for what it cannot hold.
+    if name_ok and not (code_like and len(code) >= 6):
         substring = _substring_part(normalized)
         parts.append((Tier.SUBSTRING, substring.sql, substring.params))
         fallback = substring.fallback
@@ -320,19 +332,19 @@ def _tiers(query: str) -> tuple[list[tuple[int, str]], bool, str]:
         f"SELECT {n} AS p, k, id FROM ({part_sql}) s{n}"  # noqa: S608 - constant parts
         for n, (_tier, part_sql, _params) in enumerate(parts)
     )
+    # (PostgreSQL connections run without parallel workers: see DATABASES in settings.)
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for _t, _s, params in parts for value in params])
         rows = cursor.fetchall()
-    counts = [0] * len(parts)
-    for p, _k, _id in rows:
-        counts[p] += 1
-    if fallback and counts[-1] < cap:  # the budgeted scan was not enough: ask the index
-        last = len(parts) - 1
-        with connection.cursor() as cursor:
+        counts = [0] * len(parts)
+        for p, _k, _id in rows:
+            counts[p] += 1
+        if fallback and counts[-1] < cap:  # the budgeted scan was not enough: ask the index
+            last = len(parts) - 1
             cursor.execute(fallback[0], fallback[1])
             exact = [(last, k, unit_id) for k, unit_id in cursor.fetchall()]
-        rows = [row for row in rows if row[0] != last] + exact
-        counts[last] = len(exact)
+            rows = [row for row in rows if row[0] != last] + exact
+            counts[last] = len(exact)
     truncated = any(count >= cap for count in counts)
     rank = {tier: i for i, tier in enumerate(_TIER_ORDER)}
     rows.sort(key=lambda r: (rank[parts[r[0]][0]], r[1] or "", r[2]))
