@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.utils import translation
 
 from rencai.core import clock
 
@@ -23,6 +24,9 @@ def _fast_hasher_and_clean_clock(settings):
     clock.reset()
     yield
     clock.reset()
+    # LocaleMiddleware activates a request's language for the thread and never resets it:
+    # a test client request in English must not leave English to the next test.
+    translation.deactivate()
 
 
 @pytest.fixture
