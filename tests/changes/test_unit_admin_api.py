@@ -154,3 +154,19 @@ def test_approvers_say_who_approves_before_anyone_applies(requester, make_unit, 
     assert (
         Client().get("/api/changes/unit-admin-approvers", {"unit": city_unit.pk}).status_code == 401
     )
+
+
+def test_officials_read_through_the_api_only_after_the_second_factor(
+    requester, make_user, city_unit, dept
+):
+    number = _post(client_for(requester), unit=city_unit.pk, office="dept-edu").json()["number"]
+    reviewer = official(make_user(), "dept-edu")
+    password_only = Client()
+    password_only.force_login(reviewer)
+    refused = password_only.get(f"{URL}/{number}")
+    assert refused.status_code == 403 and "动态口令" in refused.json()["message"]
+    assert client_for(reviewer).get(f"{URL}/{number}").status_code == 200
+    # The applicant needs no second factor for their own request.
+    own = Client()
+    own.force_login(requester)
+    assert own.get(f"{URL}/{number}").status_code == 200
