@@ -146,6 +146,12 @@ _SQL_SUBSTRING_PG_2 = (  # a rare bigram: its posting list in the bigram-array G
     " WHERE string_to_array(btrim(search_grams), ' ') @> ARRAY[%s]::text[]"
     " AND status = %s LIMIT %s"
 )
+# 3+ characters with a rare bigram: that bigram's short posting list, the exact test after.
+_SQL_SUBSTRING_PG_RARE = (
+    "SELECT '' AS k, id FROM orgs_unit"
+    " WHERE string_to_array(btrim(search_grams), ' ') @> %s::text[]"
+    " AND strpos(search_text, %s) > 0 AND status = %s LIMIT %s"
+)
 # A dense needle (有限, 有限公司): a sequential scan with the cheapest exact test meets
 # 200 hits within a few thousand rows (5 ms), where a bitmap of its 50,000+ index
 # entries takes 17 ms and the array expression evaluated row by row 20 ms.
@@ -260,6 +266,13 @@ def _pg_substring_part(needle: str, limit: int) -> Part:
     for i in range(1, len(needle) - 2):
         overlap = freqs.get(needle[i : i + 2], 0.0)
         density = density * share[needle[i : i + 3]] / overlap if overlap else 0.0
+    rare_bigrams = [b for b in bigrams(needle) if b not in freqs]
+    if rare_bigrams:
+        # A bigram rarer than every listed one (< 0.1 % of names): its posting list in the
+        # bigram-array index (the first and the last such, intersected) is short — one
+        # lookup, where the trigram buckets would cost eight plans.
+        pair = sorted({rare_bigrams[0], rare_bigrams[-1]})
+        return Part(_SQL_SUBSTRING_PG_RARE, [pair, needle, ACTIVE, limit])
     plain = _trigram_buckets("search_text LIKE %s", [f"%{needle}%"], limit)
     if rarest >= FREQUENT_TRIGRAM:  # every trigram common: a dense needle, most likely
         return _budgeted(needle, BUDGET_MAX_ROWS, plain)
