@@ -1038,7 +1038,7 @@ def _reminders_sweep(reminder: _Reminder, *, batch: int) -> int:
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             rows = list(
-                due.select_for_update(skip_locked=True, of=("self",)).select_related(
+                due.select_for_update(skip_locked=True, **_lock_self_only()).select_related(
                     *reminder.related
                 )[:batch]
             )

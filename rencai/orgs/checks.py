@@ -68,9 +68,7 @@ def search_index_errors(connection) -> list[Error]:
             )
         expected = _pg_expected_indexes(connection)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [expected]
-            )
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [expected])
             missing = sorted(set(expected) - {row[0] for row in cursor.fetchall()})
         if missing:
             errors.append(

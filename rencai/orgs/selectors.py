@@ -141,12 +141,8 @@ _SQL_SUBSTRING_SQLITE = (
 # 200 rows; the candidates are the first 200 in heap order (= id order for a
 # bulk-loaded table) and are then ordered by id like on SQLite. Which route serves a
 # needle is chosen from how common its bigrams are (`_pg_substring_part`).
-_SQL_SUBSTRING_PG_2 = (  # a rare bigram: its posting list in the bigram-array GIN index
-    "SELECT '' AS k, id FROM orgs_unit"
-    " WHERE string_to_array(btrim(search_grams), ' ') @> ARRAY[%s]::text[]"
-    " AND status = %s LIMIT %s"
-)
-# 3+ characters with a rare bigram: that bigram's short posting list, the exact test after.
+# A rare bigram in the needle: its short posting list in the bigram-array GIN index (two
+# such bigrams: both lists intersected), the exact test after.
 _SQL_SUBSTRING_PG_RARE = (
     "SELECT '' AS k, id FROM orgs_unit"
     " WHERE string_to_array(btrim(search_grams), ' ') @> %s::text[]"
@@ -180,7 +176,7 @@ BUDGET_ROWS = 25_000
 MAX_INDEX_TRIGRAMS = 2
 BUDGET_MAX_ROWS = 150_000
 _BIGRAM_STATS_TTL = 600.0  # seconds; ANALYZE (autovacuum) refreshes the statistics
-_bigram_stats: tuple[float, dict[str, float], float] = (float("-inf"), {}, 0.0)
+_bigram_stats: tuple[float, dict[str, float]] = (float("-inf"), {})
 
 
 @dataclass(frozen=True)
@@ -193,30 +189,26 @@ class Part:
     fallback: tuple[str, list] | None = None
 
 
-def _pg_bigram_freqs() -> tuple[dict[str, float], float]:
-    """Share of units containing each common bigram, and the number of units: the
-    most-common-elements statistics that ANALYZE keeps for the bigram-array index (about
-    700 bigrams at the default statistics target; a bigram not listed is rarer than all
-    of them, 0.08 % of 3M names). No statistics yet (a new database): every needle
-    counts as rare and goes to the indexes. Cached per process for ten minutes."""
+def _pg_bigram_freqs() -> dict[str, float]:
+    """Share of units containing each common bigram: the most-common-elements statistics
+    that ANALYZE keeps for the bigram-array index (about 700 bigrams at the default
+    statistics target; a bigram not listed is rarer than all of them, 0.08 % of 3M
+    names). No statistics yet (a new database): every needle counts as rare and goes to
+    the indexes. Cached per process for ten minutes."""
     global _bigram_stats
-    loaded_at, freqs, units = _bigram_stats
+    loaded_at, freqs = _bigram_stats
     if time.monotonic() - loaded_at < _BIGRAM_STATS_TTL:
-        return freqs, units
+        return freqs
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,"
-            " (SELECT reltuples FROM pg_class WHERE oid = 'orgs_unit'::regclass)"
-            " FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = %s",
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s",
             ["orgs_unit_search_grams_arr"],
         )
         row = cursor.fetchone()
-    if row and row[0]:
-        freqs, units = dict(zip(row[0], row[1], strict=False)), max(float(row[2] or 0), 0.0)
-    else:
-        freqs, units = {}, 0.0
-    _bigram_stats = (time.monotonic(), freqs, units)
-    return freqs, units
+    freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _bigram_stats = (time.monotonic(), freqs)
+    return freqs
 
 
 def _trigram_buckets(where: str, params: list, limit: int) -> Part:
@@ -251,21 +243,9 @@ def _pg_substring_part(needle: str, limit: int) -> Part:
     filter. A trigram is at most as frequent as its rarer bigram, which ANALYZE's
     statistics know (on the synthetic 3M data the estimate is within 2 % of the count).
     """
-    freqs, _units = _pg_bigram_freqs()
-    if len(needle) == 2:
-        if freqs.get(needle, 0.0) >= DENSE_BIGRAM:
-            return Part(_SQL_SUBSTRING_PG_DENSE, [needle, ACTIVE, limit])
-        return Part(_SQL_SUBSTRING_PG_2, [needle, ACTIVE, limit])
-    share = {
-        t: min(freqs.get(t[:2], 0.0), freqs.get(t[1:], 0.0))
-        for t in (needle[i : i + 3] for i in range(len(needle) - 2))
-    }
-    rarest = min(share.values())
-    # Markov estimate of the needle's own share: P(abcd) ≈ P(abc) · P(bcd) / P(bc).
-    density = share[needle[:3]]
-    for i in range(1, len(needle) - 2):
-        overlap = freqs.get(needle[i : i + 2], 0.0)
-        density = density * share[needle[i : i + 3]] / overlap if overlap else 0.0
+    freqs = _pg_bigram_freqs()
+    if len(needle) == 2 and freqs.get(needle, 0.0) >= DENSE_BIGRAM:
+        return Part(_SQL_SUBSTRING_PG_DENSE, [needle, ACTIVE, limit])
     rare_bigrams = [b for b in bigrams(needle) if b not in freqs]
     if rare_bigrams:
         # A bigram rarer than every listed one (< 0.1 % of names): its posting list in the
@@ -273,19 +253,24 @@ def _pg_substring_part(needle: str, limit: int) -> Part:
         # lookup, where the trigram buckets would cost eight plans.
         pair = sorted({rare_bigrams[0], rare_bigrams[-1]})
         return Part(_SQL_SUBSTRING_PG_RARE, [pair, needle, ACTIVE, limit])
+    if len(needle) == 2:  # listed, but in fewer than DENSE_BIGRAM of the names
+        return Part(_SQL_SUBSTRING_PG_RARE, [[needle], needle, ACTIVE, limit])
+    # Every bigram is listed: estimate each trigram's and the needle's share from them.
+    share = {
+        t: min(freqs[t[:2]], freqs[t[1:]])
+        for t in (needle[i : i + 3] for i in range(len(needle) - 2))
+    }
+    rarest = min(share.values())
     plain = _trigram_buckets("search_text LIKE %s", [f"%{needle}%"], limit)
     if rarest >= FREQUENT_TRIGRAM:  # every trigram common: a dense needle, most likely
         return _budgeted(needle, BUDGET_MAX_ROWS, plain)
-    # At most MAX_INDEX_TRIGRAMS of the rarest (each is one lookup per bucket): the first
-    # and the last when they are equally rare (a code or a rare name), for the spread.
+    # Markov estimate of the needle's own share: P(abcd) ≈ P(abc) · P(bcd) / P(bc).
+    density = share[needle[:3]]
+    for i in range(1, len(needle) - 2):
+        density = density * share[needle[i : i + 3]] / freqs[needle[i : i + 2]]
+    # The rarest trigrams (each is one lookup per bucket), at most MAX_INDEX_TRIGRAMS.
     candidates = [t for t, f in share.items() if f <= 2 * rarest]
-    if len(candidates) > MAX_INDEX_TRIGRAMS:
-        ranked = sorted(candidates, key=lambda t: share[t])
-        if share[ranked[MAX_INDEX_TRIGRAMS - 1]] == share[ranked[MAX_INDEX_TRIGRAMS]]:
-            candidates = [candidates[0], candidates[-1]]
-        else:
-            candidates = ranked[:MAX_INDEX_TRIGRAMS]
-    keep = candidates
+    keep = sorted(candidates, key=share.get)[:MAX_INDEX_TRIGRAMS]
     if len(keep) == len(share):
         exact = plain
     else:
