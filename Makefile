@@ -33,6 +33,7 @@ worker: setup
 	$(VENV)/bin/rencai worker
 
 test: setup
+	@scripts/ensure-chromium
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
