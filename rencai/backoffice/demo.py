@@ -65,6 +65,13 @@ def _grant(login_name: str) -> tuple[User, ActingAs] | None:
     return (user, ActingAs(grant)) if grant else None
 
 
+#: The 职称 section of each demo application (series code, qualification name).
+DEMO_TITLES = [
+    ("engineer", "高级工程师"), ("economist", "经济师"), ("accountant", "会计师"),
+    ("health_professional", "主治医师"), ("hei_teacher", "讲师"), ("engineer", "工程师"),
+]  # fmt: skip
+
+
 def cases_load(password: str) -> int:
     from rencai.cases.services import case_create, case_transition
     from rencai.documents.services import document_upload
@@ -76,7 +83,9 @@ def cases_load(password: str) -> int:
     if window is None or unit_admin is None:
         return 0
     created = 0
-    for login, name, body, mobile, unit_body, steps in DEMO_CASES:
+    from rencai.catalog.models import TitleSeries
+
+    for n, (login, name, body, mobile, unit_body, steps) in enumerate(DEMO_CASES):
         unit = Unit.objects.filter(code__startswith=unit_body).first()
         if unit is None:
             continue
@@ -87,7 +96,12 @@ def cases_load(password: str) -> int:
             id_number=body + ric.calc_check_digit(body + "0"),
             mobile=mobile,
         )
-        case = case_create(applicant=person, unit=unit, category="title")
+        series, qualification = DEMO_TITLES[n % len(DEMO_TITLES)]
+        case = case_create(
+            applicant=person, unit=unit, category="title",
+            title_series=TitleSeries.objects.filter(code=series).first(),
+            qualification_name=qualification, certificate_number=f"GDZC{2019 + n}{n + 1:05d}",
+        )  # fmt: skip
         for requirement in required_attachments(case):
             document_upload(
                 folder=case.folder,

@@ -339,10 +339,10 @@ def case_document(request, number: str, public_id, variant: str):
     services.document_view_record(
         case=case, document=document, variant=variant, user=request.user, request=request
     )
-    from rencai.cases.permissions import case_document_permission
+    from rencai.cases.permissions import case_document_checked_by_office
 
     return document_response(
-        request, document=document, variant=variant, permission=case_document_permission
+        request, document=document, variant=variant, permission=case_document_checked_by_office
     )
 
 

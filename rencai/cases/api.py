@@ -119,11 +119,11 @@ def build_router() -> Router:
             else None
         )
         if target is None:
-            # People's buttons: idempotent with expected_version, form completeness checked.
+            # People's buttons: idempotent with expected_version.
             case_act(
                 case=case, action=payload.action, actor=request.user, acting_as=acting_as,
                 reason=payload.reason, expected_version=payload.expected_version,
-                request=request, check_form=False,
+                request=request,
             )  # fmt: skip
         else:
             case_transition(

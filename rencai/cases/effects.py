@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
-from rencai.cases import routing
+from rencai.cases import routing, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import ChainStep, HistoricalSettlement
 from rencai.core.clock import SHANGHAI
@@ -38,6 +38,7 @@ def route_record(ctx):
 @effect("submitted", "记录送审时间")
 def submitted(ctx):
     ctx.case.submitted_at = ctx.now
+    ctx.case.unit_changeable = False
 
 
 @effect("forwarded", "记录单位送审时间（1小时内可撤回）")
@@ -132,9 +133,10 @@ def closed(ctx):
     ctx.case.closed_at = ctx.now
 
 
-@effect("reopened", "重新打开为草稿（可更换引进单位）")
+@effect("reopened", "重新打开为草稿（事业单位、市属国企的申请可更换引进单位）")
 def reopened(ctx):
     case = ctx.case
+    case.unit_changeable = case.unit.nature in workflow.UNIT_CHANGE_AFTER_WITHDRAW
     case.closed_at = case.submitted_at = case.forwarded_at = None
     case.holding_office = case.chain_step = None
 

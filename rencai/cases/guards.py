@@ -25,6 +25,30 @@ def guard(name: str, description: str):
     return register
 
 
+@guard("form_complete", "申请表各栏已填写（个人信息、类别信息）")
+def form_complete(ctx):
+    from rencai.cases.selectors import case_form_problems
+
+    problems = case_form_problems(ctx.case)
+    if problems:
+        return "请先完成：" + "；".join(problems)
+    return None
+
+
+@guard("not_reapply_blocked", "申请人未被禁止再报，或本申请已开通再次申报权限（FAQ 一.3）")
+def not_reapply_blocked(ctx):
+    from rencai.cases.reapply import reapply_status
+
+    if ctx.case.reapply_lift_id is not None:
+        return None  # this application holds the lift that opened it
+    status = reapply_status(ctx.case.applicant)
+    if status.blocked:
+        return status.message
+    if status.lift is not None:  # a lift opens a NEW application, not an older draft
+        return "再次申报权限仅适用于开通后新建的一份申请，请新建申请后送审。"
+    return None
+
+
 @guard("attachments_complete", "必备材料已上传")
 def attachments_complete(ctx):
     from rencai.cases.requirements import missing_attachments
@@ -60,16 +84,6 @@ def department_chain_configured(ctx):
 def started_by_unit(ctx):
     if ctx.case.created_by_id == ctx.case.applicant_id:
         return "该草稿由申请人本人填写，须由申请人送审后单位再审核。"
-    return None
-
-
-@guard("unit_change_allowed", "单位性质为事业单位或市属国企（FAQ 一.18）")
-def unit_change_allowed(ctx):
-    if ctx.case.unit.nature not in workflow.UNIT_CHANGE_AFTER_WITHDRAW:
-        return (
-            "仅引进单位为事业单位或市属国有企业的申请，撤回后可更换引进单位重新送审；"
-            "其他申请请新建。"
-        )
     return None
 
 

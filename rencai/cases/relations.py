@@ -34,6 +34,8 @@ def relation_of(*, case: Case, actor, acting_as) -> str | None:
     if not _grant_active(grant, actor):
         return None
     if grant.role == RoleGrant.Role.UNIT_ADMIN and grant.unit_id == case.unit_id:
+        if case.status == Case.Status.DRAFT and case.created_by_id == case.applicant_id:
+            return None  # the applicant's own draft is private until they submit it
         return Role.UNIT_ADMIN
     if (
         grant.role == RoleGrant.Role.OFFICIAL

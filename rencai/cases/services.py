@@ -22,6 +22,7 @@ from rencai.cases.selectors import case_status_text
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
 from rencai.notify.services import sms_enqueue
+from rencai.orgs.models import Unit
 
 log = logging.getLogger(__name__)
 STALE = "该申请已被他人处理，请刷新后重试"
@@ -35,7 +36,7 @@ _after_status_update: Callable[[Case], None] | None = None
 WORKFLOW_FIELDS = [
     "status", "version", "holding_office", "chain_step", "route", "supervisory_office",
     "acceptance_office", "due_at", "due_date", "due_provisional", "due_action",
-    "submitted_at", "forwarded_at", "accepted_at", "decided_at", "closed_at",
+    "submitted_at", "forwarded_at", "accepted_at", "decided_at", "closed_at", "unit_changeable",
 ]  # fmt: skip
 
 
@@ -562,21 +563,25 @@ def _refuse_edit(case: Case) -> None:
 
 
 def case_unit_change_refusal(case: Case) -> str | None:
-    """Why the employer may not be changed now (None: it may). FAQ 一.18: only before the
-    first submission, or after withdrawing and reopening (natures in the table entry)."""
+    """Why the employer may not be changed now (None: it may). FAQ 一.18: until the first
+    submission, and after withdrawing only for the natures in the table entry."""
     if case.status != Case.Status.DRAFT:
         return "已送审的申请不能更换引进单位；如需更换，请在受理前撤回后重新填报。"
-    last = CaseEvent.objects.filter(case=case).order_by("-version").first()
-    if last is None or last.action == "reopen":
-        return None
-    return "该申请不能更换引进单位。"
+    if not case.unit_changeable:
+        natures = "、".join(
+            str(n.label) for n in Unit.Nature if n in workflow.UNIT_CHANGE_AFTER_WITHDRAW
+        )
+        return (
+            f"撤回后仅{natures}的申请可更换引进单位（FAQ 一.18）；"
+            "如需改由其他单位引进，请新建申请。"
+        )
+    return None
 
 
 @transaction.atomic
 def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, request=None) -> Case:
     """Save a section of the draft. Only FORM_FIELDS and the unit; nothing else moves."""
     from rencai.catalog.models import education_needs_catalogue_school
-    from rencai.orgs.models import Unit
 
     locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     role = relation_of(case=locked, actor=actor, acting_as=acting_as)
@@ -654,22 +659,13 @@ def case_act(
     reason: str = "",
     expected_version: int | None = None,
     request=None,
-    check_form: bool = True,
 ) -> tuple[Case, bool]:
     """A transition pressed by a person (page or API). Returns (case, replayed).
 
     Idempotent with `expected_version`: when the version has moved on because *this*
     action by *this* person already happened at exactly that version (a double click, a
-    retried request), the earlier result is returned instead of a 409. `check_form`
-    refuses a submission whose form sections are incomplete (the pages and /submit; the
-    generic /transitions endpoint leaves that to the workflow guards)."""
-    from rencai.cases.selectors import case_form_problems
-
-    editing = case.status in (Case.Status.DRAFT, Case.Status.RETURNED)
-    if check_form and editing and action in ("submit", "forward"):
-        problems = case_form_problems(case)
-        if problems:
-            raise DomainError("请先完成：" + "；".join(problems), code="incomplete")
+    retried request), the earlier result is returned instead of a 409. Completeness of
+    the form is a guard of the table (form_complete), the same for pages and API."""
     try:
         return (
             case_transition(

@@ -23,7 +23,7 @@ STATES: tuple[str, ...] = tuple(State.values)
 INITIAL = State.DRAFT
 #: No way out, except the documented exits in TERMINAL_EXITS.
 TERMINAL = frozenset({State.CARD_ISSUED, State.REJECTED, State.WITHDRAWN})
-#: FAQ 一.18: after withdrawing, an applicant may reopen and change the employer.
+#: FAQ 一.18: after withdrawing, an applicant may reopen and resubmit.
 TERMINAL_EXITS = frozenset({(State.WITHDRAWN, "reopen")})
 
 
@@ -54,7 +54,7 @@ ACTION_LABELS = {
     "forward": pgettext_lazy("workflow action", "单位审核通过并送审"),
     "unit_withdraw": pgettext_lazy("workflow action", "单位撤回（送审后1小时内）"),
     "withdraw": pgettext_lazy("workflow action", "撤回申请"),
-    "reopen": pgettext_lazy("workflow action", "重新填报（可更换引进单位）"),
+    "reopen": pgettext_lazy("workflow action", "重新填报"),
     "approve": pgettext_lazy("workflow action", "审核通过"),
     "send_back_step": pgettext_lazy("workflow action", "退回上一步"),
     "return": pgettext_lazy("workflow action", "退回修改"),
@@ -76,7 +76,8 @@ NOTICE_WORKDAYS = 5
 #: A unit admin may pull back its own forwarding within this many minutes (FAQ 二.4).
 UNIT_WITHDRAW_MINUTES = 60
 
-#: FAQ 一.18: natures whose applicants may change the employer after withdrawing.
+#: FAQ 一.18: natures whose applicants may also change the employer after withdrawing
+#: (services.case_unit_change_refusal reads it; every applicant may reopen and resubmit).
 UNIT_CHANGE_AFTER_WITHDRAW = frozenset({Unit.Nature.INSTITUTION, Unit.Nature.CITY_SOE})
 
 
@@ -111,19 +112,21 @@ R = Role
 AUTO_ACCEPT = DeadlineRule("auto_accept", ACCEPTANCE_WORKDAYS)
 NOTICE = DeadlineRule("notice_pass", NOTICE_WORKDAYS)
 BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
+#: Every submission (by the applicant, or forwarded by the unit) checks these first.
+READY = ("not_reapply_blocked", "form_complete", "attachments_complete")
 
 # fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
     # --- applicant -------------------------------------------------------------------
     *(
         T(src, "submit", R.APPLICANT, S.UNIT_REVIEW,
-          guards=("attachments_complete", "route_via_unit", "department_chain_configured"),
+          guards=(*READY, "route_via_unit", "department_chain_configured"),
           effects=("route_record", "submitted", "to_unit"), notify=("submitted",))
         for src in (S.DRAFT, S.RETURNED)
     ),
     *(
         T(src, "submit", R.APPLICANT, S.AWAITING_ACCEPTANCE,
-          guards=("attachments_complete", "route_direct"),
+          guards=(*READY, "route_direct"),
           effects=("route_record", "submitted", "to_acceptance"), deadline=AUTO_ACCEPT,
           notify=("submitted",))
         for src in (S.DRAFT, S.RETURNED)
@@ -133,12 +136,12 @@ TRANSITIONS: tuple[Transition, ...] = (
           notify=("withdrawn",))
         for src in BEFORE_ACCEPTANCE
     ),
-    T(S.WITHDRAWN, "reopen", R.APPLICANT, S.DRAFT, guards=("unit_change_allowed",),
+    T(S.WITHDRAWN, "reopen", R.APPLICANT, S.DRAFT, guards=("not_reapply_blocked",),
       effects=("reopened",)),
     # --- unit admin (city organs, institutions and SOEs only) ---------------------------
     *(
         T(src, "forward", R.UNIT_ADMIN, S.DEPT_REVIEW,
-          guards=(*pre, "attachments_complete", "route_via_unit", "department_chain_configured"),
+          guards=(*pre, *READY, "route_via_unit", "department_chain_configured"),
           effects=("route_record", "submitted", "forwarded", "to_department"),
           notify=("forwarded",))
         for src, pre in ((S.DRAFT, ("started_by_unit",)), (S.UNIT_REVIEW, ()), (S.RETURNED, ()))

@@ -121,9 +121,26 @@ def attach_required(case: Case) -> None:
         )  # fmt: skip
 
 
+def title_form() -> dict:
+    """A complete 职称 section (the form_complete guard of submit/forward)."""
+    from rencai.catalog.models import TitleSeries
+    from rencai.catalog.reference import _load_simple
+
+    if not TitleSeries.objects.exists():
+        _load_simple()
+    return {
+        "title_series": TitleSeries.objects.order_by("pk").first(),
+        "qualification_name": "工程师",
+        "certificate_number": "GC2020001",
+    }
+
+
 def new_case(
     world: World, *, unit: Unit | None = None, attach=True, created_by=None, **form
 ) -> Case:
+    """A title case ready to submit (form filled, attachments present) unless told otherwise."""
+    if attach:
+        form = {**title_form(), **form}
     case = case_create(
         applicant=world.applicant,
         unit=unit or world.private,

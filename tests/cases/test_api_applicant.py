@@ -137,3 +137,35 @@ def test_endpoints_are_in_the_openapi_document(client):
                  "/api/cases/{number}/withdraw", "/api/cases/unit/lookup",
                  "/api/cases/unit/start", "/api/cases/unit/worklist"):  # fmt: skip
         assert path in paths
+
+
+def test_the_generic_transitions_endpoint_checks_the_form_like_submit(client, world):
+    """The form is a guard of the table: /transitions cannot skip it (project API, CSRF on)."""
+    case = new_case(world, attach=False)
+    client.force_login(world.applicant)
+    for url, body in (
+        (f"/api/cases/{case.number}/transitions", {"action": "submit", "expected_version": 1}),
+        (f"/api/cases/{case.number}/submit", {"expected_version": 1}),
+    ):
+        response = _json(client, "post", url, body)
+        assert response.status_code == 409, response.json()
+        assert "职称系列、资格名称、证书编号" in response.json()["message"]
+    case.refresh_from_db()
+    assert case.status == "draft" and case.version == 1
+
+
+def test_unit_admin_cannot_read_the_applicants_private_draft_through_any_endpoint(
+    client, world
+):
+    case = new_case(world, unit=world.soe)
+    client.force_login(world.unit_admin)
+    act_as(client, world.unit_acting.grant)
+    assert client.get(f"/api/cases/{case.number}").status_code == 404
+    assert client.get(f"/api/cases/{case.number}/status").status_code == 404
+    response = _json(
+        client, "post", f"/api/cases/{case.number}/transitions", {"action": "forward"}
+    )
+    assert response.status_code == 404
+    # Once the applicant submits it, the unit sees it.
+    place(case, "unit_review")
+    assert client.get(f"/api/cases/{case.number}").status_code == 200

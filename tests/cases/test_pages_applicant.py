@@ -170,13 +170,15 @@ def test_free_typed_unit_by_hand_made_post_on_the_draft(client, world):
     assert case.unit == world.soe
 
 
-def test_withdraw_then_reopen_only_for_the_natures_in_the_table(client, world):
+def test_withdraw_reopen_resubmit_and_employer_change_only_for_the_natures_in_the_table(
+    client, world
+):
     client.force_login(world.applicant)
-    # Private company: withdraw before acceptance, no reopen with another unit.
+    # Private company: withdraw before acceptance, reopen and resubmit — same employer.
     private = place(new_case(world), "awaiting_acceptance")
     response = client.post(
         f"/cases/{private.number}/act/",
-        {"action": "withdraw", "expected_version": private.version, "reason": "单位选错"},
+        {"action": "withdraw", "expected_version": private.version, "reason": "材料有误"},
     )
     assert response.status_code == 302
     private.refresh_from_db()
@@ -184,9 +186,22 @@ def test_withdraw_then_reopen_only_for_the_natures_in_the_table(client, world):
     response = client.post(
         f"/cases/{private.number}/act/", {"action": "reopen", "expected_version": private.version}
     )
-    assert response.status_code == 409 and "事业单位或市属国有企业" in response.content.decode()
+    assert response.status_code == 302 and response["Location"].endswith("/edit/")
     private.refresh_from_db()
-    assert private.status == "withdrawn"
+    assert private.status == "draft" and not private.unit_changeable
+    response = client.post(
+        f"/cases/{private.number}/edit/", {"section": "unit", "unit": world.soe.pk}
+    )
+    page = response.content.decode()
+    assert "撤回后仅事业单位、市属国有企业的申请可更换引进单位" in page
+    private.refresh_from_db()
+    assert private.unit == world.private
+    response = client.post(
+        f"/cases/{private.number}/act/", {"action": "submit", "expected_version": private.version}
+    )
+    assert response.status_code == 302
+    private.refresh_from_db()
+    assert private.status == "awaiting_acceptance"
     # City SOE: reopen, then change the employer.
     soe = place(new_case(world, unit=world.soe), "unit_review")
     client.post(f"/cases/{soe.number}/act/", {"action": "withdraw", "expected_version": 1})

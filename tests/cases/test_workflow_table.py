@@ -14,7 +14,7 @@ from rencai.cases.services import case_transition
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError
 from rencai.notify.models import OutboxMessage
-from tests.cases.factories import new_case, place
+from tests.cases.factories import attach_required, new_case, place, title_form
 
 ROWS = list(enumerate(workflow.TRANSITIONS))
 
@@ -161,18 +161,66 @@ def test_reason_is_required_for_returns(world):
 
 
 def test_missing_attachments_block_submission(world):
-    case = new_case(world, attach=False)
+    case = new_case(world, attach=False, **title_form())
     with pytest.raises(Conflict, match="身份证") as info:
         case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
     assert "职称证书" in info.value.message
 
 
 def test_unit_admin_forwards_only_drafts_it_started(world):
+    # The applicant's own draft is private: the unit has no relation to it until it is
+    # submitted; a draft the unit started (FAQ 二.3) it may forward itself.
     case = new_case(world, unit=world.soe)
-    with pytest.raises(Conflict, match="申请人本人填写"):
+    with pytest.raises(Conflict, match="身份不能"):
         case_transition(
             case=case, action="forward", actor=world.unit_admin, acting_as=world.unit_acting
         )
+    started = new_case(world, unit=world.soe, created_by=world.unit_admin)
+    case_transition(
+        case=started, action="forward", actor=world.unit_admin, acting_as=world.unit_acting
+    )
+    assert started.status == "dept_review"
+
+
+def test_incomplete_form_blocks_submission_whatever_the_entry_point(world):
+    case = new_case(world, attach=False)
+    attach_required(case)
+    with pytest.raises(Conflict, match="职称系列、资格名称、证书编号"):
+        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case.refresh_from_db()
+    assert case.status == "draft" and case.version == 1
+
+
+def test_reapply_block_is_checked_at_submission_and_reopen(world):
+    from rencai.cases.models import HistoricalSettlement
+    from rencai.cases.reapply import reapply_lift
+    from rencai.cases.services import application_start
+
+    draft = new_case(world)
+    withdrawn = place(new_case(world), "withdrawn")
+    # The person's earlier move is imported after these cases were started.
+    HistoricalSettlement.objects.create(
+        year=2019, source="legacy", recorded_at=clock.now(),
+        id_number_index=world.applicant.id_number_index,
+        id_number_masked=world.applicant.id_number_masked,
+    )  # fmt: skip
+    with pytest.raises(Conflict, match="已禁止再报"):
+        case_transition(case=draft, action="submit", actor=world.applicant, acting_as=None)
+    with pytest.raises(Conflict, match="已禁止再报"):
+        case_transition(case=withdrawn, action="reopen", actor=world.applicant, acting_as=None)
+    assert Case.objects.get(pk=draft.pk).status == "draft"
+    assert Case.objects.get(pk=withdrawn.pk).status == "withdrawn"
+    # A lift opens ONE new application; the old drafts stay closed to it.
+    official, _acting = world.officials["district-440106"]
+    reapply_lift(person=world.applicant, official=official, reason="政策调整，准予再次申报")
+    with pytest.raises(Conflict, match="请新建申请"):
+        case_transition(case=draft, action="submit", actor=world.applicant, acting_as=None)
+    fresh = application_start(applicant=world.applicant, unit=world.private, category="title")
+    Case.objects.filter(pk=fresh.pk).update(**title_form())
+    fresh.refresh_from_db()
+    attach_required(fresh)
+    case_transition(case=fresh, action="submit", actor=world.applicant, acting_as=None)
+    assert fresh.status == "awaiting_acceptance" and fresh.reapply_lift_id is not None
 
 
 def test_unit_withdraw_only_within_the_hour(world):
@@ -184,10 +232,17 @@ def test_unit_withdraw_only_within_the_hour(world):
         )
 
 
-def test_reopen_after_withdrawal_only_for_institutions_and_city_soes(world):
-    case = place(new_case(world), "withdrawn")
-    with pytest.raises(Conflict, match="事业单位或市属国有企业"):
+def test_reopen_after_withdrawal_is_open_to_all_but_the_employer_change_is_not(world):
+    from rencai.cases.services import case_unit_change_refusal
+
+    for unit, changeable in ((world.private, False), (world.soe, True)):
+        case = place(new_case(world, unit=unit), "withdrawn")
         case_transition(case=case, action="reopen", actor=world.applicant, acting_as=None)
+        assert case.status == "draft" and case.unit_changeable is changeable
+        refusal = case_unit_change_refusal(case)
+        assert (refusal is None) is changeable
+        if not changeable:
+            assert "事业单位、市属国有企业" in refusal
 
 
 def test_step_staff_restriction(world):

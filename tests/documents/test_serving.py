@@ -73,7 +73,10 @@ def test_folder_kind_without_permission_is_404(client, uploader, db):
 def test_case_attachments_follow_the_case_permission(client, world):
     from rencai.cases.services import case_create, case_transition
 
-    case = case_create(applicant=world.applicant, unit=world.private, category="skill")
+    case = case_create(
+        applicant=world.applicant, unit=world.private, category="skill",
+        qualification_name="电工", qualification_level="三级/高级工", certificate_number="S-1",
+    )  # fmt: skip
     doc = document_upload(
         folder=case.folder,
         type_code="id_card",
@@ -89,7 +92,29 @@ def test_case_attachments_follow_the_case_permission(client, world):
 
     attach_required(case)
     case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
-    assert client.get(url(doc, "preview")).status_code == 200
+    # Officials open attachments only from their case page (office + second factor, and
+    # the view is recorded), never through /files/ with a password alone.
+    assert client.get(url(doc, "preview")).status_code == 404
     stranger, _acting = world.officials["stranger"]
     client.force_login(stranger)
+    assert client.get(url(doc, "preview")).status_code == 404
+
+
+def test_unit_admin_sees_attachments_of_via_unit_cases_but_not_private_drafts(client, world):
+    from rencai.cases.services import case_create
+    from tests.cases.factories import place
+
+    case = case_create(applicant=world.applicant, unit=world.soe, category="skill")
+    doc = document_upload(
+        folder=case.folder,
+        type_code="id_card",
+        file=upload("a.png", png_bytes()),
+        uploaded_by=world.applicant,
+    )
+    client.force_login(world.unit_admin)
+    assert client.get(url(doc, "preview")).status_code == 404  # the applicant's own draft
+    place(case, "unit_review")
+    assert client.get(url(doc, "preview")).status_code == 200
+    world.unit_acting.grant.revoked_at = world.unit_acting.grant.granted_at
+    world.unit_acting.grant.save()
     assert client.get(url(doc, "preview")).status_code == 404

@@ -130,6 +130,9 @@ class Case(models.Model):
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    #: FAQ 一.18: the employer may be changed until the first submission, and again after
+    #: withdrawing when the unit's nature allows it (effects "submitted" / "reopened").
+    unit_changeable = models.BooleanField(_("可更换引进单位"), default=True)
     reapply_lift = models.ForeignKey(
         "cases.ReapplyLift",
         verbose_name=_("再次申报开通记录"),
