@@ -94,11 +94,18 @@ def review_steps(office: Office):
 
 
 def department_chain_check(office: Office) -> None:
-    """Refuse up front when a department has no 内流程: nobody could act on the case."""
+    """Refuse up front when a department has no 内流程: nobody could act on the case.
+    The message always gives a contact: the department's, or the city bureau's window
+    when the department has none on record (the reference data lists none)."""
     if not department_steps(office).exists():
+        if office.phones or office.email:
+            whom = f"请联系该主管部门（{office_contact(office)}）配置后再送审。"
+        else:
+            bureau = Office.objects.filter(code=CITY_BUREAU_CODE).first()
+            via = f"{bureau.name}（{office_contact(bureau)}）" if bureau else "市人社局"
+            whom = f"该主管部门未登记联系方式，请联系{via}转告配置后再送审。"
         raise DomainError(
-            f"主管部门“{office.name}”尚未配置内流程，暂不能接收申请。"
-            f"请联系该主管部门（{office_contact(office)}）配置后再送审。",
+            f"主管部门“{office.name}”尚未配置内流程，暂不能接收申请。" + whom,
             field="unit",
             code="chain_missing",
         )

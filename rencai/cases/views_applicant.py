@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -155,18 +155,39 @@ def _office_view(office) -> dict | None:
     }
 
 
+#: After forwarding, only the office holding the case can send it back (FAQ 二.4).
+_HELD_AFTER_FORWARD = (
+    Case.Status.DEPT_REVIEW, Case.Status.AWAITING_ACCEPTANCE, Case.Status.UNDER_REVIEW,
+)  # fmt: skip
+
+
 def _unit_withdraw_state(case: Case, role: str) -> tuple[bool, str]:
     """(the 1-hour window is open, the message when it is closed) — FAQ 二.4."""
-    if role != workflow.Role.UNIT_ADMIN or case.status != Case.Status.DEPT_REVIEW:
+    if (
+        role != workflow.Role.UNIT_ADMIN
+        or case.status not in _HELD_AFTER_FORWARD
+        or case.forwarded_at is None
+    ):
         return False, ""
     limit = timedelta(minutes=workflow.UNIT_WITHDRAW_MINUTES)
-    if case.forwarded_at is not None and clock.now() - case.forwarded_at <= limit:
+    if case.status == Case.Status.DEPT_REVIEW and clock.now() - case.forwarded_at <= limit:
         return True, ""
     office = case.holding_office
-    name = office.name if office else ""
+    values = {
+        "office": office.name if office else "",
+        "contact": "，" + office_contact(office)
+        if office and (office.phones or office.email)
+        else "",
+    }
+    if case.status == Case.Status.DEPT_REVIEW:
+        return False, _(
+            "单位送审已超过1小时，单位不能自行撤回；"
+            "如需修改资料，请联系人事户头（%(office)s%(contact)s）退案。"
+        ) % values
     return False, _(
-        "单位送审已超过1小时，单位不能自行撤回；如需修改资料，请联系人事户头（%(office)s）退案。"
-    ) % {"office": name}
+        "申请已由主管部门报送，单位不能撤回；如需修改资料，请联系当前办理机构"
+        "（%(office)s%(contact)s）退案。"
+    ) % values
 
 
 def _submit_action(case: Case, role: str) -> str | None:
@@ -311,6 +332,8 @@ def edit(request, number: str):
         context = _edit_context(request, case, role, **bound)
         context["searching"] = section
         return render(request, "cases/edit.html", context)
+    if section == "details" and request.headers.get(AUTOSAVE_HEADER) == "1":
+        return _autosave(request, case, form)
     if form.is_valid():
         try:
             if section == "unit":
@@ -331,6 +354,36 @@ def edit(request, number: str):
     case.refresh_from_db()
     return render(
         request, "cases/edit.html", _edit_context(request, case, role, **bound), status=400
+    )
+
+
+#: site.js saves the details section as the applicant types (the buttons stay for
+#: browsers without JavaScript); the answer is JSON for the status line, not a page.
+AUTOSAVE_HEADER = "X-Rencai-Autosave"
+
+
+def _autosave(request, case: Case, form) -> JsonResponse:
+    if form.is_valid():
+        try:
+            case_update(
+                case=case, actor=request.user, acting_as=acting_as_for(request),
+                fields=dict(form.cleaned_data), request=request,
+            )  # fmt: skip
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            saved = clock.now().astimezone(clock.SHANGHAI).strftime("%H:%M")
+            return JsonResponse(
+                {"ok": True, "message": _("已自动保存（%(time)s）") % {"time": saved}}
+            )
+    errors = [
+        f"{form.fields[name].label if name in form.fields else ''}：{message}".lstrip("：")
+        for name, messages_ in form.errors.items()
+        for message in messages_
+    ]
+    return JsonResponse(
+        {"ok": False, "message": _("尚未保存：") + "；".join(errors), "errors": form.errors},
+        status=400,
     )
 
 

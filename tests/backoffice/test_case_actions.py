@@ -209,3 +209,31 @@ def test_attachments_with_previews_are_served_to_the_holding_office_and_audited(
     assert AuditEvent.objects.filter(event="pii.document_view").count() == 1
     other = as_office("district-440105")
     assert other.get(preview_url).status_code == 404
+
+
+def test_reroute_a_misfiled_case_to_another_district_through_the_case_page(world, as_office):
+    from rencai.orgs.models import Office
+
+    case = _submitted(world)  # 天河区 window (the unit's registered district)
+    yuexiu = Office.objects.get(code="district-440104")
+    client = as_office("district-440106")
+    refused = _act(client, case, "reroute", "", target_office=yuexiu.pk)
+    assert refused.status_code == 400 and "须填写意见或原因" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.holding_office.code == "district-440106"
+    response = _act(client, case, "reroute", "单位实际办公地在越秀区", target_office=yuexiu.pk)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "awaiting_acceptance" and case.holding_office == yuexiu
+    assert case.acceptance_office == yuexiu and case.due_action == "auto_accept"
+    event = CaseEvent.objects.get(case=case, action="reroute")
+    assert event.reason == "单位实际办公地在越秀区"
+    audit = AuditEvent.objects.filter(event="case.reroute", object_id=str(case.pk)).get()
+    assert "单位实际办公地在越秀区" in audit.detail
+    sms = OutboxMessage.objects.filter(recipient=world.applicant.mobile, body__contains="已改由")
+    assert sms.count() == 1 and yuexiu.name in sms.get().body
+    # The old window no longer holds it: its page is a 404 now; the new one sees it.
+    assert client.get(reverse("backoffice:case", args=[case.number])).status_code == 404
+    assert as_office("district-440104").get(
+        reverse("backoffice:case", args=[case.number])
+    ).status_code == 200

@@ -81,7 +81,12 @@ def test_full_draft_flow_route_before_submit_and_idempotent_submit(client, world
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert f"未受理，等待（{TIANHE}受理）" in page
     assert 'href="tel:02038470847"' in page and "广州市天河区海欣街22号" in page
-    assert "剩余5个工作日" in page or "剩余" in page
+    from rencai.core import clock
+    from rencai.workdays.calendar import remaining_workdays
+
+    remaining = remaining_workdays(case.due_date, clock.today())
+    assert 1 <= remaining <= 5
+    assert f"{case.due_date:%Y年%m月%d日}，剩余{remaining}个工作日" in page
     assert "撤回申请" in page
 
 
@@ -297,3 +302,56 @@ def test_officials_use_the_back_office_not_these_pages(client, world):
     assert response.status_code == 404
     case.refresh_from_db()
     assert case.status == "awaiting_acceptance"
+
+
+def test_status_page_shows_the_history_with_reasons_and_the_provisional_badge(client, world):
+    from rencai.cases.services import case_transition
+
+    case = new_case(world)
+    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    office, office_as = world.officials["district-440106"]
+    case_transition(
+        case=case, action="return", actor=office, acting_as=office_as,
+        reason="劳动合同页码不全，请补充第3页",
+    )  # fmt: skip
+    client.force_login(world.applicant)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "劳动合同页码不全，请补充第3页" in page  # the reason, in the history
+    assert page.count("<tr") >= 3 and "退回修改" in page and "送审" in page
+    assert TIANHE in page  # who returned it
+    # A deadline computed on a provisional calendar carries the badge and its reason.
+    case.refresh_from_db()
+    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    Case.objects.filter(pk=case.pk).update(due_provisional=True)
+    page = client.get(f"/cases/{case.number}/").content.decode()
+    assert "badge-warn" in page and "暂定" in page and "节假日安排尚未公布" in page
+
+
+def test_details_autosave_answers_json_and_keeps_what_was_typed(client, world):
+    from rencai.catalog.models import TitleSeries
+
+    case = new_case(world, attach=False)
+    client.force_login(world.applicant)
+    page = client.get(f"/cases/{case.number}/edit/").content.decode()
+    assert f'data-autosave="/cases/{case.number}/edit/"' in page
+    series = TitleSeries.objects.get(code="engineer")
+    header = {"HTTP_X_RENCAI_AUTOSAVE": "1"}
+    body = {"section": "details", "title_series": series.pk, "qualification_name": "高级工程师"}
+    response = client.post(f"/cases/{case.number}/edit/", body, **header)
+    assert response.status_code == 200 and response.json()["ok"] is True
+    assert "已自动保存" in response.json()["message"]
+    case.refresh_from_db()
+    assert case.title_series == series and case.qualification_name == "高级工程师"
+    # A half-typed date is not saved over what is stored; the answer names the field.
+    response = client.post(
+        f"/cases/{case.number}/edit/", {**body, "certificate_date": "2020-13"}, **header
+    )
+    data = response.json()
+    assert response.status_code == 400 and data["ok"] is False
+    assert "尚未保存" in data["message"] and "certificate_date" in data["errors"]
+    case.refresh_from_db()
+    assert case.qualification_name == "高级工程师" and case.version == 1
+    # Someone else's case: 404, not JSON.
+    other = new_case(world, attach=False)
+    client.force_login(person("路人"))
+    assert client.post(f"/cases/{other.number}/edit/", body, **header).status_code == 404

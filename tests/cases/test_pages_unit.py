@@ -139,6 +139,20 @@ def test_unit_withdrawal_within_one_hour(admin_client, world, minutes, allowed):
         assert response.status_code == 409 and case.status == "dept_review"
 
 
+def test_after_the_department_passes_it_on_the_unit_is_told_whom_to_ask(admin_client, world):
+    case = place(new_case(world, unit=world.soe), "unit_review")
+    admin_client.post(
+        f"/cases/{case.number}/act/", {"action": "forward", "expected_version": case.version}
+    )
+    place(case, "awaiting_acceptance", forwarded_at=clock.now() - timedelta(days=1))
+    html = admin_client.get(f"/cases/{case.number}/").content.decode()
+    assert "单位撤回（送审后1小时内）" not in html
+    assert (
+        "请联系当前办理机构（广州市人力资源和社会保障局，电话 12333，邮箱 hrssgz@gz.gov.cn）退案"
+        in html
+    )
+
+
 def test_sms_for_each_step_concerning_the_applicant(world):
     from rencai.cases.services import case_transition
 

@@ -58,6 +58,26 @@ def test_department_without_chain_is_refused_up_front(world):
     assert case.status == "draft" and case.version == 1
 
 
+def test_department_without_chain_or_contact_points_to_the_city_bureau_on_the_page(
+    client, world
+):
+    from rencai.catalog.reference import _load_simple
+
+    _load_simple()
+    u = unit(nature=N.INSTITUTION, level=Unit.Level.CITY, department="dept-edu")
+    case = new_case(world, unit=u)
+    client.force_login(world.applicant)
+    response = client.post(
+        f"/cases/{case.number}/act/", {"action": "submit", "expected_version": case.version}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "主管部门“广州市教育局”尚未配置内流程" in page
+    assert "请联系广州市人力资源和社会保障局（电话" in page
+    case.refresh_from_db()
+    assert case.status == "draft" and case.version == 1
+
+
 def test_submission_records_the_route(world):
     case = new_case(world, unit=world.soe)
     case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)

@@ -170,3 +170,59 @@ def test_parallel_sweep_on_postgresql_fires_each_case_once(world, monkeypatch):
     assert any(name.startswith("sweep") for name in threads)
     fired = list(CaseEvent.objects.filter(action="auto_accept").values_list("case_id", flat=True))
     assert sorted(fired) == sorted(c.pk for c in cases)
+
+
+@pytest.mark.parametrize("action", ["auto_accept", "notice_pass"])
+def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(world, action):
+    """The sweep's bulk path (services._fire_many) is the second writer of status: for
+    every row the deadlines fire, it must leave exactly what case_transition leaves."""
+    from rencai.audit.models import AuditEvent
+    from rencai.cases import workflow
+    from rencai.cases.services import WORKFLOW_FIELDS
+
+    assert {r.deadline.action for r in workflow.TRANSITIONS if r.deadline} == {
+        "auto_accept", "notice_pass",
+    }  # fmt: skip
+    office, office_as = world.officials["district-440106"]
+    with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
+        pair = [new_case(world) for _ in range(2)]
+        for case in pair:
+            case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+            if action == "notice_pass":
+                case_transition(case=case, action="accept", actor=office, acting_as=office_as)
+                for _step in world.review_steps:
+                    case_transition(case=case, action="approve", actor=office, acting_as=office_as)
+            assert case.due_action == action
+    by_hand, by_sweep = pair
+    with clock.frozen(by_hand.due_at):
+        case_transition(case=by_hand, action=action, actor=None, acting_as=None)
+        assert deadlines_fire(batch=10) == 1
+
+    def record(case):
+        case.refresh_from_db()
+        fields = {f: getattr(case, f) for f in WORKFLOW_FIELDS}
+        event = case.events.get(action=action)
+        event_fields = {
+            f: getattr(event, f)
+            for f in ("role", "acting_as", "from_status", "to_status", "status_text",
+                      "reason", "office_id", "version", "at", "actor_id")
+        }  # fmt: skip
+        audit = AuditEvent.objects.get(event=f"case.{action}", object_id=str(case.pk))
+        sms = list(
+            OutboxMessage.objects.filter(idempotency_key__startswith=f"case:{case.pk}:{event.pk}")
+            .values_list("recipient", "body")
+        )
+        return {
+            "case": fields,
+            "event": event_fields,
+            "audit": (audit.actor_id, audit.acting_as, audit.detail.replace(case.number, "N")),
+            "sms": [(r, b.replace(case.number, "N")) for r, b in sms],
+            "card": hasattr(case, "card") and case.card is not None,
+        }
+
+    expected, got = record(by_hand), record(by_sweep)
+    assert got == expected
+    assert expected["case"]["status"] == (
+        "under_review" if action == "auto_accept" else "card_issued"
+    )
+    assert expected["card"] is (action == "notice_pass") and len(expected["sms"]) >= 1

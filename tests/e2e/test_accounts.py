@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from stdnum.cn import ric
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+from tests.e2e.helpers import screenshot
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _id(body: str) -> str:
@@ -16,8 +14,7 @@ def _id(body: str) -> str:
 
 def test_register_login_dashboard_logout(page, live_server):
     page.goto(live_server.url + "/accounts/login/")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "login.png"), full_page=True)
+    screenshot(page, "login.png")
 
     page.goto(live_server.url + "/accounts/register/")
     page.fill("#id_login_name", "wangyan2026")

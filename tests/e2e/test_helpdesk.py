@@ -1,14 +1,12 @@
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from rencai.core import clock
 from rencai.helpdesk.reference import articles_load
+from tests.e2e.helpers import screenshot
 
 pytestmark = pytest.mark.e2e
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -41,8 +39,7 @@ def test_office_directory_fits_375px(mobile_page, live_server, help_data):
     assert width <= 375, f"horizontal overflow: {width}px"
     # stacked layout: each cell is labelled, the header row is hidden
     assert not mobile_page.locator("table.directory thead").is_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    mobile_page.screenshot(path=str(SCREENSHOTS / "directory-375.png"), full_page=True)
+    screenshot(mobile_page, "directory-375.png")
 
 
 def test_article_with_embedded_directory_fits_375px(mobile_page, live_server, help_data):
