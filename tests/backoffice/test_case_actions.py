@@ -234,6 +234,7 @@ def test_reroute_a_misfiled_case_to_another_district_through_the_case_page(world
     assert sms.count() == 1 and yuexiu.name in sms.get().body
     # The old window no longer holds it: its page is a 404 now; the new one sees it.
     assert client.get(reverse("backoffice:case", args=[case.number])).status_code == 404
-    assert as_office("district-440104").get(
-        reverse("backoffice:case", args=[case.number])
-    ).status_code == 200
+    assert (
+        as_office("district-440104").get(reverse("backoffice:case", args=[case.number])).status_code
+        == 200
+    )

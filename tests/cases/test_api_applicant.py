@@ -154,17 +154,13 @@ def test_the_generic_transitions_endpoint_checks_the_form_like_submit(client, wo
     assert case.status == "draft" and case.version == 1
 
 
-def test_unit_admin_cannot_read_the_applicants_private_draft_through_any_endpoint(
-    client, world
-):
+def test_unit_admin_cannot_read_the_applicants_private_draft_through_any_endpoint(client, world):
     case = new_case(world, unit=world.soe)
     client.force_login(world.unit_admin)
     act_as(client, world.unit_acting.grant)
     assert client.get(f"/api/cases/{case.number}").status_code == 404
     assert client.get(f"/api/cases/{case.number}/status").status_code == 404
-    response = _json(
-        client, "post", f"/api/cases/{case.number}/transitions", {"action": "forward"}
-    )
+    response = _json(client, "post", f"/api/cases/{case.number}/transitions", {"action": "forward"})
     assert response.status_code == 404
     # Once the applicant submits it, the unit sees it.
     place(case, "unit_review")

@@ -58,9 +58,7 @@ def test_department_without_chain_is_refused_up_front(world):
     assert case.status == "draft" and case.version == 1
 
 
-def test_department_without_chain_or_contact_points_to_the_city_bureau_on_the_page(
-    client, world
-):
+def test_department_without_chain_or_contact_points_to_the_city_bureau_on_the_page(client, world):
     from rencai.catalog.reference import _load_simple
 
     _load_simple()

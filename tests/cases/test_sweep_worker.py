@@ -209,8 +209,9 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
         }  # fmt: skip
         audit = AuditEvent.objects.get(event=f"case.{action}", object_id=str(case.pk))
         sms = list(
-            OutboxMessage.objects.filter(idempotency_key__startswith=f"case:{case.pk}:{event.pk}")
-            .values_list("recipient", "body")
+            OutboxMessage.objects.filter(
+                idempotency_key__startswith=f"case:{case.pk}:{event.pk}"
+            ).values_list("recipient", "body")
         )
         return {
             "case": fields,
