@@ -34,6 +34,52 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+#: 资格名称 suggestions for the common 职称 series, low to high (人社部 series titles).
+#: Only suggestions: FAQ 一.14 — a name missing here is typed as it is on the certificate.
+TITLE_NAMES = {
+    "hei_teacher": ("助教", "讲师", "副教授", "教授"),
+    "school_teacher": ("三级教师", "二级教师", "一级教师", "高级教师", "正高级教师"),
+    "lab_technician": ("实验员", "助理实验师", "实验师", "高级实验师", "正高级实验师"),
+    "natural_science_researcher": ("研究实习员", "助理研究员", "副研究员", "研究员"),
+    "social_science_researcher": ("研究实习员", "助理研究员", "副研究员", "研究员"),
+    "engineer": ("技术员", "助理工程师", "工程师", "高级工程师", "正高级工程师"),
+    "economist": ("助理经济师", "经济师", "高级经济师", "正高级经济师"),
+    "accountant": ("助理会计师", "会计师", "高级会计师", "正高级会计师"),
+    "statistician": ("助理统计师", "统计师", "高级统计师", "正高级统计师"),
+    "agronomist": ("助理农艺师", "农艺师", "高级农艺师", "正高级农艺师"),
+    "health_professional": (
+        "医师", "主治医师", "副主任医师", "主任医师",
+        "护师", "主管护师", "副主任护师", "主任护师",
+        "药师", "主管药师", "副主任药师", "主任药师",
+    ),
+    "journalist": ("助理记者", "记者", "主任记者", "高级记者"),
+    "translator": ("三级翻译", "二级翻译", "一级翻译", "译审"),
+    "publisher": ("助理编辑", "编辑", "副编审", "编审"),
+    "librarian": ("助理馆员", "馆员", "副研究馆员", "研究馆员"),
+    "archivist": ("助理馆员", "馆员", "副研究馆员", "研究馆员"),
+    "lawyer": ("四级律师", "三级律师", "二级律师", "一级律师"),
+    "notary": ("四级公证员", "三级公证员", "二级公证员", "一级公证员"),
+}  # fmt: skip
+
+
+class SuggestInput(forms.TextInput):
+    """A text box with a <datalist> of suggestions: pick one or type anything."""
+
+    template_name = "cases/widgets/suggest.html"
+
+    def __init__(self, *, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = (context["widget"]["attrs"].get("id") or name) + "-suggestions"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["suggestions"] = list(dict.fromkeys(self.suggestions))
+        return context
+
+
 class CatalogPickerWidget(forms.Widget):
     """School / major from the catalogue. Works without JS: a search box and a button
     (named `<field>_search`) re-render the form with the matches as radio buttons."""
@@ -134,7 +180,8 @@ class TitleForm(forms.Form):
         label=_("资格名称"),
         max_length=60,
         required=False,
-        help_text=_("按职称证书填写；系统没有相应的资格名称时请直接输入（FAQ 一.14）。"),
+        widget=SuggestInput(suggestions=[n for names in TITLE_NAMES.values() for n in names]),
+        help_text=_("可从建议中选择；系统没有相应的资格名称时请按职称证书直接输入（FAQ 一.14）。"),
     )
     qualification_level = forms.ChoiceField(
         label=_("资格级别"), choices=TITLE_LEVELS, required=False

@@ -32,6 +32,10 @@ def test_full_draft_flow_route_before_submit_and_idempotent_submit(client, world
     page = client.get(f"/cases/{case.number}/edit/").content.decode()
     assert world.applicant.real_name in page and world.applicant.id_number_masked in page
     assert "未上传" in page and "送审前检查" in page
+    # 资格名称: suggestions to pick from, any name may still be typed (FAQ 一.14).
+    assert 'list="id_qualification_name-suggestions"' in page
+    assert '<datalist id="id_qualification_name-suggestions">' in page
+    assert '<option value="正高级工程师">' in page
     # The route is visible before submission.
     assert f"{TIANHE}受理" in page and "第6个工作日自动受理" in page
 
