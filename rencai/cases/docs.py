@@ -16,6 +16,11 @@ allows exactly the rows below. A (state, action, role) not listed is refused (40
 changes nothing. Roles are relations to the case: **申请人** the applicant who owns it,
 **单位管理员** a unit admin of its unit, **办理机构工作人员** staff of the office holding
 it (and assigned to its current chain step), **系统** the deadline worker.
+
+The deadline worker fires the 系统 rows of many cases at once
+(`services.deadlines_fire`): the same rows, guards and effects, written in bulk. A test
+(`tests/cases/test_sweep_worker.py`) checks, for every row with a deadline, that the bulk
+path leaves exactly what `case_transition` leaves (status fields, history, audit, SMS, card).
 """
 
 
