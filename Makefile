@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 setup: $(VENV)/.installed
 
 run: setup
-	$(VENV)/bin/rencai bootstrap
+	$(VENV)/bin/rencai bootstrap --no-banner
 	PORT=$(PORT) $(VENV)/bin/rencai serve --with-worker
 
 worker: setup

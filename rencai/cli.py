@@ -14,8 +14,11 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
-    if len(argv) > 1 and not argv[1].startswith("-"):
-        argv[1] = argv[1].replace("-", "_")
+    # The command name, and the name after `help` (`rencai help loaddata-reference`).
+    positions = [1, 2] if len(argv) > 2 and argv[1] == "help" else [1]
+    for i in positions:
+        if i < len(argv) and not argv[i].startswith("-"):
+            argv[i] = argv[i].replace("-", "_")
     argv[0] = "rencai"
     from django.core.management import execute_from_command_line
 

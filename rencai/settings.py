@@ -4,6 +4,7 @@ RENCAI_ENV=production turns on the strict mode: no default secrets, no DEBUG,
 secure cookies and HSTS. Development (the default) keeps generated secrets under var/.
 """
 
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -53,6 +54,11 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when RENCAI_ENV=production.")
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured("SECRET_KEY is too short or a default; generate a new one.")
+if PRODUCTION and len(FIELD_ENCRYPTION_KEY) < 32:
+    raise ImproperlyConfigured(
+        "RENCAI_FIELD_KEY is too short: use at least 32 random characters, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+    )
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -61,8 +67,26 @@ ALLOWED_HOSTS = [
     ).split(",")
     if h.strip()
 ]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when RENCAI_ENV=production "
+        "(comma-separated host names, e.g. ALLOWED_HOSTS=rencai.example.gov.cn)."
+    )
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("RENCAI_SITE_URL", "http://127.0.0.1:8000")
+
+# Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; see
+# rencai.core.net.client_ip. Empty: the client is REMOTE_ADDR, X-Forwarded-For is ignored.
+RENCAI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("RENCAI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in RENCAI_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"RENCAI_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (CIDR)."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -187,7 +211,8 @@ AXES_USERNAME_CALLABLE = "rencai.accounts.backends.axes_account_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "rencai.accounts.views.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The same client-IP rule as the audit log and the SMS limits (see RENCAI_TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "rencai.core.net.client_ip"
 AXES_VERBOSE = False
 # Never keep identifiers (an ID number is one) or codes in axes' stored POST data.
 AXES_USERNAME_FORM_FIELD = "username"
@@ -273,7 +298,8 @@ MAILERS = {
     "default": {
         "BACKEND": _EMAIL_BACKEND,
         "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            # No default host in production: the `notify` system check reports it missing.
+            "host": os.environ.get("EMAIL_HOST", "" if PRODUCTION else "localhost"),
             "port": int(os.environ.get("EMAIL_PORT", "25")),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
-from rencai.accounts.services import name_to_pinyin
+from rencai.accounts.services import normalize_pinyin_alias, pinyin_alias
 from rencai.accounts.validators import (
     validate_id_number,
     validate_login_name,
@@ -56,6 +56,7 @@ class UserAdminForm(forms.ModelForm):
         fields = (
             "login_name",
             "real_name",
+            "name_pinyin",
             "mobile",
             "email",
             "is_active",
@@ -64,6 +65,10 @@ class UserAdminForm(forms.ModelForm):
             "groups",
             "user_permissions",
         )
+        help_texts = {
+            "name_pinyin": "只能填英文字母和空格，每个字的拼音之间用空格分隔；"
+            "留空则按姓名自动生成（系统不认识的字显示为“?”）。",
+        }
 
     def clean_login_name(self):
         try:
@@ -76,6 +81,15 @@ class UserAdminForm(forms.ModelForm):
             return validate_real_name(self.cleaned_data["real_name"])
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from None
+
+    def clean_name_pinyin(self):
+        value = self.cleaned_data.get("name_pinyin") or ""
+        if not value.strip() or "name_pinyin" not in self.changed_data:
+            return value
+        try:
+            return normalize_pinyin_alias(value)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
 
     def clean_mobile(self):
         value = self.cleaned_data.get("mobile")
@@ -119,7 +133,11 @@ class UserAdminForm(forms.ModelForm):
             user.set_id_number(self.cleaned_data["new_id_number"])
         if self.cleaned_data.get("password1"):
             user.set_password(self.cleaned_data["password1"])
-        user.name_pinyin = name_to_pinyin(user.real_name)
+        alias_typed = "name_pinyin" in self.changed_data and self.cleaned_data.get("name_pinyin")
+        if alias_typed:  # an official's correction of the alias
+            user.name_pinyin_incomplete = False
+        elif not user.pk or "real_name" in self.changed_data or not user.name_pinyin:
+            user.name_pinyin, user.name_pinyin_incomplete = pinyin_alias(user.real_name)
         if commit:
             user.save()
             self.save_m2m()
@@ -154,11 +172,11 @@ class UserAdmin(admin.ModelAdmin):
         "totp_enrolled",
         "date_joined",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser")
+    list_filter = ("is_active", "is_staff", "is_superuser", "name_pinyin_incomplete")
     search_fields = ("login_name", "real_name", "name_pinyin", "mobile")
     readonly_fields = (
         "id_number_masked",
-        "name_pinyin",
+        "name_pinyin_incomplete",
         "date_joined",
         "last_login",
         "oidc_subject",
@@ -174,6 +192,7 @@ class UserAdmin(admin.ModelAdmin):
                 "fields": (
                     "real_name",
                     "name_pinyin",
+                    "name_pinyin_incomplete",
                     "id_number_masked",
                     "new_id_number",
                     "mobile",

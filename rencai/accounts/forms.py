@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import User
+from rencai.accounts.services import normalize_pinyin_alias
 from rencai.accounts.validators import (
     validate_id_number,
     validate_login_name,
     validate_mobile,
     validate_real_name,
 )
+from rencai.core.errors import DomainError
 
 
 def _messages(label) -> dict:
@@ -237,3 +239,20 @@ class PasswordChangeForm(NewPasswordMixin, forms.Form):
         cleaned = super().clean()
         self._validate_policy(self.user)
         return cleaned
+
+
+class PinyinForm(forms.Form):
+    """The person's own correction of an incomplete pinyin alias (ASCII letters and spaces)."""
+
+    name_pinyin = char(
+        _("姓名拼音"),
+        max_length=200,
+        autocomplete="off",
+        help_text=_("只能填英文字母和空格，每个字的拼音之间用空格分隔，不带声调，如：li zhe hua。"),
+    )
+
+    def clean_name_pinyin(self):
+        try:
+            return normalize_pinyin_alias(self.cleaned_data["name_pinyin"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None

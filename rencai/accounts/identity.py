@@ -124,5 +124,9 @@ def provider(name: str) -> IdentityProvider | None:
     return cls() if cls else None
 
 
+def all_providers() -> list[IdentityProvider]:
+    return [cls() for cls in _registry.values()]
+
+
 def configured_providers() -> list[IdentityProvider]:
-    return [p for p in (cls() for cls in _registry.values()) if p.is_configured()]
+    return [p for p in all_providers() if p.is_configured()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,12 @@ class UserManager(BaseUserManager):
 
     def create_user(self, login_name: str, password: str | None = None, **fields):
         id_number = fields.pop("id_number", None)
+        if fields.get("real_name") and "name_pinyin" not in fields:
+            from rencai.accounts.services import pinyin_alias
+
+            fields["name_pinyin"], fields["name_pinyin_incomplete"] = pinyin_alias(
+                fields["real_name"]
+            )
         user = self.model(login_name=login_name, **fields)
         if id_number:
             user.set_id_number(id_number)
@@ -47,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Derived with pypinyin for downstream systems that cannot store rare characters;
     # never replaces real_name.
     name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True)
+    # Set when pypinyin could not read a character (it shows as "?" in name_pinyin): the
+    # person (dashboard) or an official (admin) should supply the missing syllables.
+    name_pinyin_incomplete = models.BooleanField(_("姓名拼音待补全"), default=False)
     id_number_encrypted = models.TextField(blank=True, editable=False)
     id_number_index = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
@@ -72,6 +82,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # Login names are unique ignoring case (the app checks first; this closes races).
+            models.UniqueConstraint(
+                Lower("login_name"),
+                name="login_name_unique_ci",
+                violation_error_message=_("登录名：该登录名已被使用（不区分大小写），请换一个。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.real_name}（{self.login_name}）"

@@ -8,7 +8,9 @@ look alike) and the caller shows one message.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
+import unicodedata
 import uuid
 from datetime import timedelta
 
@@ -25,6 +27,7 @@ from pypinyin import Style, lazy_pinyin
 from rencai.accounts import roles
 from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
 from rencai.accounts.selectors import user_find_by_mobile
+from rencai.accounts.validators import NAME_JOINERS
 from rencai.audit.services import audit_record, client_ip
 from rencai.core import clock, crypto
 from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
@@ -37,14 +40,91 @@ OTP_PER_MOBILE_PER_HOUR = 5
 OTP_PER_IP_PER_HOUR = 20
 
 
+#: Stands in the alias for a character pypinyin cannot read (plain ASCII, unlike the character).
+PINYIN_UNKNOWN = "?"
+_PINYIN_SYLLABLE = re.compile(r"[a-z]+")
+PINYIN_ALIAS_RE = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
+def pinyin_alias(name: str) -> tuple[str, bool]:
+    """(alias, incomplete): the ASCII pinyin alias of a real name for downstream systems.
+
+    A character pypinyin does not know becomes "?" and makes the alias incomplete, so that
+    the person or an official can correct it; the middle dot of minority names is dropped.
+    The alias is derived from the NFC form (so a compatibility ideograph such as U+F900
+    reads like its unified twin); real_name itself keeps what was typed.
+    """
+    unknown = False
+
+    def errors(chars: str) -> list[str]:
+        nonlocal unknown
+        out = []
+        for ch in chars:
+            if ch in NAME_JOINERS or ch.isspace():
+                continue
+            unknown = True
+            out.append(PINYIN_UNKNOWN)
+        return out
+
+    syllables = []
+    for item in lazy_pinyin(unicodedata.normalize("NFC", name), style=Style.NORMAL, errors=errors):
+        item = item.strip().lower()
+        if item == PINYIN_UNKNOWN or not _PINYIN_SYLLABLE.fullmatch(item):
+            if item:
+                unknown = True
+                syllables.append(PINYIN_UNKNOWN)
+            continue
+        syllables.append(item)
+    if not syllables:  # nothing readable at all: still never an empty alias
+        syllables, unknown = [PINYIN_UNKNOWN], True
+    return " ".join(syllables), unknown
+
+
 def name_to_pinyin(name: str) -> str:
-    """Pinyin alias for downstream systems; characters pypinyin cannot read stay as they are."""
-    return " ".join(lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: list(chars)))
+    """The alias alone (see pinyin_alias)."""
+    return pinyin_alias(name)[0]
 
 
 def user_refresh_pinyin(*, user: User) -> User:
-    user.name_pinyin = name_to_pinyin(user.real_name)
-    user.save(update_fields=["name_pinyin"])
+    user.name_pinyin, user.name_pinyin_incomplete = pinyin_alias(user.real_name)
+    user.save(update_fields=["name_pinyin", "name_pinyin_incomplete"])
+    return user
+
+
+def normalize_pinyin_alias(value: str) -> str:
+    """Lower-case, single spaces; raise DomainError unless only ASCII letters and spaces."""
+    alias = " ".join((value or "").split()).lower()
+    if not alias or len(alias) > 200 or not PINYIN_ALIAS_RE.fullmatch(alias):
+        raise DomainError(
+            "姓名拼音：只能包含英文字母和空格（每个字的拼音之间用空格分隔，不带声调），"
+            "最多200个字符。",
+            field="name_pinyin",
+        )
+    return alias
+
+
+@transaction.atomic
+def user_pinyin_correct(*, user: User, alias: str, actor: User | None = None, request=None) -> User:
+    """Replace the pinyin alias (by its owner while incomplete, or by an official). Audited."""
+    alias = normalize_pinyin_alias(alias)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    acting_for_self = actor is None or actor.pk == user.pk
+    if acting_for_self and not user.name_pinyin_incomplete:
+        raise Conflict(
+            "姓名拼音：系统已能完整生成您的姓名拼音，无需修改；如确有错误请联系办事机构。",
+            field="name_pinyin",
+        )
+    old = user.name_pinyin
+    user.name_pinyin = alias
+    user.name_pinyin_incomplete = False
+    user.save(update_fields=["name_pinyin", "name_pinyin_incomplete"])
+    audit_record(
+        event="account.pinyin_correct",
+        actor=actor or user,
+        request=request,
+        obj=user,
+        detail=f"{old} -> {alias}",
+    )
     return user
 
 
@@ -59,6 +139,14 @@ def _same_registration(user: User, *, id_number: str, mobile: str, password: str
         and user.check_password(password)
         and clock.now() - user.date_joined < timedelta(minutes=10)
     )
+
+
+LOGIN_NAME_TAKEN = "登录名：该登录名已被使用（不区分大小写），请换一个。"
+
+
+def _login_name_holder(login_name: str) -> User | None:
+    """The account whose login name equals this one ignoring case (the DB constraint's rule)."""
+    return User.objects.filter(login_name__iexact=login_name).first()
 
 
 def user_register(
@@ -76,11 +164,11 @@ def user_register(
     Inputs are already validated by the form (format rules); this enforces uniqueness.
     Re-submitting the same registration returns the existing account with created=False.
     """
-    existing = User.objects.filter(login_name__iexact=login_name).first()
+    existing = _login_name_holder(login_name)
     if existing is not None:
         if _same_registration(existing, id_number=id_number, mobile=mobile, password=password):
             return existing, False
-        raise Conflict("登录名：该登录名已被使用，请换一个。", field="login_name")
+        raise Conflict(LOGIN_NAME_TAKEN, field="login_name")
     if User.objects.filter(id_number_index=id_number_index(id_number)).exists():
         raise Conflict(
             "身份证号码：该身份证号码已注册，请直接登录或通过“忘记账号/密码”找回。",
@@ -90,10 +178,12 @@ def user_register(
         raise Conflict(
             "手机号码：该手机号已注册，请更换或通过“忘记账号/密码”找回。", field="mobile"
         )
+    alias, alias_incomplete = pinyin_alias(real_name)
     user = User(
         login_name=login_name,
         real_name=real_name,
-        name_pinyin=name_to_pinyin(real_name),
+        name_pinyin=alias,
+        name_pinyin_incomplete=alias_incomplete,
         mobile=mobile,
         email=email,
         date_joined=clock.now(),
@@ -106,11 +196,13 @@ def user_register(
             audit_record(event="account.register", actor=user, request=request, obj=user)
     except IntegrityError:
         # A concurrent submit won the race: same person → same account, else a clash.
-        existing = User.objects.filter(login_name__iexact=login_name).first()
+        existing = _login_name_holder(login_name)
         if existing and _same_registration(
             existing, id_number=id_number, mobile=mobile, password=password
         ):
             return existing, False
+        if existing:  # the case-insensitive unique constraint caught it
+            raise Conflict(LOGIN_NAME_TAKEN, field="login_name") from None
         raise Conflict("登录名、身份证号码或手机号码已被注册，请检查后重试。") from None
     return user, True
 

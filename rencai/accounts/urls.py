@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/", views.register_view, name="register"),
     path("", views.dashboard, name="dashboard"),
     path("switch/", views.switch_view, name="switch"),
+    path("pinyin/", views.pinyin_view, name="pinyin"),
     path("security/", views.security_view, name="security"),
     path("security/logout-everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("recover/", views.recover, name="recover"),

@@ -18,9 +18,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from rencai.core import clock
 
 # GB/T 2260 province-level prefixes. We check the province only, not the full
-# 6-digit region code: IDs issued under since-abolished county codes (e.g.
-# 440124 Guangzhou Huadu before 2000) stay valid for life, and python-stdnum's
-# table refuses some of them. The check digit and birth date still apply.
+# 6-digit region code: IDs issued under since-abolished county codes (e.g. 440124
+# 龙门县 under Guangzhou until 1988, 440181 番禺市 1992–2000) stay valid for life, and
+# python-stdnum refuses them when the holder's birth date falls outside the code's
+# years (tests/accounts/test_validators.py). The check digit and birth date still apply.
 PROVINCE_PREFIXES = frozenset(
     [
         "11",
@@ -116,7 +117,7 @@ def validate_mobile(value: str) -> str:
 
 # Han ideographs in any CJK block (BMP, Extension A–I, compatibility), plus the
 # middle dot used in transliterated minority and foreign names.
-_NAME_JOINERS = {"·", "•", "・"}
+NAME_JOINERS = frozenset({"·", "•", "・"})
 
 
 def _is_han(ch: str) -> bool:
@@ -129,15 +130,20 @@ def _is_han(ch: str) -> bool:
 
 
 def validate_real_name(value: str) -> str:
-    """Real names keep every character exactly (生僻字 included, FAQ 一.20)."""
-    name = unicodedata.normalize("NFC", (value or "").strip())
+    """Real names keep every character exactly (生僻字 included, FAQ 一.20).
+
+    No Unicode normalisation: NFC would turn a CJK compatibility ideograph (U+F900 豈…)
+    into a different code point, and the name must be stored as it is on the ID card.
+    Only leading and trailing spaces go; code that compares names normalises its own copy.
+    """
+    name = (value or "").strip()
     if not name:
         raise ValidationError(_("姓名不能为空。"), code="required")
     if len(name) > 40:
         raise ValidationError(_("姓名不能超过40个字。"), code="length")
-    if name[0] in _NAME_JOINERS or name[-1] in _NAME_JOINERS:
+    if name[0] in NAME_JOINERS or name[-1] in NAME_JOINERS:
         raise ValidationError(_("姓名不能以间隔号开头或结尾。"), code="format")
-    if not all(_is_han(ch) or ch in _NAME_JOINERS for ch in name):
+    if not all(_is_han(ch) or ch in NAME_JOINERS for ch in name):
         raise ValidationError(
             _("姓名只能包含汉字（含生僻字）和间隔号“·”，请按身份证填写。"), code="characters"
         )

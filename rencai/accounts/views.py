@@ -329,6 +329,28 @@ def dashboard(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def pinyin_view(request):
+    """Let the person supply the syllables pypinyin could not (only while incomplete)."""
+    user = request.user
+    if not user.name_pinyin_incomplete:
+        messages.info(request, _("您的姓名拼音已完整，无需补全；如确有错误请联系办事机构。"))
+        return redirect("accounts:dashboard")
+    form = forms.PinyinForm(_posted(request), initial={"name_pinyin": user.name_pinyin})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_pinyin_correct(
+                user=user, alias=form.cleaned_data["name_pinyin"], actor=user, request=request
+            )
+        except DomainError as exc:
+            _domain_error_to_form(form, exc)
+        else:
+            messages.success(request, _("姓名拼音已保存。"))
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/pinyin.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def switch_view(request):
     grants = list(roles.active_grants(request.user))
     if request.method == "POST":

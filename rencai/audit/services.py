@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from rencai.audit.models import AuditEvent
-from rencai.core import clock
+from rencai.core import clock, net
 from rencai.core.masking import scrub
 
 
@@ -18,8 +18,8 @@ def _clean(value: Any, limit: int) -> str:
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a reverse proxy must set it (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address; behind trusted proxies, from X-Forwarded-For (rencai.core.net)."""
+    return net.client_ip(request)
 
 
 def audit_record(

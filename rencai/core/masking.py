@@ -6,6 +6,13 @@ import re
 
 ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# One-time codes (SMS login/reset codes, TOTP) are 6 digits standing alone.
+CODE_RE = re.compile(r"(?<![0-9A-Za-z])\d{6}(?![0-9A-Za-z])")
+# In general log lines, only a 6-digit number that follows a word naming a code.
+LABELLED_CODE_RE = re.compile(
+    r"((?:验证码|校验码|动态口令|口令|code|otp|totp|token)\D{0,12}?)(?<!\d)\d{6}(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def mask_id_number(value: str) -> str:
@@ -35,3 +42,13 @@ def scrub(text: str) -> str:
     """Mask anything that looks like an ID number or a mobile number in free text."""
     text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     return MOBILE_RE.sub(lambda m: mask_mobile(m.group(0)), text)
+
+
+def mask_codes(text: str) -> str:
+    """Hide every stand-alone 6-digit number (for message bodies that may carry a code)."""
+    return CODE_RE.sub("******", text)
+
+
+def mask_labelled_codes(text: str) -> str:
+    """Hide a 6-digit number that follows 验证码/口令/code/otp (for any log line)."""
+    return LABELLED_CODE_RE.sub(lambda m: m.group(1) + "******", text)

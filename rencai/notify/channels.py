@@ -12,6 +12,7 @@ import requests
 from django.conf import settings
 from django.core.mail import send_mail
 
+from rencai.core.masking import mask_codes, mask_mobile, scrub
 from rencai.notify.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,19 @@ class Channel:
 
 @register("console")
 class ConsoleChannel(Channel):
-    """Development: the message stays readable in the outbox (the dev SMS inbox page)."""
+    """Development: the message stays readable in the outbox (the dev SMS inbox page).
+
+    The log line masks the recipient and every 6-digit number: a login code must never
+    reach a log file, whatever logging configuration is in force.
+    """
 
     def send(self, message: OutboxMessage) -> None:
-        log.info("[%s] to %s: %s", message.channel, message.recipient, message.body)
+        log.info(
+            "[%s] to %s: %s",
+            message.channel,
+            mask_mobile(message.recipient) if message.channel == "sms" else message.recipient,
+            mask_codes(scrub(message.body)),
+        )
 
 
 @register("smtp")
@@ -51,6 +61,14 @@ class SmtpChannel(Channel):
             settings.DEFAULT_FROM_EMAIL,
             [message.recipient],
         )
+
+    def check(self) -> list[str]:
+        mailer = (getattr(settings, "MAILERS", None) or {}).get("default") or {}
+        if mailer.get("BACKEND", "").endswith("smtp.EmailBackend") and not (
+            mailer.get("OPTIONS") or {}
+        ).get("host"):
+            return ["EMAIL_HOST is not set (the smtp email channel has no mail server)"]
+        return []
 
 
 @register("http")
@@ -70,8 +88,12 @@ class HttpSmsChannel(Channel):
         return [] if settings.RENCAI_SMS_HTTP_URL else ["RENCAI_SMS_HTTP_URL is not set"]
 
 
+def channel_name(kind: str) -> str:
+    return settings.RENCAI_SMS_BACKEND if kind == "sms" else settings.RENCAI_EMAIL_CHANNEL
+
+
 def channel_for(kind: str) -> Channel:
-    name = settings.RENCAI_SMS_BACKEND if kind == "sms" else settings.RENCAI_EMAIL_CHANNEL
+    name = channel_name(kind)
     if name not in _registry:
         raise LookupError(f"unknown {kind} channel {name!r}; known: {sorted(_registry)}")
     return _registry[name]()

@@ -149,3 +149,45 @@ def test_oversize_input_is_a_form_error_and_oversize_body_is_400(client):
     big = "x" * (3 * 1024 * 1024)
     r = client.post(URL, data=big, content_type="application/x-www-form-urlencoded")
     assert r.status_code == 400
+
+
+@pytest.mark.django_db
+def test_login_names_are_unique_ignoring_case_in_the_database(user):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user("ZhangSan", PASSWORD, real_name="张三")
+    assert User.objects.filter(login_name__iexact="zhangsan").count() == 1
+
+
+@pytest.mark.django_db
+def test_case_variant_that_wins_the_race_is_a_field_error_not_a_500(client, user, monkeypatch):
+    """The app's own look-up misses (a concurrent submit); the DB constraint catches it."""
+    from rencai.accounts import services
+
+    real = services._login_name_holder
+    calls = []
+
+    def first_miss(login_name):
+        calls.append(login_name)
+        return None if len(calls) == 1 else real(login_name)
+
+    monkeypatch.setattr(services, "_login_name_holder", first_miss)
+    other_person = {"id_number": make_id("44010619880101555"), "mobile": "13812349999"}
+    r = client.post(URL, form_data(login_name="ZhangSan", **other_person))
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "has-error" in html and "该登录名已被使用（不区分大小写）" in html
+    assert len(calls) == 2 and User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_compatibility_ideograph_is_stored_exactly_as_typed(client):
+    name = "李\uf900"  # 豈 U+F900; NFC would turn it into U+8C48
+    r = client.post(URL, form_data(real_name=name))
+    assert r.status_code == 302
+    user = User.objects.get(login_name="lisi2026")
+    assert user.real_name == name and "\u8c48" not in user.real_name
+    assert user.name_pinyin == "li qi"  # the alias reads it like its unified twin
+    client.post(reverse("accounts:login"), {"username": "lisi2026", "password": PASSWORD})
+    assert name in client.get(reverse("accounts:dashboard")).content.decode()

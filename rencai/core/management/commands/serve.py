@@ -8,6 +8,11 @@ from django.core.management.base import BaseCommand
 from rencai.core.demo import demo_accounts_present, demo_banner
 
 
+def default_url() -> str:
+    """Where `rencai serve` listens by default (HOST and PORT from the environment)."""
+    return f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}/"
+
+
 class Command(BaseCommand):
     help = "Serve Rencai with gunicorn (several workers and threads), optionally with the worker."
 
