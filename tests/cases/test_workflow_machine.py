@@ -20,7 +20,7 @@ from rencai.cases.models import CaseEvent
 from rencai.cases.services import case_transition, deadlines_fire
 from rencai.core import clock
 from rencai.core.errors import DomainError
-from tests.cases.factories import new_case
+from tests.cases.factories import new_case, person
 
 ROLES = (*workflow.Role.ALL, "stranger")
 
@@ -31,6 +31,10 @@ class CaseMachine(RuleBasedStateMachine):
     @initialize(soe=st.booleans())
     def start(self, soe):
         clock.reset()
+        # A fresh applicant per example: a card issued in an earlier example blocks its
+        # applicant from further submissions (「已禁止再报」), which would make examples
+        # depend on each other through the database.
+        self.world.applicant = person("申请人")
         unit = self.world.soe if soe else self.world.private
         self.case = new_case(self.world, unit=unit)
         self.transitions = 0
