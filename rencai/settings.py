@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "rencai.cards",
     "rencai.notice",
     "rencai.helpdesk",
+    "rencai.reference",
     "rencai.backoffice",
     "rencai.api",
 ]

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from rencai.catalog.models import AttachmentType, Institution, Major, TitleSeries
+from rencai.reference.services import dataset_current, dataset_record, files_sha256
 
 DATA = Path(__file__).parent / "data"
 INSTITUTIONS_CSV = DATA / "moe_institutions_2017.csv"
@@ -25,6 +26,10 @@ MAJORS_SOURCE = {
 }
 INSTITUTION_COLUMNS = ["moe_code", "name", "competent_authority", "location", "level", "remarks"]
 INSTITUTION_FIELDS = ["name", "competent_authority", "location", "level", "remarks"]
+# Data sets recorded in rencai.reference (one per source file set).
+DATASET_REFERENCE = "catalog.reference"  # reference.json: title series, attachment types
+DATASET_INSTITUTIONS = "catalog.institutions"
+DATASET_MAJORS = "catalog.majors"
 
 
 @dataclass
@@ -33,6 +38,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[str] = field(default_factory=list)
+    rows: int = 0  # valid rows in the file
+    dataset: str = ""  # the rencai.reference line ("old → new" or "unchanged")
 
     def __str__(self) -> str:
         return (
@@ -74,7 +81,7 @@ def institutions_import(*, path: Path, source: str, update_existing: bool = True
     only missing institutions are added (what the shipped-data loader does).
     """
     rows, rejected = _read_institutions(path)
-    report = ImportReport(rejected=rejected)
+    report = ImportReport(rejected=rejected, rows=len(rows))
     existing = {i.moe_code: i for i in Institution.objects.filter(moe_code__in=rows)}
     to_create, to_update = [], []
     for code, row in rows.items():
@@ -105,11 +112,20 @@ def institutions_import(*, path: Path, source: str, update_existing: bool = True
         to_update, [*INSTITUTION_FIELDS, "former_names", "source", "is_active"], batch_size=500
     )
     report.added, report.updated = len(to_create), len(to_update)
+    if update_existing:  # a full import: this list is now the institutions' version
+        report.dataset = dataset_record(
+            name=DATASET_INSTITUTIONS,
+            version=source,
+            sha256=files_sha256([path]),
+            rows=len(rows),
+            source=str(path.name),
+        )
     return report
 
 
-def _load_simple() -> tuple[int, int]:
-    data = json.loads((DATA / "reference.json").read_text(encoding="utf-8"))
+def _load_simple() -> tuple[int, int, str]:
+    path = DATA / "reference.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
     for sort, (code, name) in enumerate(data["title_series"], start=1):
         TitleSeries.objects.update_or_create(code=code, defaults={"name": name, "sort": sort})
     for sort, (code, name, description) in enumerate(data["attachment_types"], start=1):
@@ -119,10 +135,18 @@ def _load_simple() -> tuple[int, int]:
             defaults={"name": name, "sort": sort * 10},
             create_defaults={"name": name, "sort": sort * 10, "description": description},
         )
-    return len(data["title_series"]), len(data["attachment_types"])
+    series, types = len(data["title_series"]), len(data["attachment_types"])
+    version = dataset_record(
+        name=DATASET_REFERENCE,
+        version=data.get("version", ""),
+        sha256=files_sha256([path]),
+        rows=series + types,
+        source=data.get("title_series_source", ""),
+    )
+    return series, types, version
 
 
-def majors_load() -> int:
+def majors_load() -> tuple[int, str]:
     with (DATA / "major_categories.csv").open(encoding="utf-8", newline="") as handle:
         categories = {row["category_code"]: row for row in csv.DictReader(handle)}
     with (DATA / "majors.csv").open(encoding="utf-8", newline="") as handle:
@@ -151,18 +175,41 @@ def majors_load() -> int:
             to_update.append(current)
     Major.objects.bulk_create(to_create, batch_size=500)
     Major.objects.bulk_update(to_update, fields, batch_size=500)
-    return len(wanted)
+    version = dataset_record(
+        name=DATASET_MAJORS,
+        sha256=files_sha256([DATA / "major_categories.csv", DATA / "majors.csv"]),
+        rows=len(wanted),
+        source="；".join(MAJORS_SOURCE.values()),
+    )
+    return len(wanted), version
+
+
+def _shipped_institutions_record(*, rows: int) -> str:
+    """The shipped list is the institutions' version until a newer list is imported: the
+    loader only adds the shipped rows that are missing, so an import stays the version."""
+    current = dataset_current(name=DATASET_INSTITUTIONS)
+    if current is not None and current.version != INSTITUTIONS_SOURCE:
+        return f"[{DATASET_INSTITUTIONS}] 保留导入的名单 imported list kept: {current.version}"
+    return dataset_record(
+        name=DATASET_INSTITUTIONS,
+        version=INSTITUTIONS_SOURCE,
+        sha256=files_sha256([INSTITUTIONS_CSV]),
+        rows=rows,
+        source=INSTITUTIONS_CSV.name,
+    )
 
 
 @transaction.atomic
 def catalog_load() -> str:
-    series, types = _load_simple()
+    series, types, reference_version = _load_simple()
     institutions = institutions_import(
         path=INSTITUTIONS_CSV, source=INSTITUTIONS_SOURCE, update_existing=False
     )
-    majors_load()
+    institutions_version = _shipped_institutions_record(rows=institutions.rows)
+    _majors, majors_version = majors_load()
     return (
         f"catalog: {series} title series, {types} attachment types, "
         f"{Institution.objects.count()} institutions (+{institutions.added}), "
-        f"{Major.objects.count()} majors"
+        f"{Major.objects.count()} majors; "
+        f"{reference_version}; {institutions_version}; {majors_version}"
     )

@@ -10,8 +10,10 @@ from pathlib import Path
 from django.db import transaction
 
 from rencai.helpdesk.models import Article
+from rencai.reference.services import dataset_record, files_sha256
 
 DATA = Path(__file__).parent / "data"
+DATASET = "helpdesk.articles"
 _SECTION = re.compile(r"^## (\d) ")
 _QUESTION = re.compile(r"^### (\d+) ([a-z0-9-]+) \| (.+)$")
 
@@ -75,7 +77,13 @@ def articles_load() -> str:
                 setattr(article, k, v)
             article.save()
             updated += 1
+    version = dataset_record(
+        name=DATASET,
+        sha256=files_sha256([DATA / "faq.txt", DATA / "notes.json"]),
+        rows=len(parsed),
+        source="智慧人才家园常见问题（data/faq.txt）与「在Rencai中」说明（data/notes.json）",
+    )
     return (
         f"help articles: {len(parsed)} in seed, {Article.objects.count()} stored "
-        f"(+{created}, ~{updated}, {kept} kept as edited)"
+        f"(+{created}, ~{updated}, {kept} kept as edited); {version}"
     )

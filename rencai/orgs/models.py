@@ -40,11 +40,17 @@ class Office(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phones = models.JSONField(_("咨询电话"), default=list, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
+    contact = models.CharField(_("联系人"), max_length=100, blank=True)
     hours_morning = models.CharField(_("上午办公时间"), max_length=20, blank=True)
     hours_afternoon = models.CharField(_("下午办公时间"), max_length=20, blank=True)
     open_days = models.CharField(_("办公日"), max_length=20, default="周一至周五")
-    is_active = models.BooleanField(default=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    customised = models.BooleanField(
+        _("已在后台修改"),
+        default=False,
+        help_text=_("在后台修改后自动勾选；重新加载参考数据时不会覆盖本机构的信息。"),
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]

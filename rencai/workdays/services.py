@@ -236,7 +236,28 @@ def official_years_sync() -> str:
             defaults={"source": OfficialYear.Source.PACKAGE, "loaded_at": clock.now()},
         )
         created += was_created
+    version = _holidays_dataset_record()
     return (
         f"工作日历：chinesecalendar 覆盖 {statutory.PACKAGE_FIRST_YEAR}–"
-        f"{statutory.PACKAGE_LAST_YEAR} 年，新记录 {created} 个官方年份"
+        f"{statutory.PACKAGE_LAST_YEAR} 年，新记录 {created} 个官方年份; {version}"
+    )
+
+
+def _holidays_dataset_record() -> str:
+    """The State Council schedules come with the chinesecalendar package: its version and
+    the hash of its data module are the calendar's reference-data version."""
+    from pathlib import Path
+
+    import chinese_calendar
+
+    from rencai.reference.services import dataset_record, files_sha256
+
+    package = Path(chinese_calendar.__file__).parent
+    return dataset_record(
+        name="workdays.holidays",
+        version=f"chinesecalendar {getattr(chinese_calendar, '__version__', '?')}",
+        sha256=files_sha256([package / "constants.py"]),
+        rows=len(chinese_calendar.holidays) + len(chinese_calendar.workdays),
+        source=f"chinesecalendar（国务院办公厅节假日安排）{statutory.PACKAGE_FIRST_YEAR}–"
+        f"{statutory.PACKAGE_LAST_YEAR}",
     )

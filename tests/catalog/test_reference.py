@@ -1,7 +1,10 @@
 import csv
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from rencai.catalog.models import (
@@ -71,6 +74,31 @@ def test_title_series_are_the_seed_28_in_order():
     assert len(SEED_SERIES) == 28
     assert list(TitleSeries.objects.values_list("name", flat=True)) == SEED_SERIES
     assert TitleSeries.objects.filter(code="engineer", name="工程技术人员").exists()
+
+
+SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_d7a90972dc106fd5.txt"
+
+
+def seed_title_series(text: str) -> list[str]:
+    """The series listed in the seed's answer to FAQ 一.14, in the seed's order."""
+    question = text.index("14.以职称申请引进人才入户")
+    answer = text[question:].split("\n", 2)[1]
+    listed = re.search(r"主要包括(.+?)等(\d+)个系列", answer)
+    assert listed, answer
+    names = listed.group(1).split("、")
+    assert len(names) == int(listed.group(2))
+    return names
+
+
+@pytest.mark.django_db
+def test_title_series_equal_the_seed_faq_answer_itself():
+    if not SEED.exists():
+        pytest.skip(f"the original seed is not in this checkout ({SEED})")
+    from_seed = seed_title_series(SEED.read_text(encoding="utf-8"))
+    assert len(from_seed) == 28
+    catalog_load()
+    assert list(TitleSeries.objects.values_list("name", flat=True)) == from_seed
+    assert "自然学研究人员" in from_seed  # verbatim, as the seed spells it
 
 
 @pytest.mark.django_db

@@ -1,12 +1,15 @@
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from rencai.helpdesk.models import Article
 from rencai.helpdesk.reference import DATA, articles_load
+from tests.audit.admin_forms import form_data, superuser_client
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "000_d7a90972dc106fd5.txt"
 
@@ -143,3 +146,39 @@ def test_not_handled_page(articles, client):
 def test_search_query_is_escaped(articles, client):
     body = client.get(reverse("helpdesk:index"), {"q": "<b>生僻"}).content.decode()
     assert "<b>生僻" not in body and "&lt;b&gt;生僻" in body
+
+
+def test_article_edited_through_the_admin_survives_loaddata_reference(reference_data, client):
+    articles_load()
+    admin_client = superuser_client(client)
+    article = Article.objects.get(slug="rare-characters")
+    url = reverse("admin:helpdesk_article_change", args=[article.pk])
+    data = form_data(admin_client.get(url).content.decode(), "article_form")
+    assert "customised" not in data  # the box is unchecked before the edit
+    data["answer"] = "后台修改过的回答。\n第二段。"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article.refresh_from_db()
+    assert article.customised  # set by ArticleAdmin.save_model
+
+    out = StringIO()
+    call_command("loaddata_reference", stdout=out)
+    article.refresh_from_db()
+    assert (
+        article.answer == "后台修改过的回答。\r\n第二段。"
+        or article.answer == "后台修改过的回答。\n第二段。"
+    )
+    assert "1 kept as edited" in out.getvalue()
+    assert "后台修改过的回答" in client.get("/help/a/rare-characters/").content.decode()
+
+
+def test_publishing_toggle_alone_does_not_freeze_an_article(reference_data, client):
+    articles_load()
+    admin_client = superuser_client(client)
+    article = Article.objects.get(slug="rare-characters")
+    url = reverse("admin:helpdesk_article_change", args=[article.pk])
+    data = form_data(admin_client.get(url).content.decode(), "article_form")
+    del data["published"]
+    assert admin_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert not article.published and not article.customised

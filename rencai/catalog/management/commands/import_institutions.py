@@ -31,3 +31,4 @@ class Command(BaseCommand):
         for reason in report.rejected[:50]:
             self.stderr.write(reason)
         self.stdout.write(f"高等学校 institutions: {report}")
+        self.stdout.write(f"参考数据 reference: {report.dataset}")
