@@ -334,23 +334,9 @@ def edit(request, number: str):
         return render(request, "cases/edit.html", context)
     if section == "details" and request.headers.get(AUTOSAVE_HEADER) == "1":
         return _autosave(request, case, form)
-    if form.is_valid():
-        try:
-            if section == "unit":
-                case_update(
-                    case=case, actor=request.user, acting_as=acting_as_for(request),
-                    fields={}, unit=form.cleaned_data["unit"], request=request,
-                )  # fmt: skip
-            else:
-                case_update(
-                    case=case, actor=request.user, acting_as=acting_as_for(request),
-                    fields=dict(form.cleaned_data), request=request,
-                )  # fmt: skip
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(reverse("cases:edit", args=[case.number]) + f"#{section}")
+    if _section_save(request, case, section, form):
+        messages.success(request, _("已保存。"))
+        return redirect(reverse("cases:edit", args=[case.number]) + f"#{section}")
     case.refresh_from_db()
     return render(
         request, "cases/edit.html", _edit_context(request, case, role, **bound), status=400
@@ -362,20 +348,29 @@ def edit(request, number: str):
 AUTOSAVE_HEADER = "X-Rencai-Autosave"
 
 
+def _section_save(request, case: Case, section: str, form) -> bool:
+    """Validate and save one draft section; errors land on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    if section == "unit":
+        fields, unit = {}, form.cleaned_data["unit"]
+    else:
+        fields, unit = dict(form.cleaned_data), None
+    try:
+        case_update(
+            case=case, actor=request.user, acting_as=acting_as_for(request),
+            fields=fields, unit=unit, request=request,
+        )  # fmt: skip
+    except DomainError as exc:
+        _add_error(form, exc)
+        return False
+    return True
+
+
 def _autosave(request, case: Case, form) -> JsonResponse:
-    if form.is_valid():
-        try:
-            case_update(
-                case=case, actor=request.user, acting_as=acting_as_for(request),
-                fields=dict(form.cleaned_data), request=request,
-            )  # fmt: skip
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            saved = clock.now().astimezone(clock.SHANGHAI).strftime("%H:%M")
-            return JsonResponse(
-                {"ok": True, "message": _("已自动保存（%(time)s）") % {"time": saved}}
-            )
+    if _section_save(request, case, "details", form):
+        saved = clock.now().astimezone(clock.SHANGHAI).strftime("%H:%M")
+        return JsonResponse({"ok": True, "message": _("已自动保存（%(time)s）") % {"time": saved}})
     errors = [
         f"{form.fields[name].label if name in form.fields else ''}：{message}".lstrip("：")
         for name, messages_ in form.errors.items()
