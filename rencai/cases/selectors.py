@@ -166,17 +166,13 @@ def _enumerate(items) -> str:
 def case_form_problems(case: Case) -> list[str]:
     """What the applicant still has to fill in (not attachments or route: guards check those).
 
-    For the Chinese error message of services.case_act, so in the site language."""
+    For the Chinese message of the form_complete guard, so in the site language."""
     with translation.override(settings.LANGUAGE_CODE):
-        return [i.label + "：" + i.detail for i in case_checklist(case)[:2] if not i.done]
+        return [i.label + "：" + i.detail for i in _form_items(case) if not i.done]
 
 
-def case_checklist(case: Case) -> list[CheckItem]:
-    """What is still missing before submission, in the order of the form."""
-    from rencai.cases.requirements import missing_attachments
-    from rencai.cases.routing import route_check
-    from rencai.core.errors import DomainError
-
+def _form_items(case: Case) -> list[CheckItem]:
+    """The checklist's first items: the personal data and the category's section."""
     applicant = case.applicant
     personal_ok = bool(applicant.real_name and applicant.id_number_index)
     items = [
@@ -205,6 +201,16 @@ def case_checklist(case: Case) -> list[CheckItem]:
             "details", gettext("%(category)s信息") % {"category": category}, not missing, detail
         )
     )
+    return items
+
+
+def case_checklist(case: Case) -> list[CheckItem]:
+    """What is still missing before submission, in the order of the form."""
+    from rencai.cases.requirements import missing_attachments
+    from rencai.cases.routing import route_check
+    from rencai.core.errors import DomainError
+
+    items = _form_items(case)
     unit_label = gettext("引进单位及报送路径")
     try:
         route_check(case.unit)
