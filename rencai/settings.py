@@ -260,6 +260,20 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 RENCAI_UPLOAD_MAX_BYTES = int(os.environ.get("RENCAI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
+# --- Uploads: caps per case and malware scan (rencai.documents) ------------
+# Per case (per attachment folder): current files, and stored bytes including replaced versions.
+RENCAI_UPLOAD_CASE_MAX_FILES = int(os.environ.get("RENCAI_UPLOAD_CASE_MAX_FILES", 40))
+RENCAI_UPLOAD_CASE_MAX_BYTES = int(
+    os.environ.get("RENCAI_UPLOAD_CASE_MAX_BYTES", 200 * 1024 * 1024)
+)
+# Decompression bombs: images (and images inside PDFs) above this are refused from the header.
+RENCAI_UPLOAD_MAX_PIXELS = int(os.environ.get("RENCAI_UPLOAD_MAX_PIXELS", 40_000_000))
+# "clamd" (ClamAV daemon over RENCAI_CLAMD_ADDRESS: unix:///path or tcp://host:port) or
+# "none" (development only: `check --deploy` reports it, and in production it refuses uploads).
+RENCAI_MALWARE_SCANNER = os.environ.get("RENCAI_MALWARE_SCANNER", "clamd" if PRODUCTION else "none")
+RENCAI_CLAMD_ADDRESS = os.environ.get("RENCAI_CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
+RENCAI_CLAMD_TIMEOUT = float(os.environ.get("RENCAI_CLAMD_TIMEOUT", 30))
+
 # --- Files -----------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))
 STATIC_URL = "/static/"

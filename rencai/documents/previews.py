@@ -6,13 +6,12 @@ import io
 import warnings
 
 import filetype
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin
 
 from rencai.core.errors import DomainError
 
 ALLOWED_MIME = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
 PREVIEW_BOX = (1024, 1024)
-MAX_PIXELS = 60_000_000  # refuse decompression bombs before decoding
 CORRUPT = "文件已损坏或无法读取，请重新扫描或拍照后上传（支持 JPEG、PNG、PDF）。"
 
 
@@ -44,20 +43,40 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def image_preview(data: bytes) -> bytes:
+def pixels_message(width: int, height: int, limit: int) -> str:
+    return (
+        f"尺寸过大：{width}×{height} 像素（约 {width * height / 10_000:.0f} 万像素），"
+        f"超过 {limit / 10_000:g} 万像素的上限，请降低分辨率后上传。"
+    )
+
+
+def _header_size(data: bytes, mime: str) -> tuple[int, int]:
+    """Width and height from the header only: the plugin classes parse the header when
+    constructed but, unlike Image.open, neither decode nor apply the bomb check, so an
+    oversized image gets a message with its size instead of a bare DecompressionBombError."""
+    plugin = JpegImagePlugin.JpegImageFile if mime == "image/jpeg" else PngImagePlugin.PngImageFile
+    with plugin(io.BytesIO(data)) as probe:
+        return probe.size
+
+
+def image_preview(data: bytes, *, mime: str, max_pixels: int) -> bytes:
+    """A JPEG thumbnail; images over `max_pixels` are refused before any pixel is decoded."""
+    try:
+        width, height = _header_size(data, mime)
+    except Exception as exc:
+        raise DomainError(CORRUPT, field="file", code="file_corrupt") from exc
+    if width * height > max_pixels:
+        raise DomainError(
+            "图片" + pixels_message(width, height, max_pixels), field="file", code="image_pixels"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
-                width, height = probe.size
-                if width * height > MAX_PIXELS:
-                    raise DomainError("图片尺寸过大，请缩小后上传。", field="file")
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
                 return _jpeg(image)
-    except DomainError:
-        raise
     except Exception as exc:  # Pillow raises many types for broken files
         raise DomainError(CORRUPT, field="file", code="file_corrupt") from exc
 
