@@ -1,5 +1,6 @@
 import io
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -167,9 +168,10 @@ def start_clamd(directory: Path) -> Clamd:
         "StreamMaxLength 32M\n"  # above RENCAI_UPLOAD_MAX_BYTES
     )
     started = time.monotonic()
-    process = subprocess.Popen(
-        [CLAMD, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
+    command = [CLAMD, "-c", str(config)]
+    if shutil.which("setpriv"):  # util-linux: clamd dies with a killed test run, no orphans
+        command = ["setpriv", "--pdeathsig", "TERM", *command]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     server = Clamd(process, sock, port, log, 0.0)
     from clamav_client.clamd import ClamdError, ClamdUnixSocket
 
