@@ -34,6 +34,7 @@ worker: setup
 
 test: setup
 	@scripts/ensure-chromium
+	@scripts/ensure-oidc-provider
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
