@@ -23,12 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rencai.accounts.external import external_identity_resolve
 from rencai.accounts import forms, identity, roles, services
 from rencai.accounts.backends import axes_account_key
+from rencai.accounts.external import external_identity_resolve
 from rencai.accounts.middleware import LAST_SEEN, LOGIN_AT
 from rencai.accounts.models import OneTimeCode, User
-from rencai.accounts.selectors import user_find_by_id_number, user_find_by_identifier
+from rencai.accounts.selectors import user_find_by_identifier
 from rencai.audit.services import audit_record
 from rencai.core import clock
 from rencai.core.errors import DomainError, RateLimited
