@@ -35,6 +35,7 @@ worker: setup
 test: setup
 	@scripts/ensure-chromium
 	@scripts/ensure-clamd
+	@scripts/ensure-oidc-provider
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup

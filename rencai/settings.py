@@ -334,6 +334,9 @@ RENCAI_OIDC = {
     "client_id": os.environ.get("RENCAI_OIDC_CLIENT_ID", ""),
     "client_secret": os.environ.get("RENCAI_OIDC_CLIENT_SECRET", ""),
     "label": os.environ.get("RENCAI_OIDC_LABEL", "微警认证（刷脸登录）"),
+    # What to ask for and where the national ID number is: providers differ.
+    "scope": os.environ.get("RENCAI_OIDC_SCOPE", "openid profile"),
+    "id_number_claim": os.environ.get("RENCAI_OIDC_ID_NUMBER_CLAIM", "id_number"),
 }
 
 LOGGING = {

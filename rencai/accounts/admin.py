@@ -179,7 +179,7 @@ class UserAdmin(admin.ModelAdmin):
         "name_pinyin_incomplete",
         "date_joined",
         "last_login",
-        "oidc_subject",
+        "external_identities_list",
         "sessions_valid_after",
         "totp_enrolled",
     )
@@ -211,13 +211,17 @@ class UserAdmin(admin.ModelAdmin):
                     "date_joined",
                     "last_login",
                     "sessions_valid_after",
-                    "oidc_subject",
+                    "external_identities_list",
                     "totp_enrolled",
                 )
             },
         ),
     )
     filter_horizontal = ("groups", "user_permissions")
+
+    @admin.display(description="外部身份")
+    def external_identities_list(self, obj):
+        return "; ".join(str(link) for link in obj.external_identities.all()) or "-"
 
     @admin.display(description="手机号码")
     def mobile_masked(self, obj):

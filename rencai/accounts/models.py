@@ -70,9 +70,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Sessions created before this instant are invalid ("log out everywhere").
     sessions_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
-    oidc_subject = models.CharField(
-        max_length=200, unique=True, null=True, blank=True, editable=False
-    )
 
     objects = UserManager()
 
@@ -181,3 +178,31 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} · {self.mobile[:3]}****{self.mobile[-4:]}"
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an external identity provider, keyed by (issuer, subject).
+
+    OIDC Core 2: `sub` is unique only within its issuer, so the pair is the identity; one
+    link per issuer and person.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("用户")
+    )
+    issuer = models.CharField(_("身份提供方"), max_length=300)
+    subject = models.CharField(_("外部标识"), max_length=255)
+    linked_at = models.DateTimeField(_("关联时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("外部身份")
+        verbose_name_plural = _("外部身份")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique"),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="external_identity_one_per_issuer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} · {self.subject}"

@@ -25,9 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rencai.accounts import forms, identity, roles, services
 from rencai.accounts.backends import axes_account_key
+from rencai.accounts.external import external_identity_resolve
 from rencai.accounts.middleware import LAST_SEEN, LOGIN_AT
 from rencai.accounts.models import OneTimeCode, User
-from rencai.accounts.selectors import user_find_by_id_number, user_find_by_identifier
+from rencai.accounts.selectors import user_find_by_identifier
 from rencai.audit.services import audit_record
 from rencai.core import clock
 from rencai.core.errors import DomainError, RateLimited
@@ -213,21 +214,25 @@ def identity_start(request, name: str):
         request.session["identity_next"] = next_url
     try:
         return provider.start(request, redirect_uri)
-    except identity.IdentityError:
-        return _identity_failed(request, name, status=502)
+    except identity.IdentityUnavailable as exc:
+        return _identity_failed(request, name, status=503, reason=str(exc), unavailable=True)
+    except identity.IdentityError as exc:
+        return _identity_failed(request, name, status=502, reason=str(exc))
 
 
-def _identity_failed(request, name: str, *, status: int = 400, reason: str = ""):
+def _identity_failed(
+    request, name: str, *, status: int = 400, reason: str = "", unavailable: bool = False
+):
     audit_record(
         event="login.failed",
         request=request,
-        outcome="failed",
+        outcome="unavailable" if unavailable else "failed",
         detail=f"via=identity:{name} {reason}"[:200],
     )
     return render(
         request,
         "accounts/identity_failed.html",
-        {"providers": _providers()},
+        {"providers": _providers(), "unavailable": unavailable},
         status=status,
     )
 
@@ -238,19 +243,17 @@ def identity_callback(request, name: str):
     provider = _provider_or_404(name)
     try:
         claims = provider.finish(request)
+    except identity.IdentityUnavailable as exc:
+        return _identity_failed(request, name, status=503, reason=str(exc), unavailable=True)
     except identity.IdentityError as exc:
         return _identity_failed(request, name, reason=str(exc))
-    subject = str(claims["sub"])[:200]
-    user = User.objects.filter(oidc_subject=subject, is_active=True).first()
-    if user is None and claims.get(provider.id_number_claim):
-        user = user_find_by_id_number(str(claims[provider.id_number_claim]))
-        if user is not None and user.is_active and not user.oidc_subject:
-            user.oidc_subject = subject
-            user.save(update_fields=["oidc_subject"])
-            audit_record(event="account.identity_link", actor=user, request=request, obj=user)
-        elif user is not None and user.oidc_subject != subject:
-            user = None  # already linked to another external identity
-    if user is None or not user.is_active:
+    user = external_identity_resolve(
+        issuer=provider.issuer,
+        subject=str(claims["sub"])[:255],
+        id_number=str(claims.get(provider.id_number_claim) or ""),
+        request=request,
+    )
+    if user is None:
         audit_record(
             event="login.failed",
             request=request,
