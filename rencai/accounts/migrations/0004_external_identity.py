@@ -19,6 +19,11 @@ def copy_subjects(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    rencai_safety = (
+        "new table; the copy reads only linked accounts; oidc_subject is read only by the "
+        "identity-login callback, so an old process mid-deploy fails one external login, "
+        "which the person retries"
+    )
 
     dependencies = [
         ('accounts', '0003_login_name_ci_pinyin_incomplete'),
