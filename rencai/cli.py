@@ -10,8 +10,17 @@ from __future__ import annotations
 import os
 import sys
 
+# Files we create (the SQLite database and its WAL, var/, uploads, logs) are the service
+# user's alone: nobody else on the host reads ID numbers or keys.
+PRIVATE_UMASK = 0o077
+
+
+def private_files() -> None:
+    os.umask(PRIVATE_UMASK)
+
 
 def main(argv: list[str] | None = None) -> None:
+    private_files()
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rencai.settings")
     # The command name, and the name after `help` (`rencai help loaddata-reference`).

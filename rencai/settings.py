@@ -17,7 +17,11 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RENCAI_VAR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Private: it holds the SQLite database, the development keys and the uploaded files.
+# An existing var/ of ours is tightened too (it was created 0755 before).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.geteuid():
+    VAR_DIR.chmod(0o700)
 
 ENVIRONMENT = os.environ.get("RENCAI_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
@@ -124,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rencai.accounts.middleware.SessionTimeoutMiddleware",
+    "rencai.accounts.middleware.SecondFactorMiddleware",  # officials: TOTP before anything
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -231,6 +236,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "rencai_session" if not SESSION_COOKIE_SECURE else "__Host-rencai_session"
 CSRF_COOKIE_NAME = "rencai_csrf" if not CSRF_COOKIE_SECURE else "__Host-rencai_csrf"
+# The language choice (/i18n/setlang/): no script reads it, so HttpOnly; Secure with the rest.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "rencai.core.views.csrf_failure"
 
 # --- Security headers ------------------------------------------------------
@@ -278,7 +287,10 @@ RENCAI_CLAMD_TIMEOUT = float(os.environ.get("RENCAI_CLAMD_TIMEOUT", 30))
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request otherwise
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)  # WhiteNoise warns on every request otherwise
+# Uploads private whatever the umask (Django's default chmods files to 0644).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STATICFILES_DIRS = [BASE_DIR / "rencai" / "static"]
 STORAGES = {
     # RENCAI_STORAGE may name another storage class (e.g. storages.backends.s3.S3Storage).

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rencai.api.urls import api
-from rencai.backoffice.access import admin_urls_second_factor
 from rencai.core import views as core_views
 
 urlpatterns = [
@@ -21,7 +20,7 @@ urlpatterns = [
     path("office/", include("rencai.backoffice.urls")),
     path("notify/", include("rencai.notify.urls")),
     path("api/", api.urls),
-    path("admin/", admin_urls_second_factor(admin.site.urls)),  # staff pass TOTP first
+    path("admin/", admin.site.urls),  # staff pass TOTP first: SecondFactorMiddleware
 ]
 
 handler404 = "rencai.core.views.not_found"

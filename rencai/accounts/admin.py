@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rencai.accounts.admin_search import PrivateSearchMixin
 from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
 from rencai.accounts.services import normalize_pinyin_alias, pinyin_alias
 from rencai.accounts.validators import (
@@ -158,7 +159,7 @@ class TotpResetForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(PrivateSearchMixin, admin.ModelAdmin):  # search: no ID number in URLs
     form = UserAdminForm
     inlines = [RoleGrantInline]
     actions = ["totp_reset"]
@@ -289,18 +290,6 @@ class UserAdmin(admin.ModelAdmin):
             context,
             status=400 if form.is_bound else 200,
         )
-
-    def get_search_results(self, request, queryset, search_term):
-        """An 18-character ID number is found through the blind index, never by LIKE."""
-        queryset, dupes = super().get_search_results(request, queryset, search_term)
-        term = (search_term or "").strip()
-        if len(term) == 18:
-            try:
-                number = validate_id_number(term)
-            except ValidationError:
-                return queryset, dupes
-            queryset |= self.model.objects.filter(id_number_index=id_number_index(number))
-        return queryset, dupes
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

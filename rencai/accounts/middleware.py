@@ -1,4 +1,4 @@
-"""Idle and absolute session timeouts, and "log out everywhere"."""
+"""Idle and absolute session timeouts, "log out everywhere", and the second factor."""
 
 from __future__ import annotations
 
@@ -43,3 +43,20 @@ class SessionTimeoutMiddleware:
                 if now - last_seen > 60 or LAST_SEEN not in request.session:
                     request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """The one place the second factor is enforced: every resolved view, for everyone who
+    acts in an official capacity (rule and exemptions in rencai.backoffice.access). After
+    SessionTimeoutMiddleware, so an expired session is anonymous here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from rencai.backoffice.access import second_factor_refusal
+
+        return second_factor_refusal(request)

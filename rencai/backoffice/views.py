@@ -23,8 +23,8 @@ from rencai.accounts import roles
 from rencai.accounts import services as account_services
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.selectors import user_find_by_id_number
-from rencai.backoffice import charts, forms, selectors, services, totp
-from rencai.backoffice.access import office_required, second_factor_required
+from rencai.backoffice import access, charts, forms, selectors, services, totp
+from rencai.backoffice.access import office_required, official_required
 from rencai.cases import reapply, workflow
 from rencai.cases.selectors import case_history, case_status_text
 from rencai.cases.services import STALE
@@ -63,7 +63,7 @@ def _not_found(exc: NotFound):
 @require_http_methods(["GET", "POST"])
 def totp_enrol(request):
     user = request.user
-    if not totp.second_factor_applies(user):
+    if not access.second_factor_due(user):
         raise Http404
     if user.totp_secret:
         return redirect(
@@ -95,7 +95,7 @@ def totp_enrol(request):
 @require_http_methods(["GET", "POST"])
 def totp_verify(request):
     user = request.user
-    if not totp.second_factor_applies(user):
+    if not access.second_factor_due(user):
         raise Http404
     if not user.totp_secret:
         return redirect(
@@ -127,7 +127,7 @@ def totp_verify(request):
 # --- choosing the office ------------------------------------------------------------------
 
 
-@second_factor_required
+@official_required
 @require_http_methods(["GET", "POST"])
 def choose(request):
     grants = [g for g in roles.active_grants(request.user) if g.role == RoleGrant.Role.OFFICIAL]

@@ -13,6 +13,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
+from rencai.backoffice.services import case_view_record
 from rencai.cases import workflow
 from rencai.cases.models import Case
 from rencai.cases.routing import route_describe
@@ -293,6 +294,14 @@ def _get(request, number: str) -> tuple[Case, str]:
     return case_get_for_page(number=number, user=request.user, acting_as=acting_as_for(request))
 
 
+def _get_audited(request, number: str) -> tuple[Case, str]:
+    """A read of the applicant's personal data: an official's is audited like the page."""
+    case, role = _get(request, number)
+    if role == workflow.Role.OFFICE:
+        case_view_record(case=case, user=request.user, request=request)
+    return case, role
+
+
 def _summary(case: Case) -> dict:
     return {
         "number": case.number,
@@ -377,12 +386,12 @@ def add_application_routes(router: Router) -> None:
     @router.get("/{number}/status", response=ApplicationDetailOut)
     def case_status(request, number: str):
         """Status in the seed's wording, office contact, deadline, history, actions."""
-        case, role = _get(request, number)
+        case, role = _get_audited(request, number)
         return _detail(case, role)
 
     @router.get("/{number}/attachments", response=list[DocumentOut])
     def attachments(request, number: str):
-        case, _role = _get(request, number)
+        case, _role = _get_audited(request, number)
         return [_document(d) for d in folder_documents(folder=case.folder)]
 
     @router.post("/{number}/attachments", response={201: DocumentOut})

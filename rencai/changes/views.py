@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.roles import acting_as_for
-from rencai.backoffice.access import second_factor_required
+from rencai.backoffice.access import official_required
 from rencai.catalog.models import EducationLevel
 from rencai.changes import forms, rules, selectors, services
 from rencai.changes.models import ChangeRequest
@@ -321,7 +321,7 @@ def _nature_choices():
 
 @login_required
 @require_POST
-@second_factor_required  # reviewers are officials: same TOTP as /office/
+@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
 def decide(request, number: str):
     try:
         change = selectors.change_request_get(user=request.user, number=number)
@@ -356,7 +356,7 @@ def decide(request, number: str):
 
 @login_required
 @require_GET
-@second_factor_required  # reviewers are officials: same TOTP as /office/
+@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
 def worklist(request):
     if not selectors.official_office_ids(user=request.user):
         raise Http404
@@ -463,7 +463,7 @@ def unit_admin_detail(request, number: str):
 
 @login_required
 @require_POST
-@second_factor_required  # reviewers are officials: same TOTP as /office/
+@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
 def unit_admin_decide(request, number: str):
     try:
         admin_request = selectors.unit_admin_request_get(user=request.user, number=number)
@@ -502,7 +502,7 @@ def unit_admin_decide(request, number: str):
 
 @login_required
 @require_GET
-@second_factor_required  # reviewers are officials: same TOTP as /office/
+@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
 def unit_admin_worklist(request):
     grants = list(selectors.unit_admin_grants_revocable(user=request.user)[:500])
     if not selectors.official_office_ids(user=request.user) and not request.user.is_superuser:

@@ -26,7 +26,7 @@ def test_changelist_shows_masked_id_only(admin_client, user):
 @pytest.mark.django_db
 def test_search_by_full_id_number_uses_blind_index(admin_client, user):
     number = user.reveal_id_number()
-    r = admin_client.get(reverse("admin:accounts_user_changelist") + f"?q={number}")
+    r = admin_client.get(reverse("admin:accounts_user_changelist") + f"?q={number}", follow=True)
     assert "zhangsan" in r.content.decode()
 
 

@@ -8,6 +8,7 @@ from rencai.accounts.models import RoleGrant, User
 from rencai.audit.models import AuditEvent
 from rencai.core import clock
 from rencai.core.demo import DEMO_PASSWORD
+from tests.backoffice.second_factor import mark_second_factor_passed
 
 SWITCH = reverse("accounts:switch")
 DASHBOARD = reverse("accounts:dashboard")
@@ -70,6 +71,7 @@ def test_cannot_switch_to_someone_elses_grant(client, demo_data):
 def test_revoked_grant_falls_back_to_personal(client, demo_data):
     demo_login(client, "demo_sasac")
     grant = RoleGrant.objects.get(user__login_name="demo_sasac")
+    mark_second_factor_passed(client, grant.user)  # officials switch after the second factor
     client.post(SWITCH, {"grant": grant.pk})
     assert client.get(DASHBOARD).context["acting_as"].office == grant.office
     RoleGrant.objects.filter(pk=grant.pk).update(revoked_at=clock.now())

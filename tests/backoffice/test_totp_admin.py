@@ -54,8 +54,15 @@ def test_anonymous_goes_to_the_admin_login_as_before(db):
 
 
 def test_non_staff_goes_to_the_admin_login_as_before(official):
+    # An official passes the second factor first (as for every request), then the admin
+    # sends a non-staff user to its login as before.
     client = Client()
     _login(client, official)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.url.startswith(
+        reverse("backoffice:totp_verify")
+    )
+    client = verified_client(official)
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
 

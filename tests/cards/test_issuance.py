@@ -18,6 +18,7 @@ from rencai.cases.models import Case
 from rencai.catalog.models import TitleSeries
 from rencai.core import clock, worker
 from rencai.notify.models import OutboxMessage
+from tests.backoffice.second_factor import mark_second_factor_passed
 from tests.cases.factories import build_world, new_case, person, place
 from tests.notice.conftest import APPROVED, approve
 
@@ -91,6 +92,7 @@ def test_issuance_is_idempotent(world, issued):
 
 def _as(client, user, grant=None):
     client.force_login(user)
+    mark_second_factor_passed(client, user)  # officials: past the second factor
     if grant is not None:
         session = client.session
         session[SESSION_KEY] = grant.pk

@@ -3,6 +3,7 @@ import pytest
 from rencai.accounts.middleware import LOGIN_AT
 from rencai.accounts.roles import SESSION_KEY
 from rencai.backoffice.totp import SESSION_VERIFIED
+from tests.backoffice.second_factor import mark_second_factor_passed
 from tests.cases.factories import new_case
 
 pytestmark = pytest.mark.urls("tests.cases.api_urls")
@@ -63,6 +64,7 @@ def test_strangers_get_404(client, world):
     case = new_case(world)
     stranger, _acting = world.officials["stranger"]
     client.force_login(stranger)
+    mark_second_factor_passed(client, stranger)  # past the second factor: then 404
     assert client.get(f"/api/cases/{case.number}").status_code == 404
     assert (
         _post(client, f"/api/cases/{case.number}/transitions", {"action": "submit"}).status_code

@@ -292,14 +292,16 @@ def test_education_catalogue_and_pending_request(client, world):
 
 
 def test_officials_use_the_back_office_not_these_pages(client, world):
+    from tests.backoffice.second_factor import mark_second_factor_passed
     from tests.cases.apply_helpers import act_as
 
     case = place(new_case(world), "awaiting_acceptance")
     user, acting = world.officials["district-440106"]
     client.force_login(user)
     act_as(client, acting.grant)
+    mark_second_factor_passed(client, user)
     response = client.get(f"/cases/{case.number}/")
-    assert response.status_code == 302 and response["Location"].startswith("/office/")
+    assert response.status_code == 302 and response["Location"].startswith("/office/cases/")
     response = client.post(
         f"/cases/{case.number}/act/", {"action": "accept", "expected_version": case.version}
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from rencai.documents import permissions
 from rencai.documents.services import document_upload
+from tests.backoffice.second_factor import mark_second_factor_passed
 from tests.documents.conftest import pdf_bytes, png_bytes, upload
 
 
@@ -87,16 +88,18 @@ def test_case_attachments_follow_the_case_permission(client, world):
     assert client.get(url(doc, "original")).status_code == 200
     tianhe, _acting = world.officials["district-440106"]
     client.force_login(tianhe)
+    mark_second_factor_passed(client, tianhe)
     assert client.get(url(doc, "preview")).status_code == 404  # a draft is the applicant's own
     from tests.cases.factories import attach_required
 
     attach_required(case)
     case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
     # Officials open attachments only from their case page (office + second factor, and
-    # the view is recorded), never through /files/ with a password alone.
+    # the view is recorded), never through /files/ (even past the second factor).
     assert client.get(url(doc, "preview")).status_code == 404
     stranger, _acting = world.officials["stranger"]
     client.force_login(stranger)
+    mark_second_factor_passed(client, stranger)
     assert client.get(url(doc, "preview")).status_code == 404
 
 
