@@ -27,7 +27,7 @@ from rencai.backoffice import backup_codes
 from rencai.backoffice.models import TotpThrottle, TotpUsedStep
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, Forbidden, RateLimited
-from rencai.notify.services import sms_enqueue
+from rencai.notify.services import outbox_enqueue, sms_enqueue
 
 ISSUER = "Rencai 人才引进入户申办"
 STEP_SECONDS = 30
@@ -337,6 +337,18 @@ def totp_reset(*, user: User, actor: User | None, reason: str, request=None) -> 
                 "如非本人申请，请立即联系系统管理员。"
             ),
             key=f"totp-reset:{user.pk}:{event.pk}",
+        )
+    if user.email:
+        outbox_enqueue(
+            channel="email",
+            recipient=user.email,
+            subject="【人才引进】动态口令验证器已重置",
+            body=(
+                f"{user.real_name}，您好：\n\n您账号（{user.login_name}）的动态口令验证器和备用码"
+                "已由系统管理员重置，所有登录已失效，下次登录后台时请重新绑定。"
+                "如非本人申请，请立即联系系统管理员。"
+            ),
+            key=f"totp-reset-email:{user.pk}:{event.pk}",
         )
 
 
