@@ -102,14 +102,15 @@ class TotpForm(forms.Form):
 class TotpVerifyForm(TotpForm):
     """The login step: the authenticator's 6 digits, or one of the 10-character backup codes."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["code"]
-        field.max_length = 20
-        field.widget.attrs.update(maxlength="20", inputmode="text")
-        field.help_text = _(
+    code = char(
+        _("动态口令"),
+        max_length=20,
+        autocomplete="one-time-code",
+        autofocus=True,
+        help_text=_(
             "验证器显示的6位数字；手机不在身边时，可输入一个10位备用码（每个备用码只能用一次）"
-        )
+        ),
+    )
 
     def clean_code(self):
         code = self.cleaned_data["code"].replace(" ", "")

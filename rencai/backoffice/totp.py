@@ -127,7 +127,8 @@ def _use_step(user: User, step: int) -> bool:
 
 def backoff(failures: int) -> timedelta:
     """How long the step stays locked after `failures` consecutive wrong codes (≥ MAX)."""
-    return min(LOCK_BASE * 2 ** max(failures - MAX_FAILURES, 0), LOCK_MAX)
+    doublings = min(max(failures - MAX_FAILURES, 0), 16)  # 2**16 minutes is past any cap
+    return min(LOCK_BASE * 2**doublings, LOCK_MAX)
 
 
 def locked_until(user: User):
