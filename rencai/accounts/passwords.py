@@ -29,6 +29,8 @@ _LEET = str.maketrans(
 # A list entry's core shorter than this (the "qq" of "qq123456") is not used on its own:
 # it would refuse every qq + digits password. The whole entry still counts.
 MIN_CORE = 3
+# How far into a run of edge digits/symbols partial cuts are tried (then the whole run).
+EDGE_CUTS = 8
 # zxcvbn's cost grows with length; a longer password is judged by its first 72 characters
 # (a lower bound: what is weak at the start stays weak).
 ZXCVBN_MAX = 72
@@ -53,13 +55,41 @@ def _alnum(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def normal_forms(password: str, *, min_core: int = 1) -> frozenset[str]:
-    """Every normalised form a password (or a list entry) is compared under."""
-    base = _fold(password)
+def _entry_forms(entry: str) -> frozenset[str]:
+    """A list entry as compared: whole, without symbols, and its core (if long enough)."""
+    base = _fold(entry)
     forms = {base.translate(_LEET), _alnum(base).translate(_LEET)}
     for core in (_core(base).translate(_LEET), _core(base.translate(_LEET))):
-        if len(core) >= min_core:
+        if len(core) >= MIN_CORE:
             forms.add(core)
+    return frozenset(f for f in forms if f)
+
+
+def _edge_run(text: str) -> tuple[int, int]:
+    """Lengths of the non-letter runs at the start and at the end."""
+    core = _core(text)
+    if not core:
+        return len(text), 0
+    start = text.index(core)
+    return start, len(text) - start - len(core)
+
+
+def _cuts(run: int) -> list[int]:
+    # Every cut within the first few characters of a run, and the whole run: "tes70" is
+    # "test" + "0" (the 7 was a t), "admin@123" is "admin" + "@123".
+    return sorted({*range(min(run, EDGE_CUTS) + 1), run})
+
+
+def normal_forms(password: str) -> frozenset[str]:
+    """Every normalised form a password is compared under: folded and de-leeted, with any
+    part of the digits or symbols at either end cut off, and without its symbols."""
+    base = _fold(password)
+    lead, trail = _edge_run(base)
+    forms = {_alnum(base).translate(_LEET)}
+    for i in _cuts(lead):
+        for j in _cuts(trail):
+            if i + j < len(base):
+                forms.add(base[i : len(base) - j].translate(_LEET))
     return frozenset(f for f in forms if f)
 
 
@@ -83,7 +113,7 @@ def _normalised_list() -> frozenset[str]:
     ]
     out: set[str] = set()
     for entry in entries:
-        out |= normal_forms(entry, min_core=MIN_CORE)
+        out |= _entry_forms(entry)
     return frozenset(out)
 
 
@@ -140,6 +170,17 @@ def _user_inputs(user) -> list[str]:
     return [v for v in values if v and v != "?"]
 
 
+def _personal(user) -> list[str]:
+    """Whole personal values a password must not contain (the login name: the MLPS rule)."""
+    if user is None:
+        return []
+    return [
+        getattr(user, "mobile", "") or "",
+        (getattr(user, "email", "") or "").partition("@")[0],
+        (getattr(user, "name_pinyin", "") or "").replace(" ", ""),
+    ]
+
+
 class StrengthValidator:
     """zxcvbn's estimate: at least `min_score` (3 = about 10^8 guesses, "safely
     unguessable" for an online attack that the lockout also slows). The user's own login
@@ -150,6 +191,15 @@ class StrengthValidator:
         self.min_score = min_score
 
     def validate(self, password: str, user=None) -> None:
+        folded = _fold(password)
+        if any(len(v) >= 4 and _fold(v) in folded for v in _personal(user)):
+            raise ValidationError(
+                _(
+                    "密码强度不足：它含有您的手机号码、姓名拼音或邮箱名等个人信息，"
+                    "熟悉您的人很容易猜中，请换一个。"
+                ),
+                code="password_personal",
+            )
         result = zxcvbn(
             password[:ZXCVBN_MAX],
             user_inputs=[*_user_inputs(user), *chinese_favourites()],
