@@ -68,8 +68,8 @@ def _entry_forms(entry: str) -> frozenset[str]:
 def _edge_run(text: str) -> tuple[int, int]:
     """Lengths of the non-letter runs at the start and at the end."""
     core = _core(text)
-    if not core:
-        return len(text), 0
+    if not core:  # no letter at all ("5201314", or "1$1" for "lisi"): cut from both ends
+        return len(text), len(text)
     start = text.index(core)
     return start, len(text) - start - len(core)
 
