@@ -105,13 +105,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Disabling ends the sessions whatever the path (admin, shell, a service): the
         # generation moves on, so re-enabling later does not revive an old cookie.
         update_fields = kwargs.get("update_fields")
+        was_active_generation = None
         if (
             self.pk
             and not self.is_active
             and (update_fields is None or "is_active" in update_fields)
-            and type(self)._base_manager.filter(pk=self.pk, is_active=True).exists()
         ):
-            self.session_generation += 1
+            was_active_generation = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, is_active=True)
+                .values_list("session_generation", flat=True)
+                .first()
+            )
+        if was_active_generation is not None:  # active in the database, saved inactive now
+            self.session_generation = max(self.session_generation, was_active_generation) + 1
             self.sessions_valid_after = clock.now()
             if update_fields is not None:
                 kwargs["update_fields"] = {
@@ -119,6 +126,14 @@ class User(AbstractBaseUser, PermissionsMixin):
                     "session_generation",
                     "sessions_valid_after",
                 }
+        elif update_fields is None and self.pk and not self._state.adding:
+            # A full save of an instance loaded before the generation moved on must not
+            # write the old number back (that would revive the ended sessions).
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "session_generation"
+            ]
         super().save(*args, **kwargs)
 
     def _get_session_auth_hash(self, secret=None):

@@ -133,12 +133,11 @@ def backoff(failures: int) -> timedelta:
 
 def locked_until(user: User):
     """The end of the current lock, or None when codes may be tried."""
-    until = (
+    return (
         TotpThrottle.objects.filter(user=user, locked_until__gt=clock.now())
         .values_list("locked_until", flat=True)
         .first()
     )
-    return until
 
 
 def _locked_error(until) -> RateLimited:
@@ -184,12 +183,12 @@ def _throttled(*, user: User, request, attempt: Callable[[], str | None]) -> Non
             )
             if newly_locked:
                 _notify_locked(user=user, request=request, failures=throttle.failures)
-            if outcome == "replay":
+            if newly_locked:
+                error = _locked_error(newly_locked)
+            elif outcome == "replay":
                 error = DomainError(
                     "动态口令：该口令已使用过，请等待验证器生成新的口令后再输入。", field="code"
                 )
-            elif newly_locked:
-                error = _locked_error(newly_locked)
             else:
                 error = DomainError(WRONG_CODE, field="code")
     if error is not None:

@@ -179,3 +179,15 @@ def test_data_migration_encrypts_existing_secrets_and_reverses(user):
     assert User.objects.get(pk=user.pk).totp_secret == secret
     step.decrypt_secrets(_historical_apps("0003_login_name_ci_pinyin_incomplete"), None)
     assert _raw_secret(user) == secret
+
+
+def test_saving_a_stale_copy_does_not_revive_ended_sessions(user):
+    stale = User.objects.get(pk=user.pk)  # loaded before the sessions end
+    victim = _logged_in(user)
+    from rencai.accounts.services import user_logout_everywhere
+
+    user_logout_everywhere(user=User.objects.get(pk=user.pk))
+    stale.real_name = "李四"
+    stale.save()  # a full save of the old copy
+    assert _logged_out(victim)
+    assert User.objects.get(pk=user.pk).real_name == "李四"
