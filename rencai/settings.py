@@ -201,9 +201,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# MLPS composition + ASVS length, common passwords (Chinese favourites, normalised), zxcvbn.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "rencai.accounts.validators.PasswordPolicyValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "rencai.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "rencai.accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"

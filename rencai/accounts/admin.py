@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from rencai.accounts.admin_search import PrivateSearchMixin
 from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
-from rencai.accounts.services import normalize_pinyin_alias, pinyin_alias
+from rencai.accounts.services import normalize_pinyin_alias, pinyin_alias, user_admin_changed
 from rencai.accounts.validators import (
     validate_id_number,
     validate_login_name,
@@ -299,6 +299,15 @@ class UserAdmin(PrivateSearchMixin, admin.ModelAdmin):  # search: no ID number i
             obj=obj,
             detail=",".join(sorted(form.changed_data)),
         )
+        if change:  # a new mobile, e-mail or password, or disabling: sessions end, user told
+            user_admin_changed(
+                user=obj,
+                actor=request.user,
+                changed=set(form.changed_data),
+                old_mobile=form.initial.get("mobile"),
+                old_email=form.initial.get("email") or "",
+                request=request,
+            )
 
 
 @admin.register(OneTimeCode)

@@ -59,7 +59,10 @@ def _check(validator, value):
         raise forms.ValidationError(exc.messages) from None
 
 
-PASSWORD_HELP = _("至少8个字符，包含大写字母、小写字母、数字、符号中的至少三类，且不能包含登录名。")
+PASSWORD_HELP = _(
+    "至少12个字符，包含大写字母、小写字母、数字、符号中的至少三类，不能包含登录名，"
+    "也不能是常用密码或其变形（如 Admin@123、P@ssw0rd1）。"
+)
 
 
 class NewPasswordMixin:

@@ -6,12 +6,16 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core import crypto
+from rencai.accounts.fields import EncryptedTextField
+from rencai.core import clock, crypto
 from rencai.core.masking import mask_id_number
 
 ID_CONTEXT = "id_number"
+TOTP_CONTEXT = "totp_secret"
+_SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 
 
 def id_number_index(number: str) -> str:
@@ -69,7 +73,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     # Sessions created before this instant are invalid ("log out everywhere").
     sessions_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
-    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # Part of every session's auth hash: raising it ends all sessions for good (a cookie
+    # from before does not come back when, say, a disabled account is enabled again).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    totp_secret = EncryptedTextField(context=TOTP_CONTEXT, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -90,6 +97,53 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.real_name}（{self.login_name}）"
+
+    def save(self, *args, **kwargs):
+        # Disabling ends the sessions whatever the path (admin, shell, a service): the
+        # generation moves on, so re-enabling later does not revive an old cookie.
+        update_fields = kwargs.get("update_fields")
+        was_active_generation = None
+        if (
+            self.pk
+            and not self.is_active
+            and (update_fields is None or "is_active" in update_fields)
+        ):
+            was_active_generation = (
+                type(self)
+                ._base_manager.filter(pk=self.pk, is_active=True)
+                .values_list("session_generation", flat=True)
+                .first()
+            )
+        if was_active_generation is not None:  # active in the database, saved inactive now
+            self.session_generation = max(self.session_generation, was_active_generation) + 1
+            self.sessions_valid_after = clock.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "session_generation",
+                    "sessions_valid_after",
+                }
+        elif update_fields is None and self.pk and not self._state.adding:
+            # A full save of an instance loaded before the generation moved on must not
+            # write the old number back (that would revive the ended sessions).
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "session_generation"
+            ]
+        super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, plus the session generation once it moved on
+        (generation 0 keeps Django's own value, so a deploy logs nobody out)."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            _SESSION_HASH_SALT,
+            f"{self.password}\x1f{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def set_id_number(self, number: str) -> None:
         self.id_number_encrypted = crypto.encrypt(number, context=ID_CONTEXT)

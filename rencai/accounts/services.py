@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -31,6 +32,7 @@ from rencai.accounts.validators import NAME_JOINERS
 from rencai.audit.services import audit_record, client_ip
 from rencai.core import clock, crypto
 from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
+from rencai.core.masking import mask_mobile
 from rencai.notify.services import outbox_enqueue, sms_enqueue
 
 OTP_TTL = timedelta(minutes=10)
@@ -320,8 +322,8 @@ def login_name_recover(*, mobile: str, id_number: str, request=None) -> None:
 
 def _password_set(*, user: User, password: str, request, how: str) -> None:
     user.set_password(password)
-    user.sessions_valid_after = clock.now()  # every other session ends
-    user.save(update_fields=["password", "sessions_valid_after"])
+    user.save(update_fields=["password"])
+    _sessions_end(user=user)  # every session ends, for good
     audit_record(event="account.password_reset", actor=user, request=request, obj=user, detail=how)
     if user.mobile:
         sms_enqueue(
@@ -406,12 +408,106 @@ def password_change(*, user: User, old_password: str, password: str, request=Non
 # --- Sessions ---------------------------------------------------------------------
 
 
+def _sessions_end(*, user: User) -> None:
+    """Every session of `user` stops working for good: the generation in the session auth
+    hash moves on (Django flushes a session whose hash no longer matches), and the login
+    time bound the middleware checks moves to now."""
+    now = clock.now()
+    User.objects.filter(pk=user.pk).update(
+        session_generation=F("session_generation") + 1, sessions_valid_after=now
+    )
+    user.refresh_from_db(fields=["session_generation", "sessions_valid_after"])
+
+
 @transaction.atomic
 def user_logout_everywhere(*, user: User, request=None) -> None:
-    """Invalidate every session of this user (the middleware compares login times)."""
-    user.sessions_valid_after = clock.now()
-    user.save(update_fields=["sessions_valid_after"])
+    """Invalidate every session of this user, the current one included."""
+    _sessions_end(user=user)
     audit_record(event="session.logout_everywhere", actor=user, request=request, obj=user)
+
+
+#: Fields whose change by an administrator ends the user's sessions.
+ADMIN_SESSION_FIELDS = frozenset({"mobile", "email", "is_active", "password1"})
+
+
+def _mask_email(email: str) -> str:
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+@transaction.atomic
+def user_admin_changed(
+    *,
+    user: User,
+    actor: User,
+    changed: set[str] | frozenset[str],
+    old_mobile: str | None,
+    old_email: str,
+    request=None,
+) -> bool:
+    """After an administrator saved `user`: a new mobile, e-mail or password, or disabling
+    the account, ends all of the user's sessions; a new mobile or e-mail is told to the old
+    and the new contact (SMS / e-mail through the outbox), so a takeover cannot go unseen.
+    Returns whether the sessions were ended."""
+    reasons = sorted(ADMIN_SESSION_FIELDS & set(changed))
+    if not reasons:
+        return False
+    _sessions_end(user=user)
+    event = audit_record(
+        event="session.ended_by_admin",
+        actor=actor,
+        request=request,
+        obj=user,
+        detail="fields=" + ",".join(reasons),
+    )
+    key = f"admin-change:{user.pk}:{event.pk}"
+    tail = "您账号的所有登录已失效。如非本人申请，请立即联系各区人才服务窗口。"
+    if "mobile" in reasons and old_mobile != user.mobile:
+        new = mask_mobile(user.mobile or "") or "空"
+        if old_mobile:
+            sms_enqueue(
+                mobile=old_mobile,
+                body=f"【人才引进】系统管理员已将您账号（{user.login_name}）的手机号码改为{new}。{tail}",
+                key=f"{key}:sms-old",
+            )
+        if user.mobile:
+            sms_enqueue(
+                mobile=user.mobile,
+                body=(
+                    f"【人才引进】系统管理员已将本号码设为账号（{user.login_name}）的手机号码。"
+                    "如非本人申请，请联系各区人才服务窗口。"
+                ),
+                key=f"{key}:sms-new",
+            )
+        if user.email:
+            outbox_enqueue(
+                channel="email",
+                recipient=user.email,
+                subject="【人才引进】账号手机号码已更改",
+                body=f"{user.real_name}，您好：\n\n系统管理员已将您账号（{user.login_name}）的手机号码改为{new}。{tail}",
+                key=f"{key}:email",
+            )
+    if "email" in reasons and (old_email or "") != (user.email or ""):
+        new = _mask_email(user.email) if user.email else "空"
+        for recipient, which in ((old_email, "old"), (user.email, "new")):
+            if recipient:
+                outbox_enqueue(
+                    channel="email",
+                    recipient=recipient,
+                    subject="【人才引进】账号电子邮箱已更改",
+                    body=(
+                        f"{user.real_name}，您好：\n\n系统管理员已将账号（{user.login_name}）的"
+                        f"电子邮箱改为{new}。{tail}"
+                    ),
+                    key=f"{key}:email-{which}",
+                )
+        if user.mobile:
+            sms_enqueue(
+                mobile=user.mobile,
+                body=f"【人才引进】系统管理员已将您账号（{user.login_name}）的电子邮箱改为{new}。{tail}",
+                key=f"{key}:sms-email",
+            )
+    return True
 
 
 # --- Roles ------------------------------------------------------------------------

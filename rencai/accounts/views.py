@@ -395,7 +395,13 @@ def security_view(request):
         update_session_auth_hash(request, request.user)
         messages.success(request, _("密码已修改。"))
         return redirect("accounts:security")
-    return render(request, "accounts/security.html", {"form": form})
+    from rencai.backoffice.totp import second_factor_applies
+
+    return render(
+        request,
+        "accounts/security.html",
+        {"form": form, "second_factor": second_factor_applies(request.user)},
+    )
 
 
 @login_required

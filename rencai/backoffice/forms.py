@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.forms import _check, char
 from rencai.accounts.validators import validate_id_number
+from rencai.backoffice import backup_codes
 from rencai.cases.models import Case
 from rencai.orgs.models import Unit
 from rencai.orgs.validators import normalize_unit_code
@@ -95,6 +96,30 @@ class TotpForm(forms.Form):
         code = self.cleaned_data["code"].replace(" ", "")
         if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError("动态口令：请输入6位数字。")
+        return code
+
+
+class TotpVerifyForm(TotpForm):
+    """The login step: the authenticator's 6 digits, or one of the 10-character backup codes."""
+
+    code = char(
+        _("动态口令"),
+        max_length=20,
+        autocomplete="one-time-code",
+        autofocus=True,
+        help_text=_(
+            "验证器显示的6位数字；手机不在身边时，可输入一个10位备用码（每个备用码只能用一次）"
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if backup_codes.looks_like_backup_code(code):
+            return code
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError(
+                "动态口令：请输入6位数字，或一个10位备用码（如 abcde-fghjk）。"
+            )
         return code
 
 

@@ -1,5 +1,5 @@
 """Second factor (TOTP, RFC 6238): enrolment, verification, the session flag, reset, and
-the sweep of used time steps.
+the sweep of used time steps; the per-account throttle of wrong codes.
 
 A user holding any active official RoleGrant must enrol and then pass a 6-digit code after
 the password before any /office/ page opens; a staff user must do the same before any
@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import base64
 import hmac
+import math
+from collections.abc import Callable
+from datetime import timedelta
 
 import pyotp
 import segno
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from rencai.accounts.middleware import LOGIN_AT
 from rencai.accounts.models import RoleGrant, User
 from rencai.audit.services import audit_record
-from rencai.backoffice.models import TotpUsedStep
+from rencai.backoffice import backup_codes
+from rencai.backoffice.models import TotpThrottle, TotpUsedStep
 from rencai.core import clock
-from rencai.core.errors import Conflict, DomainError, Forbidden
-from rencai.notify.services import sms_enqueue
+from rencai.core.errors import Conflict, DomainError, Forbidden, RateLimited
+from rencai.notify.services import outbox_enqueue, sms_enqueue
 
 ISSUER = "Rencai 人才引进入户申办"
 STEP_SECONDS = 30
@@ -34,8 +39,14 @@ RESET_PERMISSION = "backoffice.totp_reset"
 REASON_MAX_LENGTH = 500
 SESSION_VERIFIED = "office_2fa_login_at"  # the LOGIN_AT of the session that passed
 SESSION_PENDING = "office_2fa_pending_secret"
-SESSION_FAILURES = "office_2fa_failures"
+SESSION_BACKUP_LEFT = "office_2fa_backup_left"  # after a backup code: how many are left
+SESSION_NEW_CODES = "office_2fa_new_backup_codes"  # shown once, then popped
+# Per account, in the database (TotpThrottle): MAX_FAILURES wrong codes in a row lock the
+# step for LOCK_BASE, each further wrong code doubles the wait up to LOCK_MAX.
 MAX_FAILURES = 5
+LOCK_BASE = timedelta(minutes=1)
+LOCK_MAX = timedelta(hours=1)
+WRONG_CODE = "动态口令：口令错误或已过期，请输入验证器当前显示的6位数字（或一个10位备用码）。"
 
 
 def needs_second_factor(user) -> bool:
@@ -68,7 +79,6 @@ def session_verified(request) -> bool:
 
 def session_mark_verified(request) -> None:
     request.session[SESSION_VERIFIED] = request.session.get(LOGIN_AT)
-    request.session.pop(SESSION_FAILURES, None)
     request.session.pop(SESSION_PENDING, None)
 
 
@@ -115,49 +125,164 @@ def _use_step(user: User, step: int) -> bool:
     return True
 
 
-def _check(*, user: User, secret: str, code: str, request) -> None:
-    step = _matching_step(secret, code)
-    if step is None or not _use_step(user, step):
-        failures = request.session.get(SESSION_FAILURES, 0) + 1
-        request.session[SESSION_FAILURES] = failures
-        audit_record(
-            event="totp.failed",
-            actor=user,
-            request=request,
-            obj=user,
-            outcome="replay" if step is not None else "failed",
-        )
-        if step is not None:
-            raise DomainError(
-                "动态口令：该口令已使用过，请等待验证器生成新的口令后再输入。", field="code"
+def backoff(failures: int) -> timedelta:
+    """How long the step stays locked after `failures` consecutive wrong codes (≥ MAX)."""
+    doublings = min(max(failures - MAX_FAILURES, 0), 16)  # 2**16 minutes is past any cap
+    return min(LOCK_BASE * 2**doublings, LOCK_MAX)
+
+
+def locked_until(user: User):
+    """The end of the current lock, or None when codes may be tried."""
+    return (
+        TotpThrottle.objects.filter(user=user, locked_until__gt=clock.now())
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+
+
+def _locked_error(until) -> RateLimited:
+    minutes = max(1, math.ceil((until - clock.now()).total_seconds() / 60))
+    return RateLimited(
+        f"动态口令：连续输错次数过多，已暂时锁定，请于{timezone.localtime(until):%H:%M}后"
+        f"（约{minutes}分钟）再试；重新登录不会解除锁定。",
+        field="code",
+        code="totp_locked",
+    )
+
+
+def _throttled(*, user: User, request, attempt: Callable[[], str | None]) -> None:
+    """Run `attempt` (None on success, else the failure's outcome) under the per-account
+    throttle: the row is locked for the check, so concurrent guesses count one by one and
+    none is checked while the account is locked. Raises after the counts are committed."""
+    now = clock.now()
+    newly_locked = None
+    with transaction.atomic():
+        throttle, _created = TotpThrottle.objects.select_for_update().get_or_create(user=user)
+        if throttle.locked_until and throttle.locked_until > now:
+            audit_record(
+                event="totp.failed", actor=user, request=request, obj=user, outcome="locked"
             )
-        raise DomainError(
-            "动态口令：口令错误或已过期，请输入验证器当前显示的6位数字。", field="code"
+            error: DomainError | None = _locked_error(throttle.locked_until)
+            outcome = "locked"
+        else:
+            outcome = attempt()
+            error = None
+        if outcome is None:
+            if throttle.failures or throttle.locked_until:
+                throttle.failures, throttle.locked_until = 0, None
+                throttle.save(update_fields=["failures", "locked_until"])
+        elif outcome != "locked":
+            throttle.failures += 1
+            throttle.last_failure_at = now
+            if throttle.failures >= MAX_FAILURES:
+                throttle.locked_until = now + backoff(throttle.failures)
+                newly_locked = throttle.locked_until
+            throttle.save(update_fields=["failures", "last_failure_at", "locked_until"])
+            audit_record(
+                event="totp.failed", actor=user, request=request, obj=user, outcome=outcome
+            )
+            if newly_locked:
+                _notify_locked(user=user, request=request, failures=throttle.failures)
+            if newly_locked:
+                error = _locked_error(newly_locked)
+            elif outcome == "replay":
+                error = DomainError(
+                    "动态口令：该口令已使用过，请等待验证器生成新的口令后再输入。", field="code"
+                )
+            else:
+                error = DomainError(WRONG_CODE, field="code")
+    if error is not None:
+        raise error
+
+
+def _notify_locked(*, user: User, request, failures: int) -> None:
+    event = audit_record(
+        event="totp.locked",
+        actor=user,
+        request=request,
+        obj=user,
+        detail=f"failures={failures} seconds={int(backoff(failures).total_seconds())}",
+    )
+    if user.mobile and failures == MAX_FAILURES:  # once per run of failures, not per lock
+        sms_enqueue(
+            mobile=user.mobile,
+            body=(
+                f"【人才引进】您的账号登录后台时动态口令连续输错{MAX_FAILURES}次，已暂时锁定。"
+                "如非本人操作，说明您的密码可能已泄露，请立即修改密码并联系系统管理员。"
+            ),
+            key=f"totp-locked:{user.pk}:{event.pk}",
         )
 
 
-def totp_enrol_confirm(*, request, user: User, code: str) -> None:
-    """Save the pending secret once the user proves the authenticator holds it."""
+def _totp_attempt(*, user: User, secret: str, code: str) -> Callable[[], str | None]:
+    def attempt() -> str | None:
+        step = _matching_step(secret, code)
+        if step is None:
+            return "failed"
+        return None if _use_step(user, step) else "replay"
+
+    return attempt
+
+
+def totp_enrol_confirm(*, request, user: User, code: str) -> list[str]:
+    """Save the pending secret once the user proves the authenticator holds it, and issue
+    the first backup codes (returned, to be shown once). Wrong codes count (committed)
+    before the raise, so this must not run inside an outer transaction that rolls back."""
     secret = request.session.get(SESSION_PENDING)
     if not secret:
         raise DomainError("动态口令：绑定已过期，请重新扫描二维码。", field="code")
-    _check(user=user, secret=secret, code=code, request=request)
-    user.totp_secret = secret
-    user.save(update_fields=["totp_secret"])
-    audit_record(event="totp.enrol", actor=user, request=request, obj=user)
+    _throttled(
+        user=user, request=request, attempt=_totp_attempt(user=user, secret=secret, code=code)
+    )
+    with transaction.atomic():
+        user.totp_secret = secret
+        user.save(update_fields=["totp_secret"])
+        audit_record(event="totp.enrol", actor=user, request=request, obj=user)
+        codes = backup_codes.backup_codes_generate(user=user, request=request, how="enrol")
     session_mark_verified(request)
+    return codes
 
 
 def totp_verify(*, request, user: User, code: str) -> None:
+    """A 6-digit TOTP code, or one of the user's backup codes."""
     if not user.totp_secret:
         raise DomainError("动态口令：尚未绑定验证器。", field="code")
-    _check(user=user, secret=user.totp_secret, code=code, request=request)
-    audit_record(event="totp.ok", actor=user, request=request, obj=user)
+    if backup_codes.looks_like_backup_code(code):
+        _throttled(
+            user=user,
+            request=request,
+            attempt=lambda: (
+                None if backup_codes.backup_code_consume(user=user, code=code) else "failed"
+            ),
+        )
+        _backup_code_used(user=user, request=request)
+    else:
+        _throttled(
+            user=user,
+            request=request,
+            attempt=_totp_attempt(user=user, secret=user.totp_secret, code=code),
+        )
+        audit_record(event="totp.ok", actor=user, request=request, obj=user)
     session_mark_verified(request)
 
 
-def too_many_failures(request) -> bool:
-    return request.session.get(SESSION_FAILURES, 0) >= MAX_FAILURES
+@transaction.atomic
+def _backup_code_used(*, user: User, request) -> None:
+    left = backup_codes.remaining(user)
+    event = audit_record(
+        event="totp.backup_code_used", actor=user, request=request, obj=user, detail=f"left={left}"
+    )
+    if user.mobile:
+        sms_enqueue(
+            mobile=user.mobile,
+            body=(
+                f"【人才引进】您的账号刚刚使用一个动态口令备用码登录后台，剩余{left}个。"
+                "如非本人操作，请立即联系系统管理员。"
+            ),
+            key=f"totp-backup-used:{user.pk}:{event.pk}",
+        )
+    if request is not None:
+        request.session[SESSION_BACKUP_LEFT] = left
 
 
 def may_reset(actor) -> bool:
@@ -193,9 +318,13 @@ def totp_reset(*, user: User, actor: User | None, reason: str, request=None) -> 
         raise Conflict(f"动态口令：{user}尚未绑定验证器，无需重置。")
     now = clock.now()
     user.totp_secret = ""
-    user.sessions_valid_after = now  # a session opened with the lost phone ends too
-    user.save(update_fields=["totp_secret", "sessions_valid_after"])
+    # A session opened with the lost phone ends too, for good.
+    user.sessions_valid_after = now
+    user.session_generation += 1
+    user.save(update_fields=["totp_secret", "sessions_valid_after", "session_generation"])
     TotpUsedStep.objects.filter(user=user).delete()
+    TotpThrottle.objects.filter(user=user).delete()
+    backup_codes.backup_codes_delete(user=user)  # printed with the lost authenticator
     via = "" if actor is not None else " via=command-line"
     event = audit_record(
         event="totp.reset", actor=actor, request=request, obj=user, detail=f"reason={reason}{via}"
@@ -208,6 +337,18 @@ def totp_reset(*, user: User, actor: User | None, reason: str, request=None) -> 
                 "如非本人申请，请立即联系系统管理员。"
             ),
             key=f"totp-reset:{user.pk}:{event.pk}",
+        )
+    if user.email:
+        outbox_enqueue(
+            channel="email",
+            recipient=user.email,
+            subject="【人才引进】动态口令验证器已重置",
+            body=(
+                f"{user.real_name}，您好：\n\n您账号（{user.login_name}）的动态口令验证器和备用码"
+                "已由系统管理员重置，所有登录已失效，下次登录后台时请重新绑定。"
+                "如非本人申请，请立即联系系统管理员。"
+            ),
+            key=f"totp-reset-email:{user.pk}:{event.pk}",
         )
 
 

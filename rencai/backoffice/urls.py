@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("2fa/", views.totp_verify, name="totp_verify"),
     path("2fa/enrol/", views.totp_enrol, name="totp_enrol"),
+    path("2fa/backup-codes/", views.totp_backup_codes, name="totp_backup_codes"),
     path("choose/", views.choose, name="choose"),
     path("queue/<slug:key>/", views.worklist, name="worklist"),
     path("cases/<str:number>/", views.case_detail, name="case"),

@@ -23,12 +23,12 @@ from rencai.accounts import roles
 from rencai.accounts import services as account_services
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.selectors import user_find_by_id_number
-from rencai.backoffice import access, charts, forms, selectors, services, totp
+from rencai.backoffice import access, backup_codes, charts, forms, selectors, services, totp
 from rencai.backoffice.access import office_required, official_required
 from rencai.cases import reapply, workflow
 from rencai.cases.selectors import case_history, case_status_text
 from rencai.cases.services import STALE
-from rencai.core.errors import Conflict, DomainError, NotFound
+from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
 from rencai.documents.models import Document
 from rencai.documents.selectors import folder_documents
 from rencai.documents.views import document_response
@@ -57,6 +57,10 @@ def _not_found(exc: NotFound):
 # --- second factor ------------------------------------------------------------------------
 
 
+def _backup_codes_page(request) -> str:
+    return reverse("backoffice:totp_backup_codes") + "?" + urlencode({"next": _totp_next(request)})
+
+
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
@@ -74,12 +78,16 @@ def totp_enrol(request):
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            totp.totp_enrol_confirm(request=request, user=user, code=form.cleaned_data["code"])
+            codes = totp.totp_enrol_confirm(
+                request=request, user=user, code=form.cleaned_data["code"]
+            )
         except DomainError as exc:
             form.add_error("code", exc.message)
+            status = exc.status
         else:
             messages.success(request, _("已绑定动态口令验证器。"))
-            return redirect(_totp_next(request))
+            request.session[totp.SESSION_NEW_CODES] = codes
+            return redirect(_backup_codes_page(request))
     uri = totp.provisioning_uri(user, secret)
     return render(
         request,
@@ -103,24 +111,64 @@ def totp_verify(request):
         )
     if totp.session_verified(request) and request.method == "GET":
         return redirect(_totp_next(request))
-    form = forms.TotpForm(request.POST if request.method == "POST" else None)
+    form = forms.TotpVerifyForm(request.POST if request.method == "POST" else None)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             totp.totp_verify(request=request, user=user, code=form.cleaned_data["code"])
+        except RateLimited as exc:
+            # Locked for this account: a new login does not lift it (totp.TotpThrottle).
+            logout(request)
+            messages.error(request, exc.message)
+            return redirect("accounts:login")
         except DomainError as exc:
-            if totp.too_many_failures(request):
-                logout(request)
-                messages.error(request, _("动态口令连续错误次数过多，请重新登录。"))
-                return redirect("accounts:login")
             form.add_error("code", exc.message)
         else:
+            left = request.session.pop(totp.SESSION_BACKUP_LEFT, None)
+            if left is not None:
+                messages.warning(
+                    request,
+                    _("已使用一个备用码，还剩%(n)d个。请尽快在“动态口令备用码”页重新生成。")
+                    % {"n": left},
+                )
             return redirect(_totp_next(request))
     return render(
         request,
         "backoffice/totp_verify.html",
-        {"form": form, "next": _totp_next(request)},
+        {"form": form, "next": _totp_next(request), "locked_until": totp.locked_until(user)},
         status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_backup_codes(request):
+    """Backup codes: the fresh set once (after enrolment or a regeneration), else how many
+    are left and a button for a new set. Only after the second factor in this session."""
+    user = request.user
+    if not totp.second_factor_applies(user):
+        raise Http404
+    if not user.totp_secret or not totp.session_verified(request):
+        return redirect(
+            reverse("backoffice:totp_verify") + "?" + urlencode({"next": request.get_full_path()})
+        )
+    if request.method == "POST":
+        request.session[totp.SESSION_NEW_CODES] = backup_codes.backup_codes_generate(
+            user=user, request=request
+        )
+        messages.success(request, _("已生成新的备用码，原有备用码全部作废。"))
+        return redirect(_backup_codes_page(request))
+    codes = request.session.pop(totp.SESSION_NEW_CODES, None)
+    return render(
+        request,
+        "backoffice/totp_backup_codes.html",
+        {
+            "codes": codes,
+            "remaining": backup_codes.remaining(user),
+            "count": backup_codes.COUNT,
+            "next": _totp_next(request),
+        },
     )
 
 

@@ -10,7 +10,8 @@ from stdnum.cn import ric, uscc
 from rencai.accounts.models import RoleGrant, User
 from rencai.orgs.models import District, Office, Unit
 
-DEMO_PASSWORD = "Rencai@2026"
+# Meets the password policy (12+ characters: ASVS length, MLPS composition, zxcvbn).
+DEMO_PASSWORD = "Rencai@2026!"
 
 
 @dataclass(frozen=True)

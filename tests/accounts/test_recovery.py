@@ -105,8 +105,8 @@ def test_password_reset_by_sms(user):
             "action": "reset",
             "mobile": user.mobile,
             "code": code,
-            "password1": "Zhangsan#2027",
-            "password2": "Zhangsan#2027",
+            "password1": "Zhangsan#Qx2027",
+            "password2": "Zhangsan#Qx2027",
         },
     )
     assert "密码不能包含登录名" in r.content.decode()
@@ -155,7 +155,7 @@ def test_password_reset_by_email_link(client, user):
     page = client.get(r.url)
     assert page.status_code == 200
     html = client.post(r.url, {"password1": "abc", "password2": "abc"}).content.decode()
-    assert "密码至少需要8个字符" in html
+    assert "密码至少需要12个字符" in html
     r2 = client.post(r.url, {"password1": "Mail#Reset2027", "password2": "Mail#Reset2027"})
     assert r2.status_code == 302
     user.refresh_from_db()

@@ -120,10 +120,10 @@ def test_required_fields_named(client):
 
 @pytest.mark.django_db
 def test_password_policy_and_login_name_rule(client):
-    r = client.post(URL, form_data(password1="lisi2026!A", password2="lisi2026!A"))
+    r = client.post(URL, form_data(password1="Qlisi2026!Ab", password2="Qlisi2026!Ab"))
     assert "密码不能包含登录名" in r.content.decode()
     r = client.post(URL, form_data(password1="short", password2="short"))
-    assert "密码至少需要8个字符" in r.content.decode()
+    assert "密码至少需要12个字符" in r.content.decode()
 
 
 @pytest.mark.django_db

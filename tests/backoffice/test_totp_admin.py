@@ -127,7 +127,11 @@ def test_superuser_without_authenticator_enrols_first(db):
         reverse("backoffice:totp_enrol"),
         {"code": pyotp.TOTP(secret).at(clock.now()), "next": "/admin/"},
     )
-    assert done.status_code == 302 and done.url == "/admin/"
+    # Enrolment shows the new backup codes once, then goes on to `next`.
+    assert done.status_code == 302
+    assert done.url == reverse("backoffice:totp_backup_codes") + "?next=%2Fadmin%2F"
+    codes_page = client.get(done.url)
+    assert len(codes_page.context["codes"]) == 10 and codes_page.context["next"] == "/admin/"
     root.refresh_from_db()
     assert root.totp_secret == secret
     assert client.get("/admin/").status_code == 200

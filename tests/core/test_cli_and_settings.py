@@ -77,7 +77,7 @@ def test_rencai_bootstrap_prints_the_banner_and_leaves_sqlite_in_wal_mode(tmp_pa
     ]
     banner = out[out.index("演示账号 Demo accounts") :]
     assert [line.split()[-1] for line in banner.splitlines()[1:8]] == logins
-    assert "Rencai@2026" in banner
+    assert "Rencai@2026!" in banner
     database = tmp_path / "rencai.sqlite3"
     assert database.exists()
     with sqlite3.connect(database) as connection:  # WAL is a property of the file
