@@ -260,6 +260,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 RENCAI_UPLOAD_MAX_BYTES = int(os.environ.get("RENCAI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
+# --- Unit review clock (rencai.cases.workflow.UNIT_CLOCK) -------------------------------
+# Working days a unit admin has before the reminder, then before escalation to the department.
+RENCAI_UNIT_REVIEW_WORKDAYS = int(os.environ.get("RENCAI_UNIT_REVIEW_WORKDAYS", 5))
+RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS = int(os.environ.get("RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS", 3))
+
 # --- Files -----------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))
 STATIC_URL = "/static/"
