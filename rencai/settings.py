@@ -263,7 +263,9 @@ RENCAI_UPLOAD_MAX_BYTES = int(os.environ.get("RENCAI_UPLOAD_MAX_BYTES", 10 * 102
 # --- Unit review clock (rencai.cases.workflow.UNIT_CLOCK) -------------------------------
 # Working days a unit admin has before the reminder, then before escalation to the department.
 RENCAI_UNIT_REVIEW_WORKDAYS = int(os.environ.get("RENCAI_UNIT_REVIEW_WORKDAYS", 5))
-RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS = int(os.environ.get("RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS", 3))
+RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS = int(
+    os.environ.get("RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS", 3)
+)
 
 # --- Files -----------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))

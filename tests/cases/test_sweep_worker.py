@@ -248,5 +248,7 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
     }[action]  # fmt: skip
     assert expected["card"] is (action == "notice_pass") and len(expected["sms"]) >= 1
     if via_unit:  # the unit's admin (reminder) or the department's staff (escalation)
-        told = world.unit_admin if action == "unit_review_remind" else world.officials["dept-sasac"][0]
+        told = (
+            world.unit_admin if action == "unit_review_remind" else world.officials["dept-sasac"][0]
+        )
         assert ("sms", told.mobile) in {(c, r) for c, r, _b in expected["sms"]}
