@@ -175,9 +175,8 @@ def _unit_withdraw_state(case: Case, role: str) -> tuple[bool, str]:
     office = case.holding_office
     values = {
         "office": office.name if office else "",
-        "contact": "，" + office_contact(office)
-        if office and (office.phones or office.email)
-        else "",
+        # never without a contact: the office's own, or the city bureau's saying so
+        "contact": "，" + office_contact(office) if office else "",
     }
     if case.status == Case.Status.DEPT_REVIEW:
         return False, _(
