@@ -8,7 +8,7 @@ from rencai.orgs.contacts import contact_required_message, has_contact
 class ChainStepAdminForm(forms.ModelForm):
     class Meta:
         model = ChainStep
-        fields = "__all__"
+        fields = ["office", "purpose", "order", "name", "any_staff", "staff", "is_active"]
 
     def clean(self):
         cleaned = super().clean()

@@ -83,7 +83,9 @@ def _step(world, case, action, role):
             return case_transition(
                 case=case, action=action, actor=None, acting_as=None, reason="理由"
             )
-    return case_transition(case=case, action=action, actor=actor, acting_as=acting_as, reason="理由")
+    return case_transition(
+        case=case, action=action, actor=actor, acting_as=acting_as, reason="理由"
+    )
 
 
 def _replay(world, unit, path):
