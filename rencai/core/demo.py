@@ -79,14 +79,6 @@ DEMO_ACCOUNTS = [
         office_code="dept-sasac",
     ),
     DemoAccount(
-        "demo_edu",
-        "郑教育",
-        "主管部门 supervisory dept (市教育局)",
-        "44010419830202787",
-        "13800138007",
-        office_code="dept-edu",
-    ),
-    DemoAccount(
         "demo_tianhe",
         "赵窗口",
         "区窗口 district window (天河区)",
@@ -109,6 +101,16 @@ DEMO_ACCOUNTS = [
         "44011119880808676",
         "13800138006",
         office_code="data-centre",
+    ),
+    # Approves the rights request of 广州市示范第一中学 (it has no unit admin: its
+    # applicants are told so on the unit step) and works in 市教育局's chain.
+    DemoAccount(
+        "demo_edu",
+        "郑教育",
+        "主管部门 supervisory dept (市教育局)",
+        "44010419830202787",
+        "13800138007",
+        office_code="dept-edu",
     ),
 ]
 
