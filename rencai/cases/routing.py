@@ -55,7 +55,7 @@ def _office(code: str) -> Office:
     return office
 
 
-def office_contact(office: Office) -> str:
+def office_contact(office: Office | None) -> str:
     """How to reach `office`, never empty: when it has no phone or e-mail on record, the
     city bureau's contact, saying that it stands in (FAQ 一.7: nobody left without one)."""
     from rencai.orgs.contacts import contact_text
@@ -100,7 +100,7 @@ def unit_admin_missing(unit: Unit) -> UnitAdminMissing | None:
 
     approvers = unit_admin_approvers(unit)
     approver = approvers[0] if approvers else unit.supervisory_office
-    contact = office_contact(approver) if approver else office_contact(_office(CITY_BUREAU_CODE))
+    contact = office_contact(approver)  # with no approver: the city bureau's
     who = f"主管部门“{approver.name}”" if approver else "主管部门"
     message = (
         f"引进单位“{unit.name}”还没有单位系统管理员，申请送审后无人审核，暂不能送审。"

@@ -48,9 +48,10 @@ def test_unit_without_admin_is_told_on_the_unit_step_and_cannot_enter_unit_revie
     client, world, school
 ):
     client.force_login(world.applicant)
-    response = client.post("/cases/new/", {"category": "title", "unit": school.code})
-    assert response.status_code == 302
+    response = client.post("/cases/new/", {"category": "title", "unit": school.code}, follow=True)
     case = Case.objects.get(unit=school)
+    assert response.redirect_chain == [(f"/cases/{case.number}/edit/#unit", 302)]
+    assert "还没有单位系统管理员" in response.content.decode()  # told at once, as a message
     Case.objects.filter(pk=case.pk).update(**title_form())
     upload_required(client, case)
 
