@@ -28,7 +28,10 @@ def check_department_chains(app_configs=None, databases=None, **kwargs):
     return [
         checks.Warning(
             f"主管部门“{office.name}”（{office.code}）未配置内流程：其单位的申请将被拒绝送审。",
-            hint="在管理后台“流程步骤”中为该部门添加至少一个步骤（用途：主管部门内流程）。",
+            hint=(
+                "先在“机构”中登记该部门的咨询电话或电子邮箱，再在“流程步骤”中为其添加"
+                "至少一个步骤（用途：主管部门内流程）。"
+            ),
             obj=office.code,
             id="cases.W001",
         )
