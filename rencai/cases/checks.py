@@ -18,6 +18,18 @@ def departments_without_chain():
     )
 
 
+def offices_with_chain_without_staff():
+    """Offices with an active chain but no active official: their cases would wait for
+    nobody (rencai.cases.actors)."""
+    from rencai.accounts.models import RoleGrant
+
+    staffed = RoleGrant.objects.filter(
+        role=RoleGrant.Role.OFFICIAL, revoked_at__isnull=True, user__is_active=True
+    ).values("office_id")
+    with_chain = ChainStep.objects.filter(is_active=True).values("office_id")
+    return Office.objects.filter(is_active=True, pk__in=with_chain).exclude(pk__in=staffed)
+
+
 def check_department_chains(app_configs=None, databases=None, **kwargs):
     if not databases:
         return []

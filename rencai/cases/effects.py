@@ -1,6 +1,9 @@
 """Effects named in the workflow table: field changes a transition makes besides the
-status (who holds the case, which step, timestamps). They only set attributes on the
-locked case; `case_transition` saves them in the same UPDATE as the status."""
+status (who holds the case, which step, timestamps). Most only set attributes on the
+locked case; `case_transition` saves them in the same UPDATE as the status. A few write
+rows of their own in the same transaction, the same on both deadline paths (one by one
+and in bulk): the card, objection outcomes, and messages to the people who must act
+(unit admins, department staff), whose outbox keys carry the case's version."""
 
 from __future__ import annotations
 

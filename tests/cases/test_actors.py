@@ -182,3 +182,19 @@ def test_demo_offices_with_a_chain_have_staff(demo_data):
     )
     assert offices and offices <= staffed, offices - staffed
     assert Case.objects.exists()
+
+
+def test_check_chains_lists_chains_nobody_works_in(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from rencai.cases.models import ChainStep
+    from rencai.orgs.models import Office
+
+    edu = Office.objects.get(code="dept-edu")
+    ChainStep.objects.create(office=edu, purpose="department", order=1, name="人事处审核")
+    out = StringIO()
+    call_command("check_chains", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if "没有在岗工作人员" in line]
+    assert [line.split("\t")[0] for line in lines] == ["dept-edu"]

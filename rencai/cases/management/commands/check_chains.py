@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rencai.cases.checks import departments_without_chain
+from rencai.cases.checks import departments_without_chain, offices_with_chain_without_staff
 from rencai.cases.routing import office_contact
 from rencai.orgs.contacts import receiving_offices_without_contact
 
@@ -8,7 +8,7 @@ from rencai.orgs.contacts import receiving_offices_without_contact
 class Command(BaseCommand):
     help = (
         "List supervisory departments without an internal chain (内流程) and offices that "
-        "receive applications without a contact. 检查内流程与联系方式"
+        "receive applications without a contact or with a chain but no staff. 检查内流程与联系方式"
     )
 
     def add_arguments(self, parser):
@@ -27,5 +27,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{office.code}\t{office.name}\t无咨询电话、无电子邮箱")
         else:
             self.stdout.write("所有接收申请的机构均已登记联系方式。")
-        if fail and (missing or unreachable):
+        unstaffed = list(offices_with_chain_without_staff())
+        for office in unstaffed:
+            self.stdout.write(f"{office.code}\t{office.name}\t已配置流程步骤，但没有在岗工作人员")
+        if fail and (missing or unreachable or unstaffed):
             raise SystemExit(1)
