@@ -284,6 +284,12 @@ RENCAI_UPLOAD_MAX_PIXELS = int(os.environ.get("RENCAI_UPLOAD_MAX_PIXELS", 40_000
 RENCAI_MALWARE_SCANNER = os.environ.get("RENCAI_MALWARE_SCANNER", "clamd" if PRODUCTION else "none")
 RENCAI_CLAMD_ADDRESS = os.environ.get("RENCAI_CLAMD_ADDRESS", "unix:///run/clamav/clamd.ctl")
 RENCAI_CLAMD_TIMEOUT = float(os.environ.get("RENCAI_CLAMD_TIMEOUT", 30))
+# --- Unit review clock (rencai.cases.workflow.UNIT_CLOCK) -------------------------------
+# Working days a unit admin has before the reminder, then before escalation to the department.
+RENCAI_UNIT_REVIEW_WORKDAYS = int(os.environ.get("RENCAI_UNIT_REVIEW_WORKDAYS", 5))
+RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS = int(
+    os.environ.get("RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS", 3)
+)
 
 # --- Files -----------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("RENCAI_MEDIA_ROOT", VAR_DIR / "files"))

@@ -1,10 +1,27 @@
+from django import forms
 from django.contrib import admin
 
 from rencai.cases.models import Case, CaseEvent, ChainStep
+from rencai.orgs.contacts import contact_required_message, has_contact
+
+
+class ChainStepAdminForm(forms.ModelForm):
+    class Meta:
+        model = ChainStep
+        fields = ["office", "purpose", "order", "name", "any_staff", "staff", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        office = cleaned.get("office")
+        # An office with a chain receives applications: it must be reachable (finding 5).
+        if office is not None and cleaned.get("is_active", True) and not has_contact(office):
+            self.add_error("office", contact_required_message(office))
+        return cleaned
 
 
 @admin.register(ChainStep)
 class ChainStepAdmin(admin.ModelAdmin):
+    form = ChainStepAdminForm
     list_display = ["office", "purpose", "order", "name", "any_staff", "is_active"]
     list_filter = ["purpose", "office"]
     filter_horizontal = ["staff"]

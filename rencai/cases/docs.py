@@ -92,6 +92,22 @@ def _workflow_markdown() -> str:
         "",
         f"- Acceptance: {workflow.ACCEPTANCE_WORKDAYS} working days; on the next working day the system accepts (`auto_accept`).",
         f"- Public notice: {workflow.NOTICE_WORKDAYS} working days, then the card is issued (`notice_pass`).",
+        f"- Unit review (单位审核中): the unit's admins have {workflow.UNIT_CLOCK.workdays} working days "
+        "(setting `RENCAI_UNIT_REVIEW_WORKDAYS`); then the system reminds them by SMS and e-mail "
+        f"(`unit_review_remind`) and gives them {workflow.UNIT_CLOCK_LATE.workdays} more "
+        "(`RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS`); then it escalates (`unit_review_escalate`): the "
+        "case moves to step 1 of the supervisory department's chain and the department's staff "
+        "are told. The department then acts as on a forwarded case (approve, or return to the "
+        "applicant); the unit cannot pull it back, as it never forwarded it. We chose moving the "
+        "case over letting the department act on a case the unit holds: one holder per state and "
+        "the department's existing rows and worklist.",
+        "- A case enters unit review only for a unit with an active unit admin (`unit_admin_active`); "
+        "otherwise the applicant is told, on the unit step of the draft, to have the unit file the "
+        "rights request (单位系统管理员权限申请), approved by the supervisory department, with its "
+        "contact. Every state has an actor: `tests/cases/test_actors.py`.",
+        "- Contacts: an office that receives applications must have a phone or e-mail (the admin "
+        "refuses a chain without one; `rencai check-chains` lists offices without); a message "
+        "about an office without one gives the city bureau's contact and says so.",
         f"- A unit admin may withdraw its forwarding within {workflow.UNIT_WITHDRAW_MINUTES} minutes, while the department has not started.",
         f"- After withdrawal the employer may be changed only for: {natures}.",
         "",

@@ -1,6 +1,9 @@
 """Effects named in the workflow table: field changes a transition makes besides the
-status (who holds the case, which step, timestamps). They only set attributes on the
-locked case; `case_transition` saves them in the same UPDATE as the status."""
+status (who holds the case, which step, timestamps). Most only set attributes on the
+locked case; `case_transition` saves them in the same UPDATE as the status. A few write
+rows of their own in the same transaction, the same on both deadline paths (one by one
+and in bulk): the card, objection outcomes, and messages to the people who must act
+(unit admins, department staff), whose outbox keys carry the case's version."""
 
 from __future__ import annotations
 
@@ -208,3 +211,67 @@ def objections_dismissed(ctx):
 @effect("objections_upheld", "公示异议记为“成立”（附处理意见）")
 def objections_upheld(ctx):
     _objections_close(ctx, upheld=True)
+
+
+# --- the unit's clock: reminder and escalation (workflow.UNIT_CLOCK) ------------------
+
+
+def _tell(ctx, *, people, extra_email: str = "", tag: str, subject: str, body: str) -> None:
+    """SMS and e-mail to the people who must act, in the transition's transaction.
+
+    Keys carry the case's version before the move, so both deadline paths (one by one
+    and in bulk) write the same rows and a retry writes none."""
+    from rencai.notify.services import outbox_enqueue, sms_enqueue
+
+    base = f"case:{ctx.case.pk}:v{ctx.case.version}:{tag}"
+    emails = set()
+    for person in people:
+        if person.mobile:
+            sms_enqueue(mobile=person.mobile, body=body, key=f"{base}:{person.pk}:sms")
+        if person.email and person.email not in emails:
+            emails.add(person.email)
+            outbox_enqueue(
+                channel="email", recipient=person.email, subject=subject, body=body,
+                key=f"{base}:{person.pk}:email",
+            )  # fmt: skip
+    if extra_email and extra_email not in emails:
+        outbox_enqueue(
+            channel="email", recipient=extra_email, subject=subject, body=body,
+            key=f"{base}:office:email",
+        )  # fmt: skip
+
+
+@effect("remind_unit_admins", "短信、邮件提醒单位管理员尽快审核（逾期将转主管部门）")
+def remind_unit_admins(ctx):
+    from rencai.cases.notifications import UNIT_ADMIN_REMINDER, message_render
+    from rencai.workdays.calendar import deadline_for
+
+    case = ctx.case
+    dept = case.supervisory_office
+    due = deadline_for(ctx.now, workflow.UNIT_CLOCK_LATE.workdays).due_date
+    body = message_render(
+        UNIT_ADMIN_REMINDER, number=case.number, name=case.applicant.real_name,
+        days=workflow.UNIT_CLOCK.workdays, due_date=due, office=dept.name if dept else "",
+    )  # fmt: skip
+    people = routing.unit_admins(case.unit).order_by("pk")
+    _tell(ctx, people=people, tag="remind", subject=f"入户申请{case.number}待单位审核", body=body)
+
+
+@effect("alert_department", "短信、邮件通知主管部门工作人员（单位逾期未审核）")
+def alert_department(ctx):
+    from rencai.accounts.models import User
+    from rencai.cases.notifications import DEPARTMENT_ALERT, message_render
+
+    case = ctx.case
+    dept = case.supervisory_office
+    if dept is None:
+        return
+    staff = User.objects.filter(
+        is_active=True, role_grants__role="official", role_grants__office=dept,
+        role_grants__revoked_at__isnull=True,
+    ).distinct().order_by("pk")  # fmt: skip
+    body = message_render(DEPARTMENT_ALERT, unit=case.unit.name, number=case.number)
+    _tell(
+        ctx, people=staff, extra_email=dept.email, tag="escalate",
+        subject=f"入户申请{case.number}转主管部门审核", body=body,
+    )  # fmt: skip

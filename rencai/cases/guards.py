@@ -80,6 +80,12 @@ def department_chain_configured(ctx):
     return None
 
 
+@guard("unit_admin_active", "引进单位有在职的单位系统管理员（否则单位审核无人办理）")
+def unit_admin_active(ctx):
+    routing.unit_admin_check(ctx.case.unit)  # raises with how the unit gets one
+    return None
+
+
 @guard("started_by_unit", "草稿由单位管理员代为发起（FAQ 二.3）")
 def started_by_unit(ctx):
     if ctx.case.created_by_id == ctx.case.applicant_id:

@@ -24,8 +24,24 @@ SMS_TEMPLATES: dict[str, str] = {
     "objection_upheld": "您的入户申请{number}公示异议经核查成立，退回{office}重新审批，原因：{reason}。",
     "rejected": "您的入户申请{number}不予通过，原因：{reason}。",
     "withdrawn": "您的入户申请{number}已撤回。",
+    "unit_review_escalated": (
+        "您的入户申请{number}单位逾期未审核，已转主管部门{office}审核，当前状态：{status}。"
+    ),
 }
+
+#: Messages to the people who must act (not the applicant): sent by effects.
+UNIT_ADMIN_REMINDER = (
+    "单位待审核的入户申请{number}（申请人{name}）已超过{days}个工作日未审核，请于{due_date}前"
+    "登录系统审核并送审或退回；逾期将转主管部门{office}审核。"
+)
+DEPARTMENT_ALERT = (
+    "引进单位“{unit}”逾期未审核入户申请{number}，已转贵部门内流程审核，请登录系统办理。"
+)
 
 
 def sms_render(template: str, **values) -> str:
     return PREFIX + SMS_TEMPLATES[template].format(**values)
+
+
+def message_render(text: str, **values) -> str:
+    return PREFIX + text.format(**values)

@@ -55,13 +55,67 @@ def _office(code: str) -> Office:
     return office
 
 
-def office_contact(office: Office) -> str:
-    parts = []
-    if office.phones:
-        parts.append("电话 " + "、".join(office.phones))
-    if office.email:
-        parts.append("邮箱 " + office.email)
-    return "，".join(parts) or "暂无登记的联系方式"
+def office_contact(office: Office | None) -> str:
+    """How to reach `office`, never empty: when it has no phone or e-mail on record, the
+    city bureau's contact, saying that it stands in (FAQ 一.7: nobody left without one)."""
+    from rencai.orgs.contacts import contact_text
+
+    own = contact_text(office)
+    if own:
+        return own
+    bureau = Office.objects.filter(code=CITY_BUREAU_CODE, is_active=True).first()
+    fallback = (contact_text(bureau) if bureau else "") or "电话 12333，邮箱 hrssgz@gz.gov.cn"
+    bureau_name = bureau.name if bureau else "广州市人力资源和社会保障局"
+    return f"该机构暂未登记联系方式，请联系{bureau_name}：{fallback}"
+
+
+def unit_admins(unit: Unit):
+    """Active people holding active unit-admin rights for `unit`."""
+    from rencai.accounts.models import RoleGrant, User
+
+    return User.objects.filter(
+        is_active=True,
+        role_grants__role=RoleGrant.Role.UNIT_ADMIN,
+        role_grants__unit=unit,
+        role_grants__revoked_at__isnull=True,
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class UnitAdminMissing:
+    """What the applicant is told when the unit has nobody to review the application."""
+
+    unit: Unit
+    approver: Office | None  # who approves the rights request (FAQ 二.2)
+    contact: str  # the approver's contact (or the city bureau's, saying so)
+    message: str
+
+
+def unit_admin_missing(unit: Unit) -> UnitAdminMissing | None:
+    """None when the unit's route needs no admin or it has one; else how to get one: the
+    rights request (单位系统管理员权限申请), approved by the supervisory department."""
+    if route_kind(unit) != Case.Route.VIA_UNIT or unit_admins(unit).exists():
+        return None
+    from rencai.changes.rules import unit_admin_approvers
+
+    approvers = unit_admin_approvers(unit)
+    approver = approvers[0] if approvers else unit.supervisory_office
+    contact = office_contact(approver)  # with no approver: the city bureau's
+    who = f"主管部门“{approver.name}”" if approver else "主管部门"
+    message = (
+        f"引进单位“{unit.name}”还没有单位系统管理员，申请送审后无人审核，暂不能送审。"
+        f"请单位经办人以个人账号登录后提交“单位系统管理员权限申请”，"
+        f"由{who}审批开通（{contact}）；开通后再送审。"
+    )
+    return UnitAdminMissing(unit, approver, contact, message)
+
+
+def unit_admin_check(unit: Unit) -> None:
+    """Refuse a route into unit review when nobody could act there (finding: 单位审核中
+    with no admin and no clock)."""
+    missing = unit_admin_missing(unit)
+    if missing is not None:
+        raise DomainError(missing.message, field="unit", code="unit_admin_missing")
 
 
 def route_for(unit: Unit, *, district_office: Office | None = None) -> Route:
@@ -97,12 +151,14 @@ def department_chain_check(office: Office) -> None:
     """Refuse up front when a department has no 内流程: nobody could act on the case.
     The message always gives a contact: the department's, or the city bureau's window
     when the department has none on record (the reference data lists none)."""
+    from rencai.orgs.contacts import has_contact
+
     if not department_steps(office).exists():
-        if office.phones or office.email:
+        if has_contact(office):
             whom = f"请联系该主管部门（{office_contact(office)}）配置后再送审。"
         else:
             bureau = Office.objects.filter(code=CITY_BUREAU_CODE).first()
-            via = f"{bureau.name}（{office_contact(bureau)}）" if bureau else "市人社局"
+            via = f"{bureau.name}（{office_contact(bureau)}）" if bureau else "市人社局（12333）"
             whom = f"该主管部门未登记联系方式，请联系{via}转告配置后再送审。"
         raise DomainError(
             f"主管部门“{office.name}”尚未配置内流程，暂不能接收申请。" + whom,
@@ -115,6 +171,7 @@ def route_check(unit: Unit) -> Route:
     route = route_for(unit)
     if route.via_unit:
         department_chain_check(route.supervisory_office)
+        unit_admin_check(unit)
     return route
 
 

@@ -293,6 +293,10 @@ def case_deadline(case: Case) -> DeadlineView:
         what = gettext("受理期限")
     elif case.due_action == "notice_pass":
         what = gettext("公示期")
+    elif case.due_action == "unit_review_remind":
+        what = gettext("单位审核期限")
+    elif case.due_action == "unit_review_escalate":
+        what = gettext("单位审核期限（已提醒，逾期转主管部门审核）")
     else:
         what = gettext("期限")
     # Translators: a date in Django's date format syntax (Y年m月d日 = 2026年03月05日).

@@ -29,6 +29,9 @@ STALE = "该申请已被他人处理，请刷新后重试"
 SYSTEM_REASONS = {
     "auto_accept": "系统自动受理（受理机构5个工作日内未查核或退案，第6个工作日自动受理）",
     "notice_pass": "系统确认：公示期满无异议",
+    # The unit's clock (workflow.UNIT_CLOCK): the history says what the system did.
+    "unit_review_remind": "单位管理员逾期未审核，系统已短信、邮件提醒单位管理员",
+    "unit_review_escalate": "单位管理员提醒后仍逾期未审核，系统转主管部门审核",
 }
 #: Tests set this to observe (or kill the process) right after the status UPDATE.
 _after_status_update: Callable[[Case], None] | None = None

@@ -21,7 +21,7 @@ from rencai.cases import forms, workflow
 from rencai.cases.models import Case
 from rencai.cases.reapply import reapply_status
 from rencai.cases.requirements import required_attachments
-from rencai.cases.routing import office_contact, route_describe
+from rencai.cases.routing import office_contact, route_describe, unit_admin_missing
 from rencai.cases.selectors import (
     case_actions_for,
     case_catalogue_requests,
@@ -175,9 +175,8 @@ def _unit_withdraw_state(case: Case, role: str) -> tuple[bool, str]:
     office = case.holding_office
     values = {
         "office": office.name if office else "",
-        "contact": "，" + office_contact(office)
-        if office and (office.phones or office.email)
-        else "",
+        # never without a contact: the office's own, or the city bureau's saying so
+        "contact": "，" + office_contact(office) if office else "",
     }
     if case.status == Case.Status.DEPT_REVIEW:
         return False, _(
@@ -253,6 +252,10 @@ def new(request):
             _add_error(form, exc)
         else:
             messages.success(request, _("已创建申请 %(n)s，请继续填写。") % {"n": case.number})
+            if (missing := unit_admin_missing(case.unit)) is not None:
+                # Told now, when the unit is chosen, not at submission (issue #9.4).
+                messages.warning(request, missing.message)
+                return redirect(reverse("cases:edit", args=[case.number]) + "#unit")
             return redirect("cases:edit", number=case.number)
     http_status = 400 if data is not None and not searching else 200
     return render(

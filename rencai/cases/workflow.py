@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,6 +67,8 @@ ACTION_LABELS = {
     "objection_open": pgettext_lazy("workflow action", "收到公示异议，暂停公示"),
     "objection_dismiss": pgettext_lazy("workflow action", "异议不成立，恢复公示"),
     "objection_uphold": pgettext_lazy("workflow action", "异议成立，退回重新审批"),
+    "unit_review_remind": pgettext_lazy("workflow action", "单位审核逾期，系统提醒单位管理员"),
+    "unit_review_escalate": pgettext_lazy("workflow action", "单位逾期未审核，转主管部门审核"),
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 
@@ -84,7 +87,13 @@ UNIT_CHANGE_AFTER_WITHDRAW = frozenset({Unit.Nature.INSTITUTION, Unit.Nature.CIT
 @dataclass(frozen=True)
 class DeadlineRule:
     action: str  # the action the system fires when the deadline passes
-    workdays: int
+    days: int  # working days, unless `setting` names a setting that overrides them
+    setting: str = ""
+
+    @property
+    def workdays(self) -> int:
+        """Read at each use, so a deployment (or a test) may change the setting."""
+        return int(getattr(settings, self.setting, self.days)) if self.setting else self.days
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,21 @@ S = State
 R = Role
 AUTO_ACCEPT = DeadlineRule("auto_accept", ACCEPTANCE_WORKDAYS)
 NOTICE = DeadlineRule("notice_pass", NOTICE_WORKDAYS)
+#: Unit review (finding: a case sat in 单位审核中 with no clock and nobody to act). The
+#: unit's admins have RENCAI_UNIT_REVIEW_WORKDAYS; then the system reminds them by SMS and
+#: e-mail (unit_review_remind) and gives them RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS more;
+#: then it escalates: the case moves to the first step of the supervisory department's
+#: chain (unit_review_escalate), where the department's staff act on it as on a forwarded
+#: case (approve → acceptance, or return to the applicant). We chose a move over letting
+#: the department act on a case the unit still holds: one holder per state, the
+#: department's existing rows and worklist, and the unit cannot pull it back (it never
+#: forwarded it). The history shows the unit did not review it.
+UNIT_REVIEW_WORKDAYS = 5
+UNIT_REVIEW_ESCALATE_WORKDAYS = 3
+UNIT_CLOCK = DeadlineRule("unit_review_remind", UNIT_REVIEW_WORKDAYS, "RENCAI_UNIT_REVIEW_WORKDAYS")
+UNIT_CLOCK_LATE = DeadlineRule(
+    "unit_review_escalate", UNIT_REVIEW_ESCALATE_WORKDAYS, "RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS"
+)
 BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
 #: Every submission (by the applicant, or forwarded by the unit) checks these first.
 READY = ("not_reapply_blocked", "form_complete", "attachments_complete")
@@ -120,8 +144,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # --- applicant -------------------------------------------------------------------
     *(
         T(src, "submit", R.APPLICANT, S.UNIT_REVIEW,
-          guards=(*READY, "route_via_unit", "department_chain_configured"),
-          effects=("route_record", "submitted", "to_unit"), notify=("submitted",))
+          guards=(*READY, "route_via_unit", "department_chain_configured", "unit_admin_active"),
+          effects=("route_record", "submitted", "to_unit"), deadline=UNIT_CLOCK,
+          notify=("submitted",))
         for src in (S.DRAFT, S.RETURNED)
     ),
     *(
@@ -149,7 +174,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.UNIT_REVIEW, "return", R.UNIT_ADMIN, S.RETURNED, reason_required=True,
       effects=("leave_offices",), notify=("returned",)),
     T(S.DEPT_REVIEW, "unit_withdraw", R.UNIT_ADMIN, S.UNIT_REVIEW,
-      guards=("forwarded_within_hour", "chain_at_first_step"), effects=("to_unit",)),
+      guards=("forwarded_within_hour", "chain_at_first_step"), effects=("to_unit",),
+      deadline=UNIT_CLOCK),
+    # --- the unit's clock (see UNIT_CLOCK above) -----------------------------------------
+    T(S.UNIT_REVIEW, "unit_review_remind", R.SYSTEM, S.UNIT_REVIEW,
+      effects=("remind_unit_admins",), deadline=UNIT_CLOCK_LATE),
+    T(S.UNIT_REVIEW, "unit_review_escalate", R.SYSTEM, S.DEPT_REVIEW,
+      effects=("to_department", "alert_department"), notify=("unit_review_escalated",)),
     # --- supervisory department's internal chain (内流程) -----------------------------
     T(S.DEPT_REVIEW, "approve", R.OFFICE, S.DEPT_REVIEW, guards=("chain_has_next",),
       effects=("chain_next",)),
@@ -170,8 +201,8 @@ TRANSITIONS: tuple[Transition, ...] = (
       guards=("reroute_direct",), effects=("route_record", "to_acceptance"),
       deadline=AUTO_ACCEPT, reason_required=True, notify=("rerouted",)),
     T(S.AWAITING_ACCEPTANCE, "reroute", R.OFFICE, S.UNIT_REVIEW,
-      guards=("reroute_via_unit",), effects=("route_record", "to_unit"),
-      reason_required=True, notify=("rerouted",)),
+      guards=("reroute_via_unit", "unit_admin_active"), effects=("route_record", "to_unit"),
+      deadline=UNIT_CLOCK, reason_required=True, notify=("rerouted",)),
     T(S.UNDER_REVIEW, "approve", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_next",),
       effects=("chain_next",)),
     T(S.UNDER_REVIEW, "approve", R.OFFICE, S.IN_NOTICE, guards=("review_is_last",),

@@ -103,7 +103,39 @@ DEMO_ACCOUNTS = [
         "13800138006",
         office_code="data-centre",
     ),
+    # Approves the rights request of 广州市示范第一中学 (it has no unit admin: its
+    # applicants are told so on the unit step) and works in 市教育局's chain.
+    DemoAccount(
+        "demo_edu",
+        "郑教育",
+        "主管部门 supervisory dept (市教育局)",
+        "44010419830202787",
+        "13800138007",
+        office_code="dept-edu",
+    ),
 ]
+
+
+#: Demo contacts of the supervisory departments (the reference data has none; in
+#: production the bureau enters them in the admin). Numbers and addresses are made up.
+DEMO_DEPARTMENT_PHONE = "8388{:04d}"
+DEMO_DEPARTMENT_EMAIL = "{code}@demo.rencai.invalid"
+
+
+def department_contacts_load() -> int:
+    """Give every supervisory department without a contact a demo phone and e-mail, so
+    that no message in the demo ends without one. Admin edits are kept."""
+    filled = 0
+    departments = Office.objects.filter(kind=Office.Kind.SUPERVISORY).order_by("sort_order", "pk")
+    for n, office in enumerate(departments, 1):
+        if office.phones or office.email:
+            continue
+        office.phones = [DEMO_DEPARTMENT_PHONE.format(n)]
+        office.email = DEMO_DEPARTMENT_EMAIL.format(code=office.code)
+        office.contact = office.contact or "人才引进业务联系人"
+        office.save(update_fields=["phones", "email", "contact"])
+        filled += 1
+    return filled
 
 
 def demo_accounts_present() -> bool:
@@ -112,6 +144,7 @@ def demo_accounts_present() -> bool:
 
 @transaction.atomic
 def demo_load() -> str:
+    contacts = department_contacts_load()
     for body, name, nature, level, district_code, dept in DEMO_UNITS:
         code = _credit_code(body)
         Unit.objects.get_or_create(
@@ -154,7 +187,10 @@ def demo_load() -> str:
     from rencai.backoffice.demo import backoffice_demo_load
 
     office = backoffice_demo_load(DEMO_PASSWORD)
-    return f"demo accounts: {created} created, {User.objects.count()} users in total; {office}"
+    return (
+        f"demo accounts: {created} created, {User.objects.count()} users in total; "
+        f"{contacts} department contacts; {office}"
+    )
 
 
 def demo_banner() -> str:

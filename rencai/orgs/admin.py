@@ -77,6 +77,16 @@ class OfficeAdminForm(forms.ModelForm):
         kind = cleaned.get("kind") or self.instance.kind  # read-only once the office exists
         if kind == Office.Kind.DISTRICT_WINDOW and not cleaned.get("district"):
             self.add_error("district", _("行政区：区人社局必须选择所在区。"))
+        blank = not cleaned.get("phones_text") and not cleaned.get("email")
+        if self.instance.pk and blank and not {"phones_text", "email"} & set(self.errors):
+            from rencai.cases.models import ChainStep
+
+            if ChainStep.objects.filter(office=self.instance, is_active=True).exists():
+                # It receives applications through its chain: it must stay reachable.
+                self.add_error(
+                    "phones_text",
+                    _("咨询电话：本机构已配置流程步骤，须登记咨询电话或电子邮箱（至少一项）。"),
+                )
         return cleaned
 
     def save(self, commit=True):

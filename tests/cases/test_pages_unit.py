@@ -134,7 +134,11 @@ def test_unit_withdrawal_within_one_hour(admin_client, world, minutes, allowed):
         assert response.status_code == 302 and case.status == "unit_review"
     else:
         assert "单位撤回（送审后1小时内）" not in html
-        assert "请联系人事户头（广州市人民政府国有资产监督管理委员会）退案" in html
+        # the department has no contact on record: the city bureau's, saying so (#9.5)
+        assert (
+            "请联系人事户头（广州市人民政府国有资产监督管理委员会，该机构暂未登记联系方式" in html
+        )
+        assert "暂无登记的联系方式" not in html
         assert "case-withdraw-note" in html and "办公时间" in html
         assert response.status_code == 409 and case.status == "dept_review"
 

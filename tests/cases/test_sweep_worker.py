@@ -15,7 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from django.db.models import Q
 
+from rencai.cases import workflow
 from rencai.cases.models import CaseEvent
 from rencai.cases.services import case_transition, deadlines_fire
 from rencai.core import clock
@@ -172,26 +174,38 @@ def test_parallel_sweep_on_postgresql_fires_each_case_once(world, monkeypatch):
     assert sorted(fired) == sorted(c.pk for c in cases)
 
 
-@pytest.mark.parametrize("action", ["auto_accept", "notice_pass"])
+DEADLINE_ACTIONS = sorted({r.deadline.action for r in workflow.TRANSITIONS if r.deadline})
+
+
+def _due(world, case, action):
+    """Bring a submitted case to the point where `action` is its due deadline."""
+    office, office_as = world.officials["district-440106"]
+    if action == "notice_pass":
+        case_transition(case=case, action="accept", actor=office, acting_as=office_as)
+        for _step in world.review_steps:
+            case_transition(case=case, action="approve", actor=office, acting_as=office_as)
+    if action == "unit_review_escalate":
+        with clock.frozen(case.due_at):
+            case_transition(case=case, action="unit_review_remind", actor=None, acting_as=None)
+
+
+@pytest.mark.parametrize("action", DEADLINE_ACTIONS)
 def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(world, action):
     """The sweep's bulk path (services._fire_many) is the second writer of status: for
     every row the deadlines fire, it must leave exactly what case_transition leaves."""
     from rencai.audit.models import AuditEvent
-    from rencai.cases import workflow
     from rencai.cases.services import WORKFLOW_FIELDS
 
-    assert {r.deadline.action for r in workflow.TRANSITIONS if r.deadline} == {
-        "auto_accept", "notice_pass",
+    assert set(DEADLINE_ACTIONS) == {
+        "auto_accept", "notice_pass", "unit_review_remind", "unit_review_escalate",
     }  # fmt: skip
-    office, office_as = world.officials["district-440106"]
+    via_unit = action.startswith("unit_review")
     with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
-        pair = [new_case(world) for _ in range(2)]
+        pair = [new_case(world, unit=world.soe if via_unit else None) for _ in range(2)]
         for case in pair:
             case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
-            if action == "notice_pass":
-                case_transition(case=case, action="accept", actor=office, acting_as=office_as)
-                for _step in world.review_steps:
-                    case_transition(case=case, action="approve", actor=office, acting_as=office_as)
+            _due(world, case, action)
+            case.refresh_from_db()
             assert case.due_action == action
     by_hand, by_sweep = pair
     with clock.frozen(by_hand.due_at):
@@ -208,22 +222,33 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
                       "reason", "office_id", "version", "at", "actor_id")
         }  # fmt: skip
         audit = AuditEvent.objects.get(event=f"case.{action}", object_id=str(case.pk))
+        # the applicant's SMS of the event, and the messages to the people who must act
+        # (unit admins, department staff: keyed by the case's version)
         sms = list(
             OutboxMessage.objects.filter(
-                idempotency_key__startswith=f"case:{case.pk}:{event.pk}"
-            ).values_list("recipient", "body")
+                Q(idempotency_key__startswith=f"case:{case.pk}:{event.pk}")
+                | Q(idempotency_key__startswith=f"case:{case.pk}:v{event.version - 1}:")
+            )
+            .order_by("idempotency_key")
+            .values_list("channel", "recipient", "body")
         )
         return {
             "case": fields,
             "event": event_fields,
             "audit": (audit.actor_id, audit.acting_as, audit.detail.replace(case.number, "N")),
-            "sms": [(r, b.replace(case.number, "N")) for r, b in sms],
+            "sms": [(c, r, b.replace(case.number, "N")) for c, r, b in sms],
             "card": hasattr(case, "card") and case.card is not None,
         }
 
     expected, got = record(by_hand), record(by_sweep)
     assert got == expected
-    assert expected["case"]["status"] == (
-        "under_review" if action == "auto_accept" else "card_issued"
-    )
+    assert expected["case"]["status"] == {
+        "auto_accept": "under_review", "notice_pass": "card_issued",
+        "unit_review_remind": "unit_review", "unit_review_escalate": "dept_review",
+    }[action]  # fmt: skip
     assert expected["card"] is (action == "notice_pass") and len(expected["sms"]) >= 1
+    if via_unit:  # the unit's admin (reminder) or the department's staff (escalation)
+        told = (
+            world.unit_admin if action == "unit_review_remind" else world.officials["dept-sasac"][0]
+        )
+        assert ("sms", told.mobile) in {(c, r) for c, r, _b in expected["sms"]}

@@ -73,10 +73,11 @@ def test_rencai_bootstrap_prints_the_banner_and_leaves_sqlite_in_wal_mode(tmp_pa
         "demo_tianhe",
         "demo_city",
         "demo_datacentre",
+        "demo_edu",
         "admin",
     ]
     banner = out[out.index("演示账号 Demo accounts") :]
-    assert [line.split()[-1] for line in banner.splitlines()[1:8]] == logins
+    assert [line.split()[-1] for line in banner.splitlines()[1:9]] == logins
     assert "Rencai@2026!" in banner
     database = tmp_path / "rencai.sqlite3"
     assert database.exists()
