@@ -28,7 +28,18 @@ def case_status_text(case: Case) -> str:
         return gettext("未受理，等待（%(office)s受理）") % {"office": office.name}
     if status == Case.Status.UNDER_REVIEW and office:
         return gettext("已受理，%(office)s审批中") % {"office": office.name}
+    if status == Case.Status.CARD_ISSUED and _card_revoked(case):
+        return gettext("已出具的《广州市入户人员信息卡》已作废")
     return str(Case.Status(status).label)
+
+
+def _card_revoked(case: Case) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return case.card.revoked_at is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 @dataclass(frozen=True)
