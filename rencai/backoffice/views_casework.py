@@ -80,11 +80,9 @@ def objection_reveal(request, number: str, objection_id: int):
     notice_services.objection_contact_reveal(
         objection=objection, actor=request.user, request=request
     )
-    response = render(
+    return render(
         request, "backoffice/objection_contact.html", {"case": case, "objection": objection}
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @sensitive_post_parameters("code")
