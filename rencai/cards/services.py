@@ -141,7 +141,7 @@ def card_revoke(*, card: Card, actor, reason: str, request=None, acting_as: str 
     transaction. `actor=None` is the operator on the command line (`rencai revoke-card`).
     Who may revoke is checked by the caller (the page: the office holding the case)."""
     reason = _clean_reason(reason)
-    card = Card.objects.select_for_update().select_related("case__applicant").get(pk=card.pk)
+    card = Card.objects.select_for_update().get(pk=card.pk)
     if card.revoked_at is not None:
         raise Conflict(
             f"入户卡{card.number}已于{card.revoked_at.astimezone(clock.SHANGHAI):%Y-%m-%d}作废，"
