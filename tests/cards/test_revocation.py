@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from rencai.audit.models import AuditEvent
 from rencai.cards.models import Card
-from rencai.cards.services import REVOCATION_RULE, card_issue, card_revoke
+from rencai.cards.services import card_issue, card_revoke
 from rencai.cards.tokens import card_token
 from rencai.cases.models import Case
 from rencai.cases.reapply import reapply_lift, reapply_status
@@ -130,6 +130,7 @@ def test_command_revokes_and_refuses_twice(world, issued):
 
 def test_revocation_keeps_the_block_and_a_lift_opens_it(world, issued):
     """The decided rule (docs/workflow.md): revoking does not lift 「已禁止再报」."""
+    from rencai.cards.services import REVOCATION_RULE
     from rencai.cases.docs import workflow_markdown
 
     assert REVOCATION_RULE in workflow_markdown()

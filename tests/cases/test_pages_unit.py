@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from rencai.cases.models import Case, UnitInvitation
+from rencai.cases.models import Case
 from rencai.core import clock
 from rencai.notify.models import OutboxMessage
 from tests.cases.apply_helpers import (
@@ -66,6 +66,8 @@ def test_click_here_invites_and_the_person_accepts(admin_client, world):
     assert "有1个单位申报邀请待您确认" in mine
     units = admin_client.get("/cases/units/").content.decode()
     assert world.soe.name in units
+    from rencai.cases.models import UnitInvitation
+
     invitation = UnitInvitation.objects.get()
     response = admin_client.post(f"/cases/units/invitations/{invitation.pk}/", {"answer": "accept"})
     case = Case.objects.get(applicant=employee, unit=world.soe)

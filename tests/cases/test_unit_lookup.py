@@ -11,13 +11,19 @@ import pytest
 
 from rencai.accounts.models import RoleGrant, User
 from rencai.audit.models import AuditEvent
-from rencai.cases.models import Case, UnitInvitation, UnitLookup
-from rencai.cases.unit_access import consent_grant, invitation_accept
+from rencai.cases.models import Case
 from rencai.core import clock
 from rencai.core.errors import Conflict
 from rencai.notify.models import OutboxMessage
 from tests.cases.apply_helpers import act_as, registered, valid_id
 from tests.cases.factories import new_case
+
+
+def _models():
+    """Imported per test, so that this module also runs on the code before finding 7."""
+    from rencai.cases import models, unit_access
+
+    return models.UnitInvitation, models.UnitLookup, unit_access
 
 
 def _json(client, url, body):
@@ -68,6 +74,7 @@ def test_no_name_oracle_same_answer_for_every_number(admin_client, world):
               for s in starts]  # fmt: skip
     assert shapes[0] == shapes[1] == shapes[2]
     assert not Case.objects.filter(unit=world.soe).exists()
+    UnitInvitation, _l, _a = _models()
     assert UnitInvitation.objects.filter(status="pending").count() == 3
 
 
@@ -80,7 +87,7 @@ def test_the_name_only_once_the_person_named_the_unit(admin_client, world, how):
     elif how == "grant":  # registered at the unit
         RoleGrant.objects.create(user=person, role=RoleGrant.Role.UNIT_ADMIN, unit=world.soe)
     else:
-        consent_grant(person=person, unit=world.soe)
+        _models()[2].consent_grant(person=person, unit=world.soe)
     data = _json(admin_client, "/api/cases/unit/lookup", {"id_number": number}).json()
     assert data["result"] == "applied" and data["real_name"] == person.real_name
     html = admin_client.post("/cases/unit/lookup/", {"id_number": number}).content.decode()
@@ -111,6 +118,7 @@ def test_consent_on_the_persons_page_and_its_revocation(client, world):
 
 def test_the_person_declines_and_nothing_is_created(admin_client, world):
     person, number = registered()
+    UnitInvitation, _l, unit_access = _models()
     _json(admin_client, "/api/cases/unit/start", {"id_number": number, "category": "title"})
     invitation = UnitInvitation.objects.get()
     sms = OutboxMessage.objects.get(idempotency_key=f"unit-invite:{invitation.pk}")
@@ -124,7 +132,7 @@ def test_the_person_declines_and_nothing_is_created(admin_client, world):
     invitation.refresh_from_db()
     assert invitation.status == "declined" and not Case.objects.filter(applicant=person).exists()
     with pytest.raises(Conflict):
-        invitation_accept(person=person, invitation_id=invitation.pk)
+        unit_access.invitation_accept(person=person, invitation_id=invitation.pk)
     # Someone else cannot answer another person's invitation.
     stranger, _n = registered()
     admin_client.force_login(stranger)
@@ -137,19 +145,21 @@ def test_the_person_declines_and_nothing_is_created(admin_client, world):
 
 
 def test_an_unregistered_number_finds_its_invitation_after_registering(admin_client, world):
+    UnitInvitation, _l, unit_access = _models()
     number = valid_id()
     _json(admin_client, "/api/cases/unit/start", {"id_number": number, "category": "skill"})
     assert not OutboxMessage.objects.filter(idempotency_key__startswith="unit-invite:").exists()
     late = User.objects.create_user("latecomer", "Pw@123456", real_name="迟到", id_number=number)
     admin_client.force_login(late)
     assert "有1个单位申报邀请待您确认" in admin_client.get("/cases/").content.decode()
-    case = invitation_accept(person=late, invitation_id=UnitInvitation.objects.get().pk)
+    case = unit_access.invitation_accept(person=late, invitation_id=UnitInvitation.objects.get().pk)
     assert case.applicant == late and case.unit == world.soe and case.category == "skill"
     assert case.created_by == world.unit_admin
 
 
 def test_lookups_are_rate_limited_per_admin_and_audited(admin_client, world, settings, client):
     settings.RENCAI_UNIT_LOOKUPS_PER_HOUR = 3
+    UnitInvitation, UnitLookup, _a = _models()
     numbers = [valid_id() for _ in range(4)]
     for number in numbers[:3]:
         assert (
