@@ -156,7 +156,7 @@ class LookupIn(Schema):
 
 
 class LookupOut(Schema):
-    result: str  # unregistered | not_applied | applied
+    result: str  # not_applied (all a unit learns) | applied (the person named the unit)
     message: str
     real_name: str | None = None
     cases: list[SummaryOut] = []

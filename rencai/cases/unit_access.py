@@ -127,7 +127,9 @@ def unit_lookup(*, admin, acting_as, id_number: str, request=None) -> PersonLook
     )
     if cases:
         return PersonLookup("applied", gettext("该人员已在本单位申报"), person, cases)
-    return PersonLookup("applied", gettext("该人员已同意本单位为其申报，尚无本单位申请"), person)
+    return PersonLookup(
+        "applied", gettext("该人员已选择或授权本单位为其申报，本单位暂无可查看的申请"), person
+    )
 
 
 def _check_category(category: str) -> str:
