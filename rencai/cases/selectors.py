@@ -354,4 +354,3 @@ def unit_worklist(*, unit) -> dict[str, list[Case]]:
         "forwarded": list(qs.filter(status=Case.Status.DEPT_REVIEW).order_by("-forwarded_at")[:50]),
         "returned": list(qs.filter(status=Case.Status.RETURNED).order_by("-updated_at")[:50]),
     }
-

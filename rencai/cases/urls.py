@@ -17,8 +17,11 @@ urlpatterns = [
     # The person: invitations from units, 「允许该单位为我申报」 (views_consent).
     path("units/", consent.units, name="units"),
     path("units/consents/<int:consent_id>/revoke/", consent.consent_revoke, name="consent_revoke"),
-    path("units/invitations/<int:invitation_id>/", consent.invitation_answer,
-         name="invitation_answer"),  # fmt: skip
+    path(
+        "units/invitations/<int:invitation_id>/",
+        consent.invitation_answer,
+        name="invitation_answer",
+    ),  # fmt: skip
     path("<str:number>/", applicant.detail, name="detail"),
     path("<str:number>/edit/", applicant.edit, name="edit"),
     path("<str:number>/attachments/", applicant.upload, name="upload"),
