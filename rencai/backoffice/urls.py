@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.backoffice import views
+from rencai.backoffice import views, views_casework
 
 app_name = "backoffice"
 urlpatterns = [
@@ -18,6 +18,18 @@ urlpatterns = [
         views.case_document,
         name="case_document",
     ),
+    # Objection and card panels of the case page (views_casework).
+    path(
+        "cases/<str:number>/objections/<int:objection_id>/finding/",
+        views_casework.objection_finding,
+        name="objection_finding",
+    ),
+    path(
+        "cases/<str:number>/objections/<int:objection_id>/reveal/",
+        views_casework.objection_reveal,
+        name="objection_reveal",
+    ),
+    path("cases/<str:number>/card/revoke/", views_casework.card_revoke_page, name="card_revoke"),
     path("reapply/", views.reapply_page, name="reapply"),
     path("stats/", views.stats_page, name="stats"),
     path("stats.csv", views.stats_csv, name="stats_csv"),

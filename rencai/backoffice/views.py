@@ -402,6 +402,10 @@ def case_document(request, number: str, public_id, variant: str):
 @office_required
 @require_http_methods(["GET", "POST"])
 def reapply_page(request):
+    # Settlement history is personal data: only the offices that may lift the block
+    # (windows, city bureau) look people up here (FAQ 一.3); others get a plain 404.
+    if request.office.kind not in reapply.LIFT_OFFICE_KINDS:
+        raise Http404
     person = status = lift_form = None
     code = 200
     lookup = forms.PersonLookupForm(request.POST if request.method == "POST" else None)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class Card(models.Model):
     number = models.CharField(_("卡号"), max_length=32, unique=True)
+    # One card per case: the one-to-one is a unique index on case_id.
     case = models.OneToOneField(
         "cases.Case", on_delete=models.PROTECT, related_name="card", null=True, blank=True
+    )
+    # The person the card was issued to (the case's applicant), so that the database can
+    # hold "at most one valid card per person" (card_one_valid_per_holder).
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("持卡人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # What is printed, frozen at issuance (the verification page shows only this).
     holder_name = models.CharField(_("姓名"), max_length=40)
@@ -26,6 +38,13 @@ class Card(models.Model):
     class Meta:
         verbose_name = _("入户人员信息卡")
         verbose_name_plural = _("入户人员信息卡")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder"],
+                condition=models.Q(revoked_at__isnull=True, holder__isnull=False),
+                name="card_one_valid_per_holder",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

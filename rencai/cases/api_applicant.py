@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
 from rencai.backoffice.services import case_view_record
-from rencai.cases import workflow
+from rencai.cases import unit_access, workflow
 from rencai.cases.models import Case
 from rencai.cases.routing import route_describe
 from rencai.cases.selectors import (
@@ -26,14 +26,12 @@ from rencai.cases.selectors import (
     case_holder,
     case_list_mine,
     case_status_text,
-    unit_person_lookup,
     unit_worklist,
 )
 from rencai.cases.services import (
     application_start,
     case_act,
     case_attachment_upload,
-    case_start_for_person,
     case_update,
 )
 from rencai.core.errors import DomainError
@@ -159,7 +157,7 @@ class LookupIn(Schema):
 
 
 class LookupOut(Schema):
-    result: str  # unregistered | not_applied | applied
+    result: str  # not_applied (all a unit learns) | applied (the person named the unit)
     message: str
     real_name: str | None = None
     cases: list[SummaryOut] = []
@@ -167,6 +165,16 @@ class LookupOut(Schema):
 
 class StartIn(LookupIn):
     category: str
+
+
+class InvitationOut(Schema):
+    """A unit-started application waits for the person (the same answer for every number)."""
+
+    status: str  # pending | accepted
+    id_number_masked: str
+    category: str
+    created_at: datetime
+    message: str
 
 
 def _unit(reference: str | int):
@@ -325,31 +333,38 @@ def add_application_routes(router: Router) -> None:
 
     @router.post("/unit/lookup", response=LookupOut)
     def unit_lookup(request, payload: LookupIn):
-        """FAQ 二.3: has this person (by ID number) applied with the unit?"""
-        unit = acting_as_for(request).unit
-        if unit is None:
-            raise DomainError("请先切换为单位身份", code="forbidden_role")
-        result = unit_person_lookup(unit=unit, id_number=payload.id_number.strip().upper())
-        if result.kind == "invalid":
-            raise DomainError(result.message, field="id_number")
+        """FAQ 二.3: has this person (by ID number) applied with the unit? The name only if
+        the person named the unit; otherwise 「该人尚未申报」, whatever the number.
+        Rate-limited per admin (429) and audited."""
+        result = unit_access.unit_lookup(
+            admin=request.user, acting_as=acting_as_for(request), id_number=payload.id_number,
+            request=request,
+        )  # fmt: skip
         return {
             "result": result.kind,
             "message": result.message,
             "real_name": result.person.real_name if result.person else None,
-            "cases": [_summary(c) for c in result.cases or []],
+            "cases": [_summary(c) for c in result.cases],
         }
 
-    @router.post("/unit/start", response={201: ApplicationDetailOut})
+    @router.post("/unit/start", response={202: InvitationOut})
     def unit_start(request, payload: StartIn):
-        """「点击这里」: start a draft for the person; forward it with /transitions."""
-        case = case_start_for_person(
-            admin=request.user,
-            acting_as=acting_as_for(request),
-            id_number=payload.id_number.strip().upper(),
-            category=payload.category,
-            request=request,
+        """「点击这里」: an application for the person, created when THEY accept it on their
+        page (202: waiting for them). Then forward it with /transitions."""
+        invitation = unit_access.unit_invite(
+            admin=request.user, acting_as=acting_as_for(request), id_number=payload.id_number,
+            category=payload.category, request=request,
+        )  # fmt: skip
+        return Status(
+            202,
+            {
+                "status": invitation.status,
+                "id_number_masked": invitation.id_number_masked,
+                "category": invitation.category,
+                "created_at": invitation.created_at,
+                "message": "已发出申报邀请，待本人登录系统确认后创建申请",
+            },
         )
-        return Status(201, _detail(case, workflow.Role.UNIT_ADMIN))
 
     # --- the applicant ----------------------------------------------------------------
     @router.get("/", response=list[SummaryOut])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from rencai.cards.services import REVOCATION_RULE
 from rencai.cases import effects, guards, notifications, workflow
 from rencai.cases.models import Case
 
@@ -110,6 +111,7 @@ def _workflow_markdown() -> str:
         "about an office without one gives the city bureau's contact and says so.",
         f"- A unit admin may withdraw its forwarding within {workflow.UNIT_WITHDRAW_MINUTES} minutes, while the department has not started.",
         f"- After withdrawal the employer may be changed only for: {natures}.",
+        f"- Card revocation 作废入户卡 (`rencai revoke-card`, or the case page): {REVOCATION_RULE}",
         "",
     ]
     return "\n".join(out)

@@ -28,7 +28,18 @@ def case_status_text(case: Case) -> str:
         return gettext("未受理，等待（%(office)s受理）") % {"office": office.name}
     if status == Case.Status.UNDER_REVIEW and office:
         return gettext("已受理，%(office)s审批中") % {"office": office.name}
+    if status == Case.Status.CARD_ISSUED and _card_revoked(case):
+        return gettext("已出具的《广州市入户人员信息卡》已作废")
     return str(Case.Status(status).label)
+
+
+def _card_revoked(case: Case) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return case.card.revoked_at is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 @dataclass(frozen=True)
@@ -347,44 +358,3 @@ def unit_worklist(*, unit) -> dict[str, list[Case]]:
         "forwarded": list(qs.filter(status=Case.Status.DEPT_REVIEW).order_by("-forwarded_at")[:50]),
         "returned": list(qs.filter(status=Case.Status.RETURNED).order_by("-updated_at")[:50]),
     }
-
-
-@dataclass
-class PersonLookup:
-    kind: str  # "invalid" | "unregistered" | "not_applied" | "applied"
-    message: str
-    person: object = None
-    cases: list = None
-
-
-def unit_person_lookup(*, unit, id_number: str) -> PersonLookup:
-    """FAQ 二.3. Tells only: the number is invalid / not registered / registered and has
-    (not) applied with THIS unit. Nothing about other units' cases."""
-    from django.core.exceptions import ValidationError
-
-    from rencai.accounts.selectors import user_find_by_id_number
-    from rencai.accounts.validators import validate_id_number
-
-    try:
-        validate_id_number((id_number or "").strip())
-    except ValidationError as exc:
-        return PersonLookup(
-            "invalid",
-            gettext("身份证号码：%(problems)s")
-            % {"problems": pgettext("message separator", "；").join(exc.messages)},
-        )
-    person = user_find_by_id_number(id_number.strip())
-    if person is None or not person.is_active:
-        return PersonLookup(
-            "unregistered",
-            gettext("该身份证号码尚未在本系统注册个人账号，请申请人先注册后再申报。"),
-        )
-    cases = list(
-        Case.objects.filter(applicant=person, unit=unit)
-        .exclude(status=Case.Status.DRAFT, created_by_id=models.F("applicant_id"))
-        .select_related("holding_office", "chain_step")
-        .order_by("-created_at")
-    )
-    if not cases:
-        return PersonLookup("not_applied", gettext("该人员尚未申报"), person, [])
-    return PersonLookup("applied", gettext("该人员已在本单位申报"), person, cases)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from rencai.cases import views_applicant as applicant
+from rencai.cases import views_consent as consent
 from rencai.cases import views_unit as unit
 
 app_name = "cases"
@@ -13,6 +14,14 @@ urlpatterns = [
     path("unit/", unit.worklist, name="unit_worklist"),
     path("unit/lookup/", unit.lookup, name="unit_lookup"),
     path("unit/start/", unit.start, name="unit_start"),
+    # The person: invitations from units, 「允许该单位为我申报」 (views_consent).
+    path("units/", consent.units, name="units"),
+    path("units/consents/<int:consent_id>/revoke/", consent.consent_revoke, name="consent_revoke"),
+    path(
+        "units/invitations/<int:invitation_id>/",
+        consent.invitation_answer,
+        name="invitation_answer",
+    ),  # fmt: skip
     path("<str:number>/", applicant.detail, name="detail"),
     path("<str:number>/edit/", applicant.edit, name="edit"),
     path("<str:number>/attachments/", applicant.upload, name="upload"),

@@ -1,6 +1,9 @@
 """The unit admin's pages (acting as the unit): worklist, look a person up by ID number,
 start an application for them (FAQ 二.3). Opening, forwarding, returning and the
-1-hour withdrawal use the shared status page (views_applicant.detail / act)."""
+1-hour withdrawal use the shared status page (views_applicant.detail / act).
+
+The look-up names a person only if they have named the unit; an application the unit
+starts waits for the person to accept it (rencai.cases.unit_access)."""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rencai.accounts.roles import acting_as_for
-from rencai.cases import forms
+from rencai.cases import forms, unit_access
 from rencai.cases.routing import route_kind
-from rencai.cases.selectors import case_status_text, unit_person_lookup, unit_worklist
-from rencai.cases.services import case_start_for_person
+from rencai.cases.selectors import case_status_text, unit_worklist
 from rencai.core.errors import DomainError
 
 
@@ -43,6 +47,29 @@ def worklist(request):
     )
 
 
+def _invitations(unit):
+    return [
+        (i, unit_access.invitation_status_label(i)) for i in unit_access.invitations_sent(unit=unit)
+    ]
+
+
+def _lookup_page(request, unit, *, form, result=None, start_form=None, status=200):
+    return render(
+        request,
+        "cases/unit_lookup.html",
+        {
+            "unit": unit,
+            "form": form,
+            "result": result,
+            "start_form": start_form,
+            "invitations": _invitations(unit),
+        },
+        status=status,
+    )
+
+
+@sensitive_post_parameters("id_number")
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def lookup(request):
@@ -51,34 +78,35 @@ def lookup(request):
     if refusal:
         return refusal
     form = forms.LookupForm(request.POST if request.method == "POST" else None)
-    result = start_form = None
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["id_number"].strip().upper()
-        result = unit_person_lookup(unit=unit, id_number=number)
-        if result.kind == "invalid":
-            form.add_error("id_number", result.message)
-            result = None
-        elif result.kind in ("not_applied", "applied"):
-            start_form = forms.StartForPersonForm(initial={"id_number": number})
-    return render(
-        request,
-        "cases/unit_lookup.html",
-        {"unit": unit, "form": form, "result": result, "start_form": start_form},
-        status=400 if form.errors else 200,
-    )
+    if request.method != "POST":
+        return _lookup_page(request, unit, form=form)
+    if not form.is_valid():
+        return _lookup_page(request, unit, form=form, status=400)
+    number = form.cleaned_data["id_number"].strip().upper()
+    try:
+        result = unit_access.unit_lookup(
+            admin=request.user, acting_as=acting_as_for(request), id_number=number,
+            request=request,
+        )  # fmt: skip
+    except DomainError as exc:
+        form.add_error("id_number" if exc.field == "id_number" else None, exc.message)
+        return _lookup_page(request, unit, form=form, status=exc.status)
+    start_form = forms.StartForPersonForm(initial={"id_number": number})
+    return _lookup_page(request, unit, form=form, result=result, start_form=start_form)
 
 
+@sensitive_post_parameters("id_number")
 @login_required
 @require_POST
 def start(request):
-    """「点击这里」: start a draft for the person, pre-filled from what they registered."""
+    """「点击这里」: an application for the person, which they confirm on their own page."""
     unit, refusal = _unit_or_refuse(request)
     if refusal:
         return refusal
     form = forms.StartForPersonForm(request.POST)
     if form.is_valid():
         try:
-            case = case_start_for_person(
+            invitation = unit_access.unit_invite(
                 admin=request.user,
                 acting_as=acting_as_for(request),
                 id_number=form.cleaned_data["id_number"].strip().upper(),
@@ -89,9 +117,13 @@ def start(request):
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, _("已为该人员创建申请 %(n)s，请填写并送审。") % {"n": case.number}
+                request,
+                _(
+                    "已向身份证号码为%(masked)s的人员发出申报邀请。本人登录系统（尚未注册的须先注册）"
+                    "确认后，申请将出现在本单位的“单位业务”中，届时可代为填写并送审。"
+                )
+                % {"masked": invitation.id_number_masked},
             )
-            return redirect("cases:edit", number=case.number)
     else:
         messages.error(request, _("请选择申报类别。"))
     return redirect("cases:unit_lookup")

@@ -68,3 +68,65 @@ def objection_list_for_case(*, case: Case) -> list[Objection]:
 
 def objection_open_count(*, case: Case) -> int:
     return Objection.objects.filter(case=case, status=Objection.Status.OPEN).count()
+
+
+def mask_email(value: str) -> str:
+    """a***@example.com: the first character and the domain."""
+    local, at, domain = (value or "").partition("@")
+    if not at:
+        return mask_name(value)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_phone(value: str) -> str:
+    """139****5678 / 020-****5678: the last four digits and the first three."""
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:] if len(value) > 7 else "****" + value[-4:]
+
+
+@dataclass(frozen=True)
+class ObjectionRow:
+    """One objection as the holding office's case page shows it: contact masked."""
+
+    objection: Objection
+    name_masked: str
+    phone_masked: str
+    email_masked: str
+    notify_by: str  # how the outcome will reach the objector: "sms" / "email" / ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.objection.status == Objection.Status.OPEN
+
+
+def objection_rows_for_case(*, case: Case) -> list[ObjectionRow]:
+    """For the office holding `case` (the caller checks, as for the case page)."""
+    from rencai.notice.services import is_mobile
+
+    rows = []
+    for objection in objection_list_for_case(case=case):
+        if is_mobile(objection.contact_phone):
+            notify_by = "sms"
+        else:
+            notify_by = "email" if objection.contact_email else ""
+        rows.append(
+            ObjectionRow(
+                objection=objection,
+                name_masked=mask_name(objection.contact_name),
+                phone_masked=mask_phone(objection.contact_phone),
+                email_masked=mask_email(objection.contact_email) if objection.contact_email else "",
+                notify_by=notify_by,
+            )
+        )
+    return rows
+
+
+def objection_get_for_case(*, case: Case, objection_id: int) -> Objection:
+    """An objection of `case` (already checked as the caller's); NotFound otherwise."""
+    from rencai.core.errors import NotFound
+
+    objection = Objection.objects.filter(case=case, pk=objection_id).first()
+    if objection is None:
+        raise NotFound("异议不存在")
+    return objection

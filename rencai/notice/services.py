@@ -119,9 +119,98 @@ def objection_file(
     return objection
 
 
-def objections_close(*, case: Case, upheld: bool, actor, reason: str, now) -> int:
-    """Close the case's open objections with the office's decision (workflow effect)."""
-    status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-    return Objection.objects.filter(case=case, status=Objection.Status.OPEN).update(
-        status=status, resolved_at=now, resolved_by=actor, resolution=scrub(reason)[:2000]
+FINDING_MAX = 2000
+#: The objector is told only this: the case number, the outcome and the office's finding.
+OUTCOME_TEXT = {
+    Objection.Status.UPHELD: "异议成立，该申请退回重新审批",
+    Objection.Status.DISMISSED: "异议不成立，该申请恢复公示",
+}
+
+
+def _open_objection(objection: Objection) -> Objection:
+    locked = Objection.objects.select_for_update().select_related("case").get(pk=objection.pk)
+    if locked.status != Objection.Status.OPEN:
+        raise Conflict(
+            f"异议#{locked.pk}已处理（{locked.get_status_display()}），不能再修改核查意见。",
+            code="objection_closed",
+        )
+    return locked
+
+
+@transaction.atomic
+def objection_finding_record(*, objection: Objection, actor, finding: str, request=None):
+    """The holding office writes down what it found for ONE objection (核查意见). It is
+    sent to that objector with the outcome when the office dismisses or upholds (the
+    workflow actions on the case); an objection without its own finding gets the reason
+    given for the decision. The caller checks the office holds the case."""
+    finding = (finding or "").strip()
+    if not finding:
+        raise DomainError("核查意见：请填写对该异议的核查意见（必填）", field="finding")
+    if len(finding) > FINDING_MAX:
+        raise DomainError(f"核查意见：不能超过{FINDING_MAX}字", field="finding")
+    objection = _open_objection(objection)
+    objection.resolution = scrub(finding)
+    objection.save(update_fields=["resolution"])
+    audit_record(
+        event="notice.objection_finding", actor=actor, request=request, obj=objection,
+        detail=f"{objection.case.number} 异议#{objection.pk}",
+    )  # fmt: skip
+    return objection
+
+
+def objection_contact_reveal(*, objection: Objection, actor, request=None) -> Objection:
+    """The objector's full contact, for a deliberate click by the holding office (the
+    caller checks that): every reveal is audited, the values are not put in the audit."""
+    audit_record(
+        event="pii.objection_contact", actor=actor, request=request, obj=objection,
+        detail=f"{objection.case.number} 异议#{objection.pk}",
+    )  # fmt: skip
+    return objection
+
+
+def is_mobile(phone: str) -> bool:
+    return len(phone) == 11 and phone.isdigit() and phone.startswith("1")
+
+
+def _tell_objector(objection: Objection, *, office_name: str) -> str:
+    """Queue the outcome to the objector: SMS to a mobile, else e-mail; '' if neither."""
+    from rencai.notify.services import outbox_enqueue, sms_enqueue
+
+    outcome = OUTCOME_TEXT[objection.status]
+    body = (
+        f"【广州人才引进】您对公示申请{objection.case.number}提出的异议（异议编号"
+        f"{objection.pk}）经{office_name}核查：{outcome}。核查意见：{objection.resolution}"
     )
+    key = f"objection-outcome:{objection.pk}"
+    if is_mobile(objection.contact_phone):
+        sms_enqueue(mobile=objection.contact_phone, body=body, key=key)
+        return "sms"
+    if objection.contact_email:
+        outbox_enqueue(
+            channel="email", recipient=objection.contact_email, key=key, body=body,
+            subject=f"公示异议核查结果（申请{objection.case.number}）",
+        )  # fmt: skip
+        return "email"
+    return ""
+
+
+def objections_close(*, case: Case, upheld: bool, actor, reason: str, now) -> int:
+    """Close the case's open objections with the office's decision (workflow effect): each
+    keeps its own finding (else the decision's reason), and each objector is told the
+    outcome through the outbox, in the transaction of the decision."""
+    status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    office = case.holding_office
+    office_name = office.name if office else "办理机构"
+    closed = 0
+    for objection in Objection.objects.select_for_update().filter(
+        case=case, status=Objection.Status.OPEN
+    ):
+        objection.case = case
+        objection.status = status
+        objection.resolved_at = now
+        objection.resolved_by = actor
+        objection.resolution = objection.resolution or scrub(reason)[:FINDING_MAX]
+        objection.save(update_fields=["status", "resolved_at", "resolved_by", "resolution"])
+        _tell_objector(objection, office_name=office_name)
+        closed += 1
+    return closed

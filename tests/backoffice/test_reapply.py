@@ -79,5 +79,30 @@ def test_a_department_cannot_lift(world, as_office):
         reverse("backoffice:reapply"),
         {"step": "lift", "id_number": user.reveal_id_number(), "reason": "理由"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 404  # the page itself is not theirs (finding 8)
     assert not ReapplyLift.objects.exists()
+
+
+def test_settlement_history_only_for_windows_and_city_bureau(world, as_office):
+    """Finding 8: a supervisory department (or the data centre) could look up anyone's
+    settlement history; now the page is a 404 for them, GET and POST alike."""
+    from rencai.orgs.models import Office
+    from tests.backoffice.conftest import office_client
+    from tests.cases.factories import official
+
+    user = settled_person()
+    number = user.reveal_id_number()
+    world.officials["data-centre"] = official("data-centre")
+    assert Office.objects.get(code="data-centre").kind == "data_centre"
+    for code in ("dept-sasac", "data-centre"):
+        client = office_client(*world.officials[code])
+        assert client.get(reverse("backoffice:reapply")).status_code == 404
+        looked = client.post(reverse("backoffice:reapply"), {"step": "lookup", "id_number": number})
+        assert looked.status_code == 404
+        assert "已禁止再报" not in looked.content.decode()
+    assert not AuditEvent.objects.filter(event="pii.person_lookup").exists()
+    for code in ("district-440106", "city-hrss"):
+        client = as_office(code)
+        assert client.get(reverse("backoffice:reapply")).status_code == 200
+        page = client.post(reverse("backoffice:reapply"), {"step": "lookup", "id_number": number})
+        assert page.status_code == 200 and "已禁止再报" in page.content.decode()

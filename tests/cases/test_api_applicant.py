@@ -111,13 +111,17 @@ def test_unit_admin_api(client, world):
     assert _json(client, "post", "/api/cases/unit/lookup", {"id_number": number}).status_code == 400
     act_as(client, world.unit_acting.grant)
     data = _json(client, "post", "/api/cases/unit/lookup", {"id_number": number}).json()
-    assert data == {"result": "not_applied", "message": "该人员尚未申报",
-                    "real_name": employee.real_name, "cases": []}  # fmt: skip
+    assert data == {"result": "not_applied", "message": "该人尚未申报",
+                    "real_name": None, "cases": []}  # fmt: skip
     response = _json(
         client, "post", "/api/cases/unit/start", {"id_number": number, "category": "skill"}
     )
-    assert response.status_code == 201 and response.json()["role"] == "unit_admin"
-    started = Case.objects.get(applicant=employee)
+    assert response.status_code == 202 and response.json()["status"] == "pending"
+    assert not Case.objects.filter(applicant=employee).exists()
+    from rencai.cases.models import UnitInvitation
+    from rencai.cases.unit_access import invitation_accept
+
+    started = invitation_accept(person=employee, invitation_id=UnitInvitation.objects.get().pk)
     assert started.created_by == world.unit_admin
     review = place(new_case(world, unit=world.soe), "unit_review")
     worklist = client.get("/api/cases/unit/worklist").json()

@@ -41,28 +41,44 @@ def test_pages_need_the_unit_role(client, world):
 def test_lookup_unregistered_says_only_that(admin_client):
     response = admin_client.post("/cases/unit/lookup/", {"id_number": valid_id()})
     html = response.content.decode()
-    assert response.status_code == 200 and "尚未在本系统注册" in html
-    assert "该人员尚未申报" not in html
+    assert response.status_code == 200 and "该人尚未申报" in html
+    assert "尚未在本系统注册" not in html  # registered or not: the same answer (finding 7)
     response = admin_client.post("/cases/unit/lookup/", {"id_number": "440106199001011234"})
     assert response.status_code == 400 and "身份证号码" in response.content.decode()
 
 
-def test_not_applied_click_here_starts_a_case_for_the_person(admin_client, world):
+def test_click_here_invites_and_the_person_accepts(admin_client, world):
     employee, number = registered()
-    # The employee's case with another unit is not revealed.
+    # The employee's case with another unit is not revealed, nor their name.
     other = new_case(world, unit=world.private)
     Case.objects.filter(pk=other.pk).update(applicant=employee)
     html = admin_client.post("/cases/unit/lookup/", {"id_number": number}).content.decode()
-    assert "该人员尚未申报" in html and "点击这里" in html and employee.real_name in html
-    assert other.number not in html
+    assert "该人尚未申报" in html and "点击这里" in html
+    assert employee.real_name not in html and other.number not in html
     response = admin_client.post("/cases/unit/start/", {"id_number": number, "category": "title"})
+    assert response.status_code == 302 and response["Location"] == "/cases/unit/lookup/"
+    assert not Case.objects.filter(applicant=employee, unit=world.soe).exists()
+    page = admin_client.get("/cases/unit/lookup/").content.decode()
+    assert "发出申报邀请" in page and "待本人确认" in page and employee.real_name not in page
+    # The person accepts on their own page: now the draft is theirs, started by the unit.
+    admin_client.force_login(employee)
+    mine = admin_client.get("/cases/").content.decode()
+    assert "有1个单位申报邀请待您确认" in mine
+    units = admin_client.get("/cases/units/").content.decode()
+    assert world.soe.name in units
+    from rencai.cases.models import UnitInvitation
+
+    invitation = UnitInvitation.objects.get()
+    response = admin_client.post(f"/cases/units/invitations/{invitation.pk}/", {"answer": "accept"})
     case = Case.objects.get(applicant=employee, unit=world.soe)
-    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/edit/"
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
     assert case.created_by == world.unit_admin and case.status == "draft"
+    # Back to the admin: the invitation shows the case, and the admin fills it in.
+    admin_client.force_login(world.unit_admin)
+    act_as(admin_client, world.unit_acting.grant)
     page = admin_client.get(f"/cases/{case.number}/edit/").content.decode()
     assert employee.real_name in page and employee.id_number_masked in page
     assert "单位审核通过并送审" in page
-    # The admin fills it in and forwards it straight to the department (FAQ 二.3).
     fill_title(case)
     upload_required(admin_client, case)
     response = admin_client.post(
@@ -72,8 +88,7 @@ def test_not_applied_click_here_starts_a_case_for_the_person(admin_client, world
     case.refresh_from_db()
     assert case.status == "dept_review" and case.chain_step == world.dept_steps[0]
     html = admin_client.post("/cases/unit/lookup/", {"id_number": number}).content.decode()
-    assert case.number in html and "该人员已在本单位申报" in html
-    # The person sees their case.
+    assert case.number in html and "该人员已在本单位申报" in html and employee.real_name in html
     admin_client.force_login(employee)
     assert admin_client.get(f"/cases/{case.number}/").status_code == 200
 

@@ -99,10 +99,19 @@ def test_unit_admin_cannot_start_for_a_blocked_person(client, world):
     _legacy(number, 2020)
     client.force_login(world.unit_admin)
     act_as(client, world.unit_acting.grant)
+    # A person who has not named the unit: the unit learns nothing (an invitation, the
+    # same as for anyone); the person meets the block when accepting it.
     response = client.post("/cases/unit/start/", {"id_number": number, "category": "title"})
     assert response.status_code == 302 and not Case.objects.filter(applicant=person).exists()
     html = client.get(response["Location"]).content.decode()
-    assert "已禁止再报，2020年" in html
+    assert "已禁止再报" not in html and "发出申报邀请" in html
+    # Once the person has named the unit, the admin hears the block at once.
+    from rencai.cases.unit_access import consent_grant
+
+    consent_grant(person=person, unit=world.soe)
+    response = client.post("/cases/unit/start/", {"id_number": number, "category": "skill"})
+    html = client.get(response["Location"]).content.decode()
+    assert "已禁止再报，2020年" in html and not Case.objects.filter(applicant=person).exists()
 
 
 def test_import_history_command(tmp_path, world, capsys):

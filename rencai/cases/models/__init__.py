@@ -4,6 +4,7 @@ from rencai.cases.models.case import Case, CaseNumberSequence
 from rencai.cases.models.chain import ChainStep
 from rencai.cases.models.event import CaseEvent
 from rencai.cases.models.reapply import HistoricalSettlement, ReapplyLift
+from rencai.cases.models.unit_consent import UnitConsent, UnitInvitation, UnitLookup
 
 __all__ = [
     "Case",
@@ -12,4 +13,7 @@ __all__ = [
     "ChainStep",
     "HistoricalSettlement",
     "ReapplyLift",
+    "UnitConsent",
+    "UnitInvitation",
+    "UnitLookup",
 ]
