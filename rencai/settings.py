@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "rencai.reference",
     "rencai.backoffice",
     "rencai.api",
+    "rencai.ops",
 ]
 
 MIDDLEWARE = [

@@ -49,3 +49,12 @@ def blind_index(value: str, *, context: str) -> str:
     """Deterministic keyed digest for equality lookups and uniqueness."""
     mac = hmac.new(_key(b"blind-index"), f"{context}:{value}".encode(), hashlib.sha256)
     return mac.hexdigest()
+
+
+def key_check_value() -> str:
+    """A short digest that identifies the configured field key without revealing it.
+
+    Backups record it, so a restore under another key is refused before any ID number
+    becomes unreadable (the key itself never goes into a backup).
+    """
+    return hmac.new(_key(b"key-check"), b"rencai", hashlib.sha256).hexdigest()[:16]
