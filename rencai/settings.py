@@ -116,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rencai.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -322,6 +323,13 @@ RENCAI_OIDC = {
     "client_secret": os.environ.get("RENCAI_OIDC_CLIENT_SECRET", ""),
     "label": os.environ.get("RENCAI_OIDC_LABEL", "微警认证（刷脸登录）"),
 }
+
+# --- Operations: readiness thresholds (seconds) and the metrics token -----------------
+RENCAI_READY_WORKER_MAX_AGE = int(os.environ.get("RENCAI_READY_WORKER_MAX_AGE", "60"))
+RENCAI_READY_OUTBOX_MAX_LAG = int(os.environ.get("RENCAI_READY_OUTBOX_MAX_LAG", "600"))
+RENCAI_READY_DEADLINE_MAX_LAG = int(os.environ.get("RENCAI_READY_DEADLINE_MAX_LAG", "600"))
+# /metrics needs "Authorization: Bearer <token>"; unset: loopback only, closed in production.
+RENCAI_METRICS_TOKEN = os.environ.get("RENCAI_METRICS_TOKEN", "")
 
 LOGGING = {
     "version": 1,
