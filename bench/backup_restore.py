@@ -32,10 +32,10 @@ os.environ.setdefault("RENCAI_VAR", str(BENCH / "var-backup"))
 os.environ.setdefault("RENCAI_MEDIA_ROOT", str(BENCH / "backup-files"))
 (BENCH / "var-backup").mkdir(exist_ok=True)
 
-from bench.deadlines_sweep import _insert, load  # noqa: E402  (sets up Django)
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench.deadlines_sweep import _insert, load  # noqa: E402  (sets up Django)
 from rencai.accounts.models import User  # noqa: E402
 from rencai.cases.models import Case  # noqa: E402
 from rencai.core import clock  # noqa: E402

@@ -49,6 +49,13 @@ def _secret(env_name: str, file_name: str) -> str:
 SECRET_KEY = _secret("SECRET_KEY", "secret_key")
 # Key material for national-ID encryption (AES-GCM) and the HMAC blind index.
 FIELD_ENCRYPTION_KEY = _secret("RENCAI_FIELD_KEY", "field_key")
+# standard (AES-256-GCM, HMAC-SHA256) or gm (SM4-GCM, HMAC-SM3; GB/T 39786 密评).
+RENCAI_CRYPTO_PROFILE = os.environ.get("RENCAI_CRYPTO_PROFILE", "standard")
+# Only while `rencai rotate-field-key` runs: the key and profile being rotated away from.
+FIELD_ENCRYPTION_KEY_PREVIOUS = os.environ.get("RENCAI_FIELD_KEY_PREVIOUS", "")
+RENCAI_CRYPTO_PROFILE_PREVIOUS = os.environ.get("RENCAI_CRYPTO_PROFILE_PREVIOUS", "")
+if RENCAI_CRYPTO_PROFILE not in ("standard", "gm"):
+    raise ImproperlyConfigured("RENCAI_CRYPTO_PROFILE must be 'standard' or 'gm'.")
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when RENCAI_ENV=production.")

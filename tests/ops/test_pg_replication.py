@@ -125,13 +125,13 @@ def test_point_in_time_recovery_from_base_backup_and_archived_wal(workdir):
     target = primary.sql("SELECT now()")
     time.sleep(1.1)
     primary.sql("DELETE FROM cases")  # the mistake to recover from
-    primary.sql("SELECT pg_switch_wal()")
-    segment = primary.sql("SELECT pg_walfile_name(pg_current_wal_lsn())")
-    for _ in range(100):  # the archiver copies the finished segment
-        if any(p.name < segment for p in archive.iterdir() if not p.name.endswith(".backup")):
-            if primary.sql("SELECT last_failed_wal IS NULL FROM pg_stat_archiver") == "t":
-                break
+    finished = primary.sql("SELECT pg_walfile_name(pg_switch_wal())")
+    for _ in range(200):  # until the archiver has copied the segment holding both changes
+        archived = primary.sql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")
+        if archived >= finished:
+            break
         time.sleep(0.1)
+    assert (archive / finished).exists()
     primary.stop()
 
     restored = Cluster(base / "restored", _port())
