@@ -82,6 +82,11 @@ def main() -> None:
     parser.add_argument("--file-kb", type=int, default=16)
     args = parser.parse_args()
     if args.load:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        with connection.cursor() as cursor:  # documents point at the folders load() replaces
+            cursor.execute("DELETE FROM documents_document")
         load(args.cases, due=1000, waiting=10_000)
         load_files(args.file_kb)
     target = BENCH / f"backup-{connection.vendor}"
