@@ -354,7 +354,17 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.changes.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",
+    "rencai.ops.retention.retention_sweep",
 ]
+# Days after a case closes before its personal data is anonymised; a draft untouched this
+# long is deleted RENCAI_DRAFT_DELETE_NOTICE_DAYS after a reminder (docs/operations.md).
+RENCAI_RETENTION_DAYS = {
+    "card_issued": int(os.environ.get("RENCAI_RETENTION_CARD_ISSUED_DAYS", "1825")),
+    "rejected": int(os.environ.get("RENCAI_RETENTION_REJECTED_DAYS", "1095")),
+    "withdrawn": int(os.environ.get("RENCAI_RETENTION_WITHDRAWN_DAYS", "730")),
+    "draft": int(os.environ.get("RENCAI_RETENTION_DRAFT_DAYS", "180")),
+}
+RENCAI_DRAFT_DELETE_NOTICE_DAYS = int(os.environ.get("RENCAI_DRAFT_DELETE_NOTICE_DAYS", "30"))
 
 # Reference-data loaders run by `rencai loaddata-reference` (and `make run`), in order.
 RENCAI_REFERENCE_LOADERS = [

@@ -16,3 +16,35 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker
+
+
+class AnonymisedCase(models.Model):
+    """A closed case whose personal data the retention sweep removed (rencai.ops.retention)."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="anonymised", primary_key=True
+    )
+    anonymised_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "已匿名化的申请"
+        verbose_name_plural = "已匿名化的申请"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} @ {self.anonymised_at:%Y-%m-%d}"
+
+
+class DraftDeletionNotice(models.Model):
+    """The owner of an abandoned draft was told when it will be deleted."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="deletion_notice", primary_key=True
+    )
+    notified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "草稿删除提醒"
+        verbose_name_plural = "草稿删除提醒"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} @ {self.notified_at:%Y-%m-%d}"
