@@ -53,6 +53,13 @@ def _secret(env_name: str, file_name: str) -> str:
 SECRET_KEY = _secret("SECRET_KEY", "secret_key")
 # Key material for national-ID encryption (AES-GCM) and the HMAC blind index.
 FIELD_ENCRYPTION_KEY = _secret("RENCAI_FIELD_KEY", "field_key")
+# standard (AES-256-GCM, HMAC-SHA256) or gm (SM4-GCM, HMAC-SM3; GB/T 39786 密评).
+RENCAI_CRYPTO_PROFILE = os.environ.get("RENCAI_CRYPTO_PROFILE", "standard")
+# Only while `rencai rotate-field-key` runs: the key and profile being rotated away from.
+FIELD_ENCRYPTION_KEY_PREVIOUS = os.environ.get("RENCAI_FIELD_KEY_PREVIOUS", "")
+RENCAI_CRYPTO_PROFILE_PREVIOUS = os.environ.get("RENCAI_CRYPTO_PROFILE_PREVIOUS", "")
+if RENCAI_CRYPTO_PROFILE not in ("standard", "gm"):
+    raise ImproperlyConfigured("RENCAI_CRYPTO_PROFILE must be 'standard' or 'gm'.")
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when RENCAI_ENV=production.")
@@ -116,9 +123,11 @@ INSTALLED_APPS = [
     "rencai.reference",
     "rencai.backoffice",
     "rencai.api",
+    "rencai.ops",
 ]
 
 MIDDLEWARE = [
+    "rencai.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -359,6 +368,13 @@ RENCAI_OIDC = {
     "id_number_claim": os.environ.get("RENCAI_OIDC_ID_NUMBER_CLAIM", "id_number"),
 }
 
+# --- Operations: readiness thresholds (seconds) and the metrics token -----------------
+RENCAI_READY_WORKER_MAX_AGE = int(os.environ.get("RENCAI_READY_WORKER_MAX_AGE", "60"))
+RENCAI_READY_OUTBOX_MAX_LAG = int(os.environ.get("RENCAI_READY_OUTBOX_MAX_LAG", "600"))
+RENCAI_READY_DEADLINE_MAX_LAG = int(os.environ.get("RENCAI_READY_DEADLINE_MAX_LAG", "600"))
+# /metrics needs "Authorization: Bearer <token>"; unset: loopback only, closed in production.
+RENCAI_METRICS_TOKEN = os.environ.get("RENCAI_METRICS_TOKEN", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -375,7 +391,17 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.changes.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",
+    "rencai.ops.retention.retention_sweep",
 ]
+# Days after a case closes before its personal data is anonymised; a draft untouched this
+# long is deleted RENCAI_DRAFT_DELETE_NOTICE_DAYS after a reminder (docs/operations.md).
+RENCAI_RETENTION_DAYS = {
+    "card_issued": int(os.environ.get("RENCAI_RETENTION_CARD_ISSUED_DAYS", "1825")),
+    "rejected": int(os.environ.get("RENCAI_RETENTION_REJECTED_DAYS", "1095")),
+    "withdrawn": int(os.environ.get("RENCAI_RETENTION_WITHDRAWN_DAYS", "730")),
+    "draft": int(os.environ.get("RENCAI_RETENTION_DRAFT_DAYS", "180")),
+}
+RENCAI_DRAFT_DELETE_NOTICE_DAYS = int(os.environ.get("RENCAI_DRAFT_DELETE_NOTICE_DAYS", "30"))
 
 # Reference-data loaders run by `rencai loaddata-reference` (and `make run`), in order.
 RENCAI_REFERENCE_LOADERS = [

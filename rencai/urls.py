@@ -3,10 +3,13 @@ from django.urls import include, path
 
 from rencai.api.urls import api
 from rencai.core import views as core_views
+from rencai.ops import views as ops_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("rencai.accounts.urls")),
     path("help/", include("rencai.helpdesk.urls")),

@@ -22,6 +22,11 @@ def id_number_index(number: str) -> str:
     return crypto.blind_index(number, context=ID_CONTEXT)
 
 
+def id_number_indexes(number: str) -> list[str]:
+    """For lookups: during a key rotation a row may still carry the previous key's index."""
+    return crypto.blind_indexes(number, context=ID_CONTEXT)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

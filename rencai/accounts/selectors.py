@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from rencai.accounts.models import User, id_number_index
+from rencai.accounts.models import User, id_number_indexes
 from rencai.accounts.validators import normalize_mobile, validate_id_number
 
 
@@ -20,7 +20,7 @@ def user_find_by_identifier(identifier: str) -> User | None:
             number = validate_id_number(identifier)
         except ValidationError:
             return None
-        return users.filter(id_number_index=id_number_index(number)).first()
+        return users.filter(id_number_index__in=id_number_indexes(number)).first()
     return users.filter(login_name__iexact=identifier).first()
 
 
@@ -29,7 +29,7 @@ def user_find_by_id_number(number: str) -> User | None:
         number = validate_id_number(number)
     except ValidationError:
         return None
-    return User.objects.filter(id_number_index=id_number_index(number)).first()
+    return User.objects.filter(id_number_index__in=id_number_indexes(number)).first()
 
 
 def user_find_by_mobile(mobile: str) -> User | None:

@@ -20,11 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from rencai.accounts.models import RoleGrant, id_number_index
+from rencai.accounts.models import RoleGrant, id_number_index, id_number_indexes
 from rencai.accounts.validators import validate_id_number
 from rencai.audit.services import audit_record
 from rencai.cases.models import Case, HistoricalSettlement, ReapplyLift
-from rencai.core import clock
+from rencai.core import clock, crypto
 from rencai.core.errors import Conflict, DomainError
 from rencai.core.masking import mask_id_number
 from rencai.orgs.models import District, Office
@@ -60,7 +60,10 @@ class ReapplyStatus:
 def _settlements(person):
     where = Q(case__applicant_id=person.pk)
     if person.id_number_index:
-        where |= Q(id_number_index=person.id_number_index)
+        indexes = {person.id_number_index}
+        if crypto.rotating():  # legacy rows may still carry the previous key's index
+            indexes.update(id_number_indexes(person.reveal_id_number()))
+        where |= Q(id_number_index__in=indexes)
     return HistoricalSettlement.objects.filter(where).order_by("-year", "-recorded_at", "-id")
 
 

@@ -23,9 +23,12 @@ def sweeps():
 
 def run_once(*, batch: int = 500) -> dict[str, int]:
     """Run every sweep once; returns how much each did."""
+    from rencai.ops.services import worker_heartbeat
+
     done = {}
     for sweep in sweeps():
         done[f"{sweep.__module__}.{sweep.__name__}"] = sweep(batch=batch)
+    worker_heartbeat(done=sum(done.values()))  # readiness: this worker is alive
     return done
 
 

@@ -37,6 +37,10 @@ def holders_backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    rencai_safety = (
+        "cards_card holds one row per issued card (tens of thousands a year): the backfill "
+        "and the partial unique index take seconds; card issuance waits that long"
+    )
     dependencies = [
         ("cards", "0001_initial"),
         ("cases", "0006_case_unit_changeable"),
