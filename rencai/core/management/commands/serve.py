@@ -6,6 +6,7 @@ SIGTERM / SIGINT stop gunicorn (gracefully) and the worker before we exit — no
 Linux the children also get SIGTERM if this process itself is killed (PR_SET_PDEATHSIG)."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -83,6 +84,11 @@ class Command(BaseCommand):
         self.say(self.style.SUCCESS(f"\nRencai 人才引进入户申办 — {url}\n"))
         if not settings.PRODUCTION and demo_accounts_present():
             self.say(demo_banner())
+        # request metrics of the previous run's (dead) gunicorn workers: start counting anew
+        metrics_dir = settings.VAR_DIR / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(mode=0o700)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         stopping = False
 
         def stop(signum, _frame):
