@@ -375,13 +375,39 @@ RENCAI_READY_DEADLINE_MAX_LAG = int(os.environ.get("RENCAI_READY_DEADLINE_MAX_LA
 # /metrics needs "Authorization: Bearer <token>"; unset: loopback only, closed in production.
 RENCAI_METRICS_TOKEN = os.environ.get("RENCAI_METRICS_TOKEN", "")
 
+# JSON lines (production default) or plain text (development default): RENCAI_LOG_FORMAT.
+RENCAI_LOG_FORMAT = os.environ.get("RENCAI_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_pii": {"()": "rencai.core.logging.MaskPersonalNumbers"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_pii"]}},
+    "filters": {
+        "mask_pii": {"()": "rencai.core.logging.MaskPersonalNumbers"},
+        "context": {"()": "rencai.core.logging.RequestContext"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context", "mask_pii"],
+            "formatter": RENCAI_LOG_FORMAT if RENCAI_LOG_FORMAT in ("json", "text") else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # one line per request in production; in development runserver prints its own
+        "rencai.request": {
+            "level": "INFO" if PRODUCTION else os.environ.get("RENCAI_REQUEST_LOG", "WARNING")
+        },
+    },
 }
 
 # --- Background worker -------------------------------------------------------

@@ -8,8 +8,10 @@ by `WorkCollector` — exact whichever process answers, and nothing to keep in s
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+import uuid
 
 from django.db.models import Count, Min
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
@@ -17,6 +19,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import REGISTRY
 
 from rencai.core import clock
+from rencai.core import logging as context
+
+request_log = logging.getLogger("rencai.request")
 
 REQUEST_LATENCY = Histogram(
     "rencai_request_duration_seconds",
@@ -27,22 +32,51 @@ REQUEST_LATENCY = Histogram(
 
 
 class RequestMetricsMiddleware:
+    """Times every request for /metrics and writes one structured log line for it:
+    request id (taken from X-Request-ID when a proxy set one, echoed back), user id, view,
+    method, status and duration. The path is logged without its query string, which may
+    carry search terms."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         started = time.perf_counter()
-        response = self.get_response(request)
+        rid = _request_id(request.headers.get("X-Request-ID", ""))
+        token = context.request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            context.request_id.reset(token)
+        duration = time.perf_counter() - started
         match = getattr(request, "resolver_match", None)
         view = (match.view_name or match.url_name or "") if match else ""
+        user = getattr(request, "user", None)
+        uid = str(user.pk) if user is not None and user.is_authenticated else ""
+        response.headers["X-Request-ID"] = rid
+        request_log.info(
+            "request",
+            extra={
+                "request_id": rid, "user_id": uid, "view": view or "unmatched",
+                "method": request.method, "path": request.path, "status": response.status_code,
+                "duration_ms": round(duration * 1000, 1),
+            },
+        )  # fmt: skip
         REQUEST_LATENCY.labels(
             view=view or "unmatched",
             method=request.method
             if request.method in ("GET", "POST", "PATCH", "PUT", "DELETE")
             else "other",
             status=f"{response.status_code // 100}xx",
-        ).observe(time.perf_counter() - started)
+        ).observe(duration)
         return response
+
+
+def _request_id(given: str) -> str:
+    """A proxy's id when it looks like one (no log injection), else a new one."""
+    if 8 <= len(given) <= 64 and all(c.isalnum() or c in "-_." for c in given):
+        return given
+    return uuid.uuid4().hex
 
 
 class WorkCollector:

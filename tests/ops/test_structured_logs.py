@@ -1,0 +1,59 @@
+"""Structured logs: one JSON line per request with its id, the user's id, view, status and
+duration — and never a name, ID number, phone or code."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from rencai.core.logging import MaskPersonalNumbers, RequestContext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def json_lines():
+    spec = dict(settings.LOGGING["formatters"]["json"])
+    formatter = import_string(spec.pop("()"))(**spec)
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(formatter)
+    handler.addFilter(RequestContext())
+    handler.addFilter(MaskPersonalNumbers())
+    logger = logging.getLogger("rencai.request")
+    level, logger.level = logger.level, logging.INFO
+    logger.addHandler(handler)
+    yield lambda: [json.loads(line) for line in out.getvalue().splitlines()]
+    logger.removeHandler(handler)
+    logger.level = level
+
+
+def test_one_json_line_per_request(client, json_lines, reference_data):
+    from tests.cases.apply_helpers import registered
+
+    user, _number = registered("日志")
+    client.force_login(user)
+    response = client.get("/help/?q=44010619900307121X&m=13912345678")
+    (line,) = json_lines()
+    assert line["logger"] == "rencai.request" and line["message"] == "request"
+    assert line["view"] == "helpdesk:index"
+    assert line["status"] == response.status_code == 200
+    assert line["user_id"] == str(user.pk)
+    assert line["duration_ms"] >= 0
+    assert line["request_id"] == response.headers["X-Request-ID"]
+    text = json.dumps(line, ensure_ascii=False)
+    for secret in ("44010619900307121X", "13912345678", user.real_name, user.login_name):
+        assert secret not in text
+
+
+def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(client, json_lines):
+    client.get("/healthz", headers={"X-Request-ID": "edge-7f3a9c21"})
+    client.get("/healthz", headers={"X-Request-ID": 'x"}\n{"level":"CRITICAL"'})
+    first, second = json_lines()
+    assert first["request_id"] == "edge-7f3a9c21"
+    assert second["request_id"] != 'x"}\n{"level":"CRITICAL"' and len(second["request_id"]) == 32
