@@ -30,9 +30,9 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 GENESIS = "0" * 64
 
-# Hashed columns (attnames) per chain. Frozen on purpose: a column added to one of these
-# models later must be added here (tests/audit/test_audit_chain.py checks every column
-# is either hashed or listed in UNHASHED), and old rows keep verifying.
+# Hashed columns (attnames) per chain. A column added to one of these models later must be
+# appended here (tests/audit/test_audit_chain.py checks that every column is hashed); make
+# it nullable or default "", so that older rows keep verifying (see `canonical`).
 AUDIT_FIELDS = (
     "id", "at", "actor_id", "acting_as", "ip", "event", "outcome", "object_type",
     "object_id", "detail",
@@ -99,7 +99,9 @@ def _canon(value):
 
 def canonical(spec: ChainSpec, seq: int, prev: str, row: dict) -> bytes:
     payload = {"chain": spec.name, "seq": seq, "prev": prev}
-    payload["row"] = {name: _canon(row[name]) for name in spec.fields}
+    # Empty values (None, "") are left out, so a column added later as nullable or
+    # default "" leaves the hashes of older rows unchanged once it joins the list.
+    payload["row"] = {n: _canon(row[n]) for n in spec.fields if row[n] is not None and row[n] != ""}
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 

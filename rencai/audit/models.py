@@ -28,8 +28,9 @@ class ChainedModel(models.Model):
     """
 
     chain_seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
-    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True)
-    entry_hash = models.CharField(_("本条哈希"), max_length=64, blank=True)
+    # Database defaults too: bulk writers (COPY, multi-row INSERT) leave these columns out.
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, db_default="")
+    entry_hash = models.CharField(_("本条哈希"), max_length=64, blank=True, db_default="")
 
     class Meta:
         abstract = True
