@@ -267,3 +267,26 @@ def test_every_column_of_a_chained_model_is_hashed(name):
     spec = chain.CHAINS[name]
     columns = {f.attname for f in spec.model()._meta.concrete_fields}
     assert columns == set(spec.fields) | set(chain.CHAIN_COLUMNS)
+
+
+@pytest.mark.django_db
+def test_migration_chains_the_rows_written_before_it():
+    """Rows from before the chain (columns empty) are chained in id order by the migration."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    at = connection.ops.adapt_datetimefield_value(clock.now())
+    for i in range(3):
+        _sql(
+            "INSERT INTO audit_auditevent (at, acting_as, event, outcome, object_type, object_id,"
+            " detail)"
+            " VALUES (%s, '', %s, 'ok', '', '', '')",
+            [at, f"legacy.{i}"],
+        )
+    migration = importlib.import_module("rencai.audit.migrations.0003_audit_chain")
+    migration.seal_existing(apps, SimpleNamespace(connection=connection))
+    rows = list(AuditEvent.objects.order_by("id").values_list("event", "chain_seq"))
+    assert rows == [("legacy.0", 1), ("legacy.1", 2), ("legacy.2", 3)]
+    assert chain.verify(chain.CHAINS["audit"]).ok
