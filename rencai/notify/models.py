@@ -31,10 +31,11 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField()
     last_error = models.CharField(max_length=500, blank=True)
     # Sent to the provider as the idempotency key (HTTP) / Message-ID (SMTP): the same on
-    # every attempt, and not the internal key (which names users and cases).
-    delivery_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    # every attempt, and not the internal key (which names users and cases). Rows written
+    # in bulk (COPY) get theirs at their first send attempt.
+    delivery_id = models.UUIDField(null=True, blank=True, default=uuid.uuid4, editable=False)
     # The worker run holding the lease (next_attempt_at); re-checked before each send.
-    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True, db_default="")
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 

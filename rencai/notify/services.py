@@ -74,12 +74,20 @@ def _take(message: OutboxMessage, token: str) -> bool:
     another worker (or sent by it): then this run leaves it alone, so a batch longer than
     the lease never sends anything twice.
     """
+    # A row written in bulk has no delivery id yet: it gets one now, kept for every retry
+    # (only the holder of the claim can get here, so nobody else assigns one meanwhile).
+    delivery_id = message.delivery_id or uuid.uuid4()
     with transaction.atomic():
         taken = OutboxMessage.objects.filter(
             pk=message.pk, status=OutboxMessage.Status.PENDING, claimed_by=token
-        ).update(next_attempt_at=clock.now() + _lease(), attempts=F("attempts") + 1)
+        ).update(
+            next_attempt_at=clock.now() + _lease(),
+            attempts=F("attempts") + 1,
+            delivery_id=delivery_id,
+        )
     if taken:
         message.attempts += 1
+        message.delivery_id = delivery_id
     return bool(taken)
 
 

@@ -21,6 +21,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from rencai.core import clock
 from rencai.notify.models import OutboxMessage
 from rencai.notify.services import outbox_deliver, outbox_enqueue, sms_enqueue
 from tests.notify.gateway import serve
@@ -188,3 +189,24 @@ def test_console_channel_keeps_the_body_for_the_development_inbox():
     sms_enqueue(mobile="13800138000", body=f"验证码为{CODE}", key="dev")
     assert outbox_deliver() == 1
     assert CODE in OutboxMessage.objects.get().body
+
+
+@pytest.mark.django_db
+def test_bulk_written_message_gets_one_delivery_id_for_every_attempt(gateway, settings):
+    """The deadline sweep COPYs/INSERTs outbox rows without the new columns."""
+    now = connection.ops.adapt_datetimefield_value(clock.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO notify_outboxmessage (channel, recipient, subject, body,"
+            " idempotency_key, status, attempts, next_attempt_at, last_error, created_at)"
+            " VALUES ('sms', '13800138000', '', '您好', 'bulk:1', 'pending', 0, %s, '', %s)",
+            [now, now],
+        )
+    url, settings.RENCAI_SMS_HTTP_URL = settings.RENCAI_SMS_HTTP_URL, "http://127.0.0.1:9/sms"
+    assert outbox_deliver() == 0  # refused: retried later
+    row = OutboxMessage.objects.get()
+    assert row.delivery_id is not None and row.claimed_by == ""
+    OutboxMessage.objects.filter(pk=row.pk).update(next_attempt_at=clock.now())
+    settings.RENCAI_SMS_HTTP_URL = url
+    assert outbox_deliver() == 1
+    assert [r["key"] for r in gateway.requests] == [str(row.delivery_id)]
