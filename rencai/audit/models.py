@@ -1,4 +1,4 @@
-"""Append-only audit log."""
+"""Append-only, hash-chained audit log (rencai.audit.chain, rencai.audit.triggers)."""
 
 from __future__ import annotations
 
