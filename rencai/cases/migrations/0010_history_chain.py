@@ -52,12 +52,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="caseevent",
             name="entry_hash",
-            field=models.CharField(blank=True, db_default="", max_length=64, verbose_name="本条哈希"),
+            field=models.CharField(
+                blank=True, db_default="", max_length=64, verbose_name="本条哈希"
+            ),
         ),
         migrations.AddField(
             model_name="caseevent",
             name="prev_hash",
-            field=models.CharField(blank=True, db_default="", max_length=64, verbose_name="前一条哈希"),
+            field=models.CharField(
+                blank=True, db_default="", max_length=64, verbose_name="前一条哈希"
+            ),
         ),
         migrations.RunPython(seal_existing, migrations.RunPython.noop),
         migrations.RunPython(install_triggers, drop_triggers),
