@@ -410,6 +410,14 @@ LOGGING = {
     },
 }
 
+# --- Audit log (rencai/audit) -----------------------------------------------
+# Entries older than this go to `rencai audit-archive DIR` files (at least 180 days).
+RENCAI_AUDIT_RETENTION_DAYS = int(os.environ.get("RENCAI_AUDIT_RETENTION_DAYS", "180"))
+# Key of the audit hash chains (HMAC-SHA256); empty: derived from RENCAI_FIELD_KEY.
+RENCAI_AUDIT_KEY = os.environ.get("RENCAI_AUDIT_KEY", "")
+# Outbox: a claimed message is leased for this long, renewed before each send.
+RENCAI_OUTBOX_LEASE_SECONDS = int(os.environ.get("RENCAI_OUTBOX_LEASE_SECONDS", "120"))
+
 # --- Background worker -------------------------------------------------------
 RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
@@ -418,6 +426,7 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",
     "rencai.ops.retention.retention_sweep",
+    "rencai.audit.services.chain_seal_sweep",  # after the sweeps that insert in bulk
 ]
 # Days after a case closes before its personal data is anonymised; a draft untouched this
 # long is deleted RENCAI_DRAFT_DELETE_NOTICE_DAYS after a reminder (docs/operations.md).

@@ -54,3 +54,10 @@ def audit_record(
         object_id=_clean(object_id, 64),
         detail=_clean(detail, 2000),
     )
+
+
+def chain_seal_sweep(*, batch: int) -> int:
+    """Worker sweep: chain the rows that bulk writers (deadline sweeps) inserted unsealed."""
+    from rencai.audit import chain
+
+    return chain.seal_all(limit=batch)

@@ -10,13 +10,20 @@ import logging
 
 import requests
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 from rencai.core.masking import mask_codes, mask_mobile, scrub
 from rencai.notify.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _registry: dict[str, type[Channel]] = {}
+# (connect, read) seconds: far below the outbox lease (RENCAI_OUTBOX_LEASE_SECONDS, 120).
+TIMEOUT = (5, 20)
+
+
+def message_id(message: OutboxMessage) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "rencai.localhost"
+    return f"<{message.delivery_id}@{domain}>"
 
 
 def register(name: str):
@@ -28,6 +35,9 @@ def register(name: str):
 
 
 class Channel:
+    #: False: once sent, the row keeps only a masked body (no one-time code or link token).
+    keeps_body = False
+
     def send(self, message: OutboxMessage) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -43,6 +53,8 @@ class ConsoleChannel(Channel):
     reach a log file, whatever logging configuration is in force.
     """
 
+    keeps_body = True  # nothing left the machine: the development inbox shows the code
+
     def send(self, message: OutboxMessage) -> None:
         log.info(
             "[%s] to %s: %s",
@@ -55,12 +67,15 @@ class ConsoleChannel(Channel):
 @register("smtp")
 class SmtpChannel(Channel):
     def send(self, message: OutboxMessage) -> None:
-        send_mail(
+        # The same Message-ID on every attempt: a resend after a lost acknowledgement is
+        # recognisably the same mail to the relay and to the recipient's client.
+        EmailMessage(
             message.subject or "Rencai",
             message.body,
             settings.DEFAULT_FROM_EMAIL,
             [message.recipient],
-        )
+            headers={"Message-ID": message_id(message)},
+        ).send()
 
     def check(self) -> list[str]:
         mailer = (getattr(settings, "MAILERS", None) or {}).get("default") or {}
@@ -73,14 +88,23 @@ class SmtpChannel(Channel):
 
 @register("http")
 class HttpSmsChannel(Channel):
-    """Generic JSON SMS gateway: POST {to, text, id} with a bearer token."""
+    """Generic JSON SMS gateway: POST {to, text, id} with a bearer token.
+
+    `id` and the Idempotency-Key header carry the message's delivery id, the same on every
+    attempt: the gateway must answer a repeated key with the first answer and not send
+    again (docs/operations.md, Outbox).
+    """
 
     def send(self, message: OutboxMessage) -> None:
+        key = str(message.delivery_id)
         response = requests.post(
             settings.RENCAI_SMS_HTTP_URL,
-            json={"to": message.recipient, "text": message.body, "id": message.idempotency_key},
-            headers={"Authorization": f"Bearer {settings.RENCAI_SMS_HTTP_TOKEN}"},
-            timeout=10,
+            json={"to": message.recipient, "text": message.body, "id": key},
+            headers={
+                "Authorization": f"Bearer {settings.RENCAI_SMS_HTTP_TOKEN}",
+                "Idempotency-Key": key,
+            },
+            timeout=TIMEOUT,
         )
         response.raise_for_status()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,12 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField()
     last_error = models.CharField(max_length=500, blank=True)
+    # Sent to the provider as the idempotency key (HTTP) / Message-ID (SMTP): the same on
+    # every attempt, and not the internal key (which names users and cases). Rows written
+    # in bulk (COPY) get theirs at their first send attempt.
+    delivery_id = models.UUIDField(null=True, blank=True, default=uuid.uuid4, editable=False)
+    # The worker run holding the lease (next_attempt_at); re-checked before each send.
+    claimed_by = models.CharField(max_length=32, blank=True, db_default="")
     created_at = models.DateTimeField(_("创建时间"))
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 

@@ -5,6 +5,7 @@ from rencai.core import worker
 from rencai.notify import channels
 from rencai.notify.models import OutboxMessage
 from rencai.notify.services import outbox_deliver, sms_enqueue
+from tests.notify.gateway import gateway  # noqa: F401  (the fixture, shared with tests/notify)
 
 
 @pytest.mark.django_db
@@ -64,20 +65,15 @@ def test_worker_command_once_runs_every_sweep(capsys):
 
 
 @pytest.mark.django_db
-def test_http_sms_channel_posts_json(monkeypatch, settings):
-    settings.RENCAI_SMS_BACKEND = "http"
-    settings.RENCAI_SMS_HTTP_URL = "http://127.0.0.1:9/sms"
-    sent = {}
-
-    class Response:
-        def raise_for_status(self):
-            return None
-
-    def fake_post(url, json, headers, timeout):
-        sent.update(url=url, json=json, headers=headers)
-        return Response()
-
-    monkeypatch.setattr(channels.requests, "post", fake_post)
-    sms_enqueue(mobile="13800138000", body="您好", key="http-1")
+def test_http_sms_channel_posts_json(gateway):  # noqa: F811
+    """A real HTTP server (tests/notify/gateway.py) receives what the channel sends."""
+    message = sms_enqueue(mobile="13800138000", body="您好", key="http-1")
     assert outbox_deliver() == 1
-    assert sent["json"] == {"to": "13800138000", "text": "您好", "id": "http-1"}
+    key = str(message.delivery_id)
+    assert gateway.requests == [
+        {
+            "key": key,
+            "json": {"to": "13800138000", "text": "您好", "id": key},
+            "auth": "Bearer test-token",
+        }
+    ]

@@ -1,4 +1,4 @@
-"""Case history: one append-only row per transition."""
+"""Case history: one append-only, hash-chained row per transition."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.audit.models import AppendOnlyError
+from rencai.audit.models import AppendOnlyError, ChainedModel
 
 
 class CaseEventQuerySet(models.QuerySet):
@@ -17,7 +17,8 @@ class CaseEventQuerySet(models.QuerySet):
         raise AppendOnlyError("case history cannot be deleted")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChainedModel):
+    # Hash-chained like the audit log (rencai.audit.chain); triggers refuse UPDATE/DELETE.
     # No single-column index: the unique (case, version) index serves every lookup by case.
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="events", db_index=False
@@ -60,11 +61,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("case history cannot be changed")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("case history cannot be deleted")

@@ -1,0 +1,1 @@
+from tests.notify.gateway import gateway  # noqa: F401  (the fixture)
