@@ -208,6 +208,4 @@ def declare_error_responses(api: NinjaAPI) -> None:
                     operation.view_func = _default_status(operation.view_func, success[0])
                 for status in ERROR_STATUSES:
                     if status not in operation.response_models:
-                        operation.response_models[status] = operation._create_response_model(
-                            Error
-                        )
+                        operation.response_models[status] = operation._create_response_model(Error)

@@ -97,9 +97,7 @@ def ModelText(  # noqa: N802
         raise ValueError(f"{model.__name__}.{name} has no max_length: pass max_length=")
     if multiline is None:
         multiline = isinstance(field, models.TextField)
-    return Text(
-        limit, label or str(field.verbose_name), name=as_name or name, multiline=multiline
-    )
+    return Text(limit, label or str(field.verbose_name), name=as_name or name, multiline=multiline)
 
 
 #: A database id or version number (positive, 32-bit).

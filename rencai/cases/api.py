@@ -57,9 +57,9 @@ class TransitionIn(Schema):
     action: Text(40, "操作", name="action")
     reason: Text(1000, "意见/原因", name="reason", multiline=True) = ""
     expected_version: DbId | None = None
-    target_office: ModelText(Office, "code", label="改派受理部门", as_name="target_office") | None = (
-        None  # reroute: an office code
-    )
+    target_office: (
+        ModelText(Office, "code", label="改派受理部门", as_name="target_office") | None
+    ) = None  # reroute: an office code
 
 
 def _case_out(case, role) -> dict:

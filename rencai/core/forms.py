@@ -69,8 +69,9 @@ def _invalid_message(field: forms.Field) -> str:
 
 def _messages(field: forms.Field) -> dict[str, str]:
     """Chinese messages for Django's error codes, without the field name (added later)."""
+    is_file = isinstance(field, forms.FileField)
     messages = {
-        "required": _("必填，请填写") if not isinstance(field, forms.FileField) else _("请选择文件"),
+        "required": _("请选择文件") if is_file else _("必填，请填写"),
         "invalid": _invalid_message(field),
         "max_length": _("最多 %(limit_value)d 个字符（现有 %(show_value)d 个）"),
         "min_length": _("至少 %(limit_value)d 个字符（现有 %(show_value)d 个）"),

@@ -19,6 +19,11 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An /api/ URL that matches no operation answers in the API's one error shape.
+        from rencai.api.errors import error_body
+
+        return JsonResponse(error_body("not_found", "对象不存在 Not found."), status=404)
     return render(
         request, "core/error.html", {"code": 404, "title": "页面不存在 Page not found"}, status=404
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from rencai.api.schemas import Error
 from rencai.orgs.models import Unit
 from rencai.orgs.selectors import unit_choose, unit_former_names, unit_get_by_code, unit_search
 
@@ -36,12 +37,6 @@ class UnitSearchOut(Schema):
     truncated: bool
     message: str
     results: list[UnitHit]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
 
 
 def _unit_out(unit: Unit, former: list[str]) -> dict:
@@ -84,7 +79,7 @@ def search_units(request, q: str = "", page: int = 1):
 
 @router.get(
     "/by-code/{code}",
-    response={200: UnitOut, 404: ErrorOut},
+    response={200: UnitOut, 404: Error},
     auth=None,
     summary="按代码查单位 Unit by code",
 )
@@ -96,7 +91,7 @@ def unit_by_code(request, code: str):
 
 @router.get(
     "/resolve",
-    response={200: UnitOut, 400: ErrorOut},
+    response={200: UnitOut, 400: Error},
     auth=None,
     summary="校验单位引用 Resolve a picker reference",
 )
