@@ -42,6 +42,7 @@ _PARAM_CODES = {
     "max_whole_digits",
     "invalid_choice",
     "invalid_pk_value",
+    "date_in_future",
 }
 
 
@@ -81,16 +82,19 @@ def _messages(field: forms.Field) -> dict[str, str]:
         "max_digits": _("最多 %(max)s 位数字"),
         "max_decimal_places": _("最多 %(max)s 位小数"),
         "max_whole_digits": _("整数部分最多 %(max)s 位"),
-        "invalid_choice": _("请从列表中选择一个有效的选项"),
+        "invalid_choice": _("所填的值不是可选项，请从列表中重新选择"),
         "invalid_list": _("请从列表中选择"),
-        "invalid_pk_value": _("请从列表中选择一个有效的选项"),
+        "invalid_pk_value": _("所填的值不是可选项，请从列表中重新选择"),
         "null_characters_not_allowed": _("含有不允许的空字符（U+0000），请删除后重新输入"),
         "empty": _("所选文件是空的（0 字节），请重新选择"),
         "missing": _("没有收到文件，请重新选择"),
         "contradiction": _("请选择新文件或勾选“清除”，不能同时进行"),
         "invalid_image": _("不是有效的图片文件，请上传 JPEG 或 PNG"),
         "incomplete": _("请填写完整"),
+        "invalid_date": _("请输入有效的日期（如 2024-06-30）"),
+        "invalid_time": _("请输入有效的时间（如 09:00）"),
         "overflow": _("超出允许的范围"),
+        "date_in_future": _("不能晚于今天（%(today)s），请按证书填写"),
     }
     if isinstance(field, forms.FileField):
         messages["max_length"] = _("文件名最多 %(max)d 个字符（现有 %(length)d 个）")
@@ -109,11 +113,13 @@ def _stock_messages(field: forms.Field) -> set[int]:
 
 
 def _validator_codes(field: forms.Field) -> Iterable[str]:
-    """Codes raised by Django's own validators on the field (their messages are stock)."""
+    """Codes raised by Django's own validators (and ours in rencai.core) whose message is the
+    class's default, i.e. does not name the field."""
     for validator in field.validators:
         code = getattr(validator, "code", None)
         stock = getattr(validator, "message", None) is getattr(type(validator), "message", 0)
-        if code and stock and type(validator).__module__.startswith("django."):
+        module = type(validator).__module__
+        if code and stock and module.startswith(("django.", "rencai.core.")):
             yield code
 
 
