@@ -130,9 +130,7 @@ def test_schema_names_are_unique_and_the_right_ones_are_used(client):
 def test_every_operation_declares_its_error_answers(client):
     schema = client.get("/api/openapi.json").json()
     operations = [
-        (path, method, op)
-        for path, item in schema["paths"].items()
-        for method, op in item.items()
+        (path, method, op) for path, item in schema["paths"].items() for method, op in item.items()
     ]
     assert len(operations) >= 20
     for path, method, op in operations:

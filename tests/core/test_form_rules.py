@@ -173,5 +173,9 @@ def test_every_project_form_has_no_stock_message_left(all_forms):
     for label, cls in all_forms:
         for name, field in _make(cls).fields.items():
             stock = _stock_messages(field)
-            left += [f"{label}.{name}:{code}" for code, m in field.error_messages.items() if id(m) in stock]
+            left += [
+                f"{label}.{name}:{code}"
+                for code, m in field.error_messages.items()
+                if id(m) in stock
+            ]
     assert left == []
