@@ -162,7 +162,8 @@ def apply_field_rules(field: forms.Field, name: str) -> None:
 
 
 def upload_limit_text() -> str:
-    return f"{settings.RENCAI_UPLOAD_MAX_BYTES / (1024 * 1024):g} MB"
+    size = settings.RENCAI_UPLOAD_MAX_BYTES
+    return f"{size / 1024 / 1024:g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
 
 
 def _mark_size_limit(field: forms.FileField, label: str) -> None:
