@@ -78,7 +78,7 @@ def _message(error: dict, field: str | None) -> str:
     if kind in _OWN_TYPES or (kind == "string_too_long" and "label" in ctx):
         return str(error.get("msg", ""))
     template = _PYDANTIC_MESSAGES.get(kind)
-    name = field or "请求"
+    name = f"字段“{field}”" if field else "请求体"
     if template is None:
         detail = str(error.get("msg", "")).removeprefix("Value error, ")
         return f"{name}：输入无效（{detail}）。"

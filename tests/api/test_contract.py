@@ -98,7 +98,7 @@ def test_one_error_shape_for_json_404_409_422_400_401(client, world):
     conflict = _json(client, "post", f"/api/cases/{case.number}/withdraw", {"expected_version": 1})
     assert _assert_shape(conflict, 409)["code"] == "forbidden_transition"
     missing = _json(client, "post", "/api/cases/", {"unit": world.private.code})
-    assert _assert_shape(missing, 422, field="category")["message"].startswith("category：必填")
+    assert _assert_shape(missing, 422, field="category")["message"] == "字段“category”：必填。"
     wrong_type = _json(client, "patch", f"/api/cases/{case.number}", {"institution": "x"})
     _assert_shape(wrong_type, 422, field="institution")
     domain = _json(client, "post", "/api/cases/", {"category": "title", "unit": "随便公司"})
