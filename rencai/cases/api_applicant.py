@@ -87,6 +87,9 @@ class DraftFieldsOut(Schema):
 UnitRef = Text(40, "引进单位", name="unit") | DbId
 
 
+TypeCode = Text(40, "材料类型", name="type_code")
+
+
 class DraftIn(DraftFields):
     category: ModelText(Case, "category")
     unit: UnitRef
@@ -414,7 +417,9 @@ def add_application_routes(router: Router) -> None:
         return [_document(d) for d in folder_documents(folder=case.folder)]
 
     @router.post("/{number}/attachments", response={201: CaseDocumentOut})
-    def attachment_upload(request, number: str, type_code: Form[str], file: File[UploadedFile]):
+    def attachment_upload(
+        request, number: str, type_code: Form[TypeCode], file: File[UploadedFile]
+    ):
         """Upload (multipart). The type is sniffed from the content; same type replaces."""
         case, _role = _get(request, number)
         document = case_attachment_upload(

@@ -393,7 +393,7 @@ class ApproversOut(Schema):
     response={200: ApproversOut, 400: Error},
     summary="权限审批部门 Who approves unit-admin rights for a unit",
 )
-def unit_admin_approvers(request, unit: str):
+def unit_admin_approvers(request, unit: Text(40, "单位", name="unit")):
     """What the request form shows before anyone applies (FAQ 二.1, 二.2): whether the unit
     needs a unit admin at all (district and other non-city enterprises do not), the
     department that approves the rights with its contact, and, when a request would be
