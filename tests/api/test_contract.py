@@ -174,3 +174,41 @@ def test_swagger_ui_is_served_from_our_static_files_under_the_csp(client):
     for name in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-init.js"):
         assert f"/static/rencai/swagger/{name}" in html
         assert (static / name).stat().st_size > 0
+
+
+def _models_in(annotation, found: dict) -> None:
+    """Every pydantic model reachable from a type annotation, by name."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in found.setdefault(annotation.__name__, set()):
+            return
+        found[annotation.__name__].add(annotation)
+        for field in annotation.model_fields.values():
+            _models_in(field.annotation, found)
+        return
+    for arg in typing.get_args(annotation):
+        _models_in(arg, found)
+
+
+def test_no_two_schemas_share_a_name():
+    """ninja names components by class name and silently keeps one of two namesakes."""
+    from rencai.api.urls import api
+
+    found: dict[str, set] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.response_models.values():
+                    _models_in(model, found)
+                for model in operation.models:
+                    _models_in(model, found)
+    ignored = {"NinjaResponseSchema", "FormParams", "BodyParams", "QueryParams", "PathParams"}
+    clashes = {
+        name: sorted(f"{c.__module__}.{c.__qualname__}" for c in classes)
+        for name, classes in found.items()
+        if len(classes) > 1 and name not in ignored and not name.endswith("Params")
+    }
+    assert len(found) > 20 and clashes == {}
