@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rencai.core.middleware.FormErrorStatusMiddleware",  # a form re-rendered with errors: 400
 ]
 
 ROOT_URLCONF = "rencai.urls"

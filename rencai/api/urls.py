@@ -7,14 +7,18 @@ The root urlconf mounts `api.urls` at /api/.
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from rencai.api.errors import install_error_handlers
+from rencai.api.docs import LocalSwagger
+from rencai.api.errors import declare_error_responses, install_error_handlers
 
 api = NinjaAPI(
     title="Rencai API",
     version="1",
-    description="人才引进入户申办 JSON API. Session auth with CSRF, same services as the pages.",
+    description="人才引进入户申办 JSON API. Session auth with CSRF, same services as the pages. "
+    "Every error answer has one shape: "
+    '{"code", "message" (Chinese first, naming the field), "field", "errors": [{"field", "message"}]}.',
     urls_namespace="api",
     auth=django_auth,  # session + CSRF; public endpoints opt out with auth=None
+    docs=LocalSwagger(),
 )
 install_error_handlers(api)
 
@@ -22,3 +26,6 @@ install_error_handlers(api)
 api.add_router("/units", "rencai.orgs.api.router")
 api.add_router("/changes", "rencai.changes.api.router")
 api.add_router("/cases", "rencai.cases.api.router")
+
+# Last: every operation of every router declares the error answers (rencai.api.errors).
+declare_error_responses(api)

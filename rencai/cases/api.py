@@ -10,9 +10,10 @@ from datetime import date
 from ninja import Router, Schema
 
 from rencai.accounts.roles import acting_as_for
+from rencai.api.schemas import DbId, ModelText, Text
 from rencai.backoffice.services import case_view_record
 from rencai.cases import workflow
-from rencai.cases.api_applicant import add_application_routes
+from rencai.cases.api_applicant import ActionOut, add_application_routes
 from rencai.cases.selectors import case_actions_for, case_get_for_actor, case_status_text
 from rencai.cases.services import case_act, case_transition
 from rencai.orgs.models import Office
@@ -36,12 +37,6 @@ class RowOut(Schema):
     reason_required: bool
 
 
-class ActionOut(Schema):
-    action: str
-    label: str
-    reason_required: bool
-
-
 class CaseOut(Schema):
     number: str
     status: str
@@ -55,10 +50,12 @@ class CaseOut(Schema):
 
 
 class TransitionIn(Schema):
-    action: str
-    reason: str = ""
-    expected_version: int | None = None
-    target_office: str | None = None  # reroute: an office code
+    action: Text(40, "操作", name="action")
+    reason: Text(1000, "意见/原因", name="reason", multiline=True) = ""
+    expected_version: DbId | None = None
+    target_office: (
+        ModelText(Office, "code", label="改派受理部门", as_name="target_office") | None
+    ) = None  # reroute: an office code
 
 
 def _case_out(case, role) -> dict:

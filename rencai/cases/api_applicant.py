@@ -13,6 +13,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
+from rencai.api.schemas import DbId, ModelText, NotFuture, Text
 from rencai.backoffice.services import case_view_record
 from rencai.cases import unit_access, workflow
 from rencai.cases.models import Case
@@ -34,6 +35,7 @@ from rencai.cases.services import (
     case_attachment_upload,
     case_update,
 )
+from rencai.catalog.models import TitleSeries
 from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 
@@ -43,33 +45,62 @@ UNIT_REFERENCE_ONLY = (
 
 
 class DraftFields(Schema):
+    # Limits and labels from the Case model: an over-long or unsafe value is a 422 naming
+    # the field, before anything is written.
+    education_level: ModelText(Case, "education_level") | None = None
+    institution: DbId | None = None  # catalog Institution id
+    institution_name: ModelText(Case, "institution_name") | None = None  # below 大专 only
+    major: DbId | None = None  # catalog Major id
+    major_name: ModelText(Case, "major_name") | None = None
+    graduation_date: NotFuture("毕业时间", name="graduation_date") | None = None
+    diploma_number: ModelText(Case, "diploma_number") | None = None
+    degree_number: ModelText(Case, "degree_number") | None = None
+    title_series: (  # TitleSeries code
+        ModelText(TitleSeries, "code", label="职称系列代码", as_name="title_series") | None
+    ) = None
+    qualification_name: ModelText(Case, "qualification_name") | None = None
+    qualification_level: ModelText(Case, "qualification_level") | None = None
+    certificate_number: ModelText(Case, "certificate_number") | None = None
+    certificate_date: NotFuture("发证日期", name="certificate_date") | None = None
+
+
+class DraftFieldsOut(Schema):
+    """A draft's fields as stored (the input limits are DraftFields')."""
+
     education_level: str | None = None
-    institution: int | None = None  # catalog Institution id
-    institution_name: str | None = None  # below 大专 only
-    major: int | None = None  # catalog Major id
+    institution: int | None = None
+    institution_name: str | None = None
+    major: int | None = None
     major_name: str | None = None
     graduation_date: date | None = None
     diploma_number: str | None = None
     degree_number: str | None = None
-    title_series: str | None = None  # TitleSeries code
+    title_series: str | None = None
     qualification_name: str | None = None
     qualification_level: str | None = None
     certificate_number: str | None = None
     certificate_date: date | None = None
 
 
+#: unit id or code (USCC / organisation code); never a name
+UnitRef = Text(40, "引进单位", name="unit") | DbId
+
+
+TypeCode = Text(40, "材料类型", name="type_code")
+
+
 class DraftIn(DraftFields):
-    category: str
-    unit: str | int  # unit id or code (USCC / organisation code); never a name
+    category: ModelText(Case, "category")
+    unit: UnitRef
 
 
 class DraftPatch(DraftFields):
-    unit: str | int | None = None
+    unit: UnitRef | None = None
 
 
 class VersionIn(Schema):
-    expected_version: int | None = None
-    reason: str = ""
+    expected_version: DbId | None = None
+    reason: Text(1000, "意见/原因", name="reason", multiline=True) = ""
 
 
 class ActionOut(Schema):
@@ -88,7 +119,7 @@ class EventOut(Schema):
     reason: str
 
 
-class OfficeOut(Schema):
+class CaseOfficeOut(Schema):
     code: str
     name: str
     address: str
@@ -103,7 +134,7 @@ class CheckOut(Schema):
     detail: str
 
 
-class DocumentOut(Schema):
+class CaseDocumentOut(Schema):
     id: str
     type_code: str
     original_name: str
@@ -124,7 +155,7 @@ class ApplicationOut(Schema):
     status_text: str
     version: int
     holder: str
-    office: OfficeOut | None
+    office: CaseOfficeOut | None
     due_date: date | None
     due_remaining_workdays: int | None
     due_provisional: bool
@@ -135,12 +166,12 @@ class ApplicationOut(Schema):
 
 
 class ApplicationDetailOut(ApplicationOut):
-    fields: DraftFields
+    fields: DraftFieldsOut
     checklist: list[CheckOut]
     route: list[str]
     route_error: str
     history: list[EventOut]
-    attachments: list[DocumentOut]
+    attachments: list[CaseDocumentOut]
 
 
 class SummaryOut(Schema):
@@ -153,7 +184,7 @@ class SummaryOut(Schema):
 
 
 class LookupIn(Schema):
-    id_number: str
+    id_number: Text(32, "身份证号码", name="id_number")
 
 
 class LookupOut(Schema):
@@ -164,7 +195,7 @@ class LookupOut(Schema):
 
 
 class StartIn(LookupIn):
-    category: str
+    category: ModelText(Case, "category")
 
 
 class InvitationOut(Schema):
@@ -404,13 +435,15 @@ def add_application_routes(router: Router) -> None:
         case, role = _get_audited(request, number)
         return _detail(case, role)
 
-    @router.get("/{number}/attachments", response=list[DocumentOut])
+    @router.get("/{number}/attachments", response=list[CaseDocumentOut])
     def attachments(request, number: str):
         case, _role = _get_audited(request, number)
         return [_document(d) for d in folder_documents(folder=case.folder)]
 
-    @router.post("/{number}/attachments", response={201: DocumentOut})
-    def attachment_upload(request, number: str, type_code: Form[str], file: File[UploadedFile]):
+    @router.post("/{number}/attachments", response={201: CaseDocumentOut})
+    def attachment_upload(
+        request, number: str, type_code: Form[TypeCode], file: File[UploadedFile]
+    ):
         """Upload (multipart). The type is sniffed from the content; same type replaces."""
         case, _role = _get(request, number)
         document = case_attachment_upload(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rencai.cases.models import Case
 from rencai.catalog import selectors as catalog
 from rencai.catalog.models import EducationLevel, Institution, Major, TitleSeries
+from rencai.core.validators import not_future
 from rencai.orgs.forms import UnitChoiceField
 
 TITLE_LEVELS = [("", "—"), *((v, v) for v in ("初级", "中级", "副高级", "正高级"))]
@@ -161,7 +162,9 @@ class EducationForm(forms.Form):
         label=_("毕业院校（大专以下手动填写）"), max_length=100, required=False
     )
     major_name = forms.CharField(label=_("专业（大专以下手动填写）"), max_length=60, required=False)
-    graduation_date = forms.DateField(label=_("毕业时间"), required=False, widget=DateInput)
+    graduation_date = forms.DateField(
+        label=_("毕业时间"), required=False, widget=DateInput, validators=[not_future]
+    )
     diploma_number = forms.CharField(label=_("毕业证书编号"), max_length=40, required=False)
     degree_number = forms.CharField(
         label=_("学位证书编号（本科及以上）"), max_length=40, required=False
@@ -187,7 +190,9 @@ class TitleForm(forms.Form):
         label=_("资格级别"), choices=TITLE_LEVELS, required=False
     )
     certificate_number = forms.CharField(label=_("证书编号"), max_length=40, required=False)
-    certificate_date = forms.DateField(label=_("发证日期"), required=False, widget=DateInput)
+    certificate_date = forms.DateField(
+        label=_("发证日期"), required=False, widget=DateInput, validators=[not_future]
+    )
 
 
 class SkillForm(forms.Form):
@@ -202,7 +207,9 @@ class SkillForm(forms.Form):
         label=_("职业资格/职业技能等级"), choices=SKILL_LEVELS, required=False
     )
     certificate_number = forms.CharField(label=_("证书编号"), max_length=40, required=False)
-    certificate_date = forms.DateField(label=_("发证日期"), required=False, widget=DateInput)
+    certificate_date = forms.DateField(
+        label=_("发证日期"), required=False, widget=DateInput, validators=[not_future]
+    )
 
 
 DETAIL_FORMS = {

@@ -12,6 +12,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
+from rencai.api.schemas import DbId, Error, ModelText, Text
 from rencai.changes import selectors, services
 from rencai.changes.models import ChangeRequest, UnitAdminRequest
 from rencai.core.errors import DomainError
@@ -23,14 +24,13 @@ router = Router(tags=["changes 信息变更申请"])
 Kind = ChangeRequest.Kind
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
-    candidates: list[str] = []  # similar_found: the records offered instead
+class SimilarFoundError(Error):
+    """400 code "similar_found": the records offered instead (resend with confirm_new)."""
+
+    candidates: list[str] = []
 
 
-class OfficeOut(Schema):
+class ChangeOfficeOut(Schema):
     code: str
     name: str
     phones: list[str]
@@ -38,7 +38,7 @@ class OfficeOut(Schema):
     address: str
 
 
-class DocumentOut(Schema):
+class ChangeDocumentOut(Schema):
     type_code: str
     original_name: str
     size: int
@@ -51,7 +51,7 @@ class ChangeOut(Schema):
     kind_label: str
     status: str
     status_label: str
-    office: OfficeOut
+    office: ChangeOfficeOut
     name: str
     code: str
     unit_id: int | None
@@ -61,22 +61,27 @@ class ChangeOut(Schema):
     overdue: bool
     decided_at: datetime | None
     reason: str
-    documents: list[DocumentOut]
+    documents: list[ChangeDocumentOut]
 
 
 class ChangeIn(Schema):
-    kind: str
-    unit: str = ""  # unit_change: id or code of the unit (registry reference)
-    name: str = ""
-    code: str = ""  # unit_new: unit code; unit_change: new code; institution: MOE code; major: code
-    nature: str = ""
-    level: str = ""
-    district: str = ""  # district code, e.g. 440106
-    supervisory_office: str = ""  # office code, e.g. dept-sasac
-    phone: str = ""
-    address: str = ""
-    education_level: str = ""
-    note: str = ""
+    # Limits and labels from the ChangeRequest model (and the registry's codes).
+    kind: ModelText(ChangeRequest, "kind")
+    # unit_change: id or code of the unit (registry reference)
+    unit: Text(40, "单位", name="unit") = ""
+    name: ModelText(ChangeRequest, "name") = ""
+    # unit_new: unit code; unit_change: new code; institution: MOE code; major: code
+    code: ModelText(ChangeRequest, "code") = ""
+    nature: ModelText(ChangeRequest, "nature") = ""
+    level: ModelText(ChangeRequest, "level") = ""
+    district: Text(20, "所在区", name="district") = ""  # district code, e.g. 440106
+    supervisory_office: ModelText(  # office code, e.g. dept-sasac
+        Office, "code", label="主管部门", as_name="supervisory_office"
+    ) = ""
+    phone: ModelText(ChangeRequest, "phone") = ""
+    address: ModelText(ChangeRequest, "address") = ""
+    education_level: ModelText(ChangeRequest, "education_level") = ""
+    note: ModelText(ChangeRequest, "note") = ""
     confirm_new: bool = False
 
 
@@ -147,7 +152,7 @@ def _office(code: str) -> Office | None:
 
 @router.post(
     "/requests",
-    response={201: ChangeOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: ChangeOut, 400: SimilarFoundError, 404: Error, 409: Error},
     summary="提交信息变更申请 Create a change request",
 )
 def create_request(
@@ -259,7 +264,7 @@ def list_requests(request):
 
 @router.get(
     "/requests/{number}",
-    response={200: ChangeOut, 404: ErrorOut},
+    response={200: ChangeOut, 404: Error},
     summary="按编号查看 Show by number",
 )
 def show_request(request, number: str):
@@ -281,7 +286,7 @@ class UnitAdminOut(Schema):
     status: str
     status_label: str
     unit: UnitRefOut
-    office: OfficeOut  # the approving department, with its contact
+    office: ChangeOfficeOut  # the approving department, with its contact
     note: str
     submitted_at: datetime
     due_date: date
@@ -292,16 +297,19 @@ class UnitAdminOut(Schema):
     granted: bool  # approved and the rights are still active
 
 
+UnitRef = DbId | Text(40, "单位", name="unit")
+
+
 class UnitAdminIn(Schema):
-    unit: int | str = Field(
+    unit: UnitRef = Field(
         "", description="单位的编号（id）或单位代码，来自单位搜索；不接受单位名称。"
     )
-    office: int | str = Field(
+    office: DbId | ModelText(Office, "code", label="审批部门", as_name="office") = Field(
         "",
         description="审批部门的代码或编号：市属单位为其市直主管部门（如 dept-edu），"
         "区属单位为所属区的人社局（如 district-440106）。",
     )
-    note: str = Field("", max_length=1000, description="补充说明（选填）")
+    note: ModelText(UnitAdminRequest, "note") = Field("", description="补充说明（选填）")
 
 
 def _admin_out(admin_request: UnitAdminRequest) -> dict:
@@ -363,16 +371,16 @@ def _admin_office(ref: int | str) -> Office | None:
 class ApproversOut(Schema):
     unit: UnitRefOut
     needs_unit_admin: bool
-    approvers: list[OfficeOut]
+    approvers: list[ChangeOfficeOut]
     refusal: str
 
 
 @router.get(
     "/unit-admin-approvers",
-    response={200: ApproversOut, 400: ErrorOut},
+    response={200: ApproversOut, 400: Error},
     summary="权限审批部门 Who approves unit-admin rights for a unit",
 )
-def unit_admin_approvers(request, unit: str):
+def unit_admin_approvers(request, unit: Text(40, "单位", name="unit")):
     """What the request form shows before anyone applies (FAQ 二.1, 二.2): whether the unit
     needs a unit admin at all (district and other non-city enterprises do not), the
     department that approves the rights with its contact, and, when a request would be
@@ -390,7 +398,7 @@ def unit_admin_approvers(request, unit: str):
 
 @router.post(
     "/unit-admin-requests",
-    response={201: UnitAdminOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: UnitAdminOut, 400: Error, 404: Error, 409: Error},
     summary="申请单位系统管理员权限 Request unit-admin rights",
 )
 def create_unit_admin_request(request, payload: UnitAdminIn):
@@ -422,7 +430,7 @@ def list_unit_admin_requests(request):
 
 @router.get(
     "/unit-admin-requests/{number}",
-    response={200: UnitAdminOut, 404: ErrorOut},
+    response={200: UnitAdminOut, 404: Error},
     summary="按编号查看权限申请 Show a unit-admin rights request",
 )
 def show_unit_admin_request(request, number: str):

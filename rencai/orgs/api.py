@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from typing import Annotated
 
+from ninja import Router, Schema
+from pydantic import Field
+
+from rencai.api.schemas import Error, Text
 from rencai.orgs.models import Unit
 from rencai.orgs.selectors import unit_choose, unit_former_names, unit_get_by_code, unit_search
 
 router = Router(tags=["units 单位"])
+
+# Query limits (a longer search text or reference is a 422 naming the parameter).
+SearchText = Text(100, "搜索词", name="q")
+UnitRefText = Text(40, "单位编号或代码", name="ref")
+PageNumber = Annotated[int, Field(ge=1, le=10_000)]
 
 
 class UnitOut(Schema):
@@ -38,12 +47,6 @@ class UnitSearchOut(Schema):
     results: list[UnitHit]
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
 def _unit_out(unit: Unit, former: list[str]) -> dict:
     return {
         "id": unit.pk,
@@ -60,7 +63,7 @@ def _unit_out(unit: Unit, former: list[str]) -> dict:
 
 
 @router.get("", response=UnitSearchOut, auth=None, summary="搜索单位 Search units")
-def search_units(request, q: str = "", page: int = 1):
+def search_units(request, q: SearchText = "", page: PageNumber = 1):
     """Active units by name part (≥ 2 characters), former name, code (prefix) or pinyin
     initials; ranked, 20 per page."""
     result = unit_search(q=q, page=page)
@@ -84,7 +87,7 @@ def search_units(request, q: str = "", page: int = 1):
 
 @router.get(
     "/by-code/{code}",
-    response={200: UnitOut, 404: ErrorOut},
+    response={200: UnitOut, 404: Error},
     auth=None,
     summary="按代码查单位 Unit by code",
 )
@@ -96,11 +99,11 @@ def unit_by_code(request, code: str):
 
 @router.get(
     "/resolve",
-    response={200: UnitOut, 400: ErrorOut},
+    response={200: UnitOut, 400: Error},
     auth=None,
     summary="校验单位引用 Resolve a picker reference",
 )
-def unit_resolve(request, ref: str = ""):
+def unit_resolve(request, ref: UnitRefText = ""):
     """What `UnitChoiceField` accepts: an id or a code of an active unit. A unit name is
     refused (400, code "unit_reference"); a cancelled unit too (400, "unit_inactive")."""
     unit = unit_choose(ref=ref)

@@ -130,10 +130,15 @@ def test_admin_rows_neutralise_crlf_and_mask_numbers(admin_client):
         question="问题\r\nadmin.delete 伪造行 13800138000 44010619900307123X",
         answer="回答",
     )
+    # A line break in a one-line field is refused by the text rule (rencai.core.text)
+    # before anything is saved or logged.
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 400 and "不允许的控制字符" in refused.content.decode()
+    data["question"] = "问题 admin.delete 伪造行 13800138000 44010619900307123X"
     assert admin_client.post(url, data).status_code == 302
     row = _admin_rows(object_type="helpdesk.article")[-1]
     assert row.event == "admin.add"
-    assert "\n" not in row.detail and "\r" not in row.detail and "\\r\\n" in row.detail
+    assert "\n" not in row.detail and "\r" not in row.detail
     assert "13800138000" not in row.detail and "138****8000" in row.detail
     assert "44010619900307123X" not in row.detail and "4401**********123X" in row.detail
 

@@ -101,7 +101,7 @@ def test_bad_phone_is_refused_next_to_the_field(admin_client):
     response = admin_client.post(
         reverse("admin:orgs_office_add"), _department_data(admin_client, phones_text="八三三")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "咨询电话：“八三三”只能包含数字" in response.content.decode()
     assert not Office.objects.filter(code="dept-planning").exists()
 
@@ -193,7 +193,7 @@ def test_city_unit_needs_a_supervisory_department(admin_client, make_unit):
     data = form_data(admin_client.get(url).content.decode(), "unit_form")
     data["supervisory_office"] = ""
     response = admin_client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "主管部门：市属单位必须填写主管部门。" in response.content.decode()
 
 
@@ -267,6 +267,6 @@ def test_district_office_keeps_its_district(admin_client):
     data = form_data(admin_client.get(url).content.decode(), "office_form")
     data["district"] = ""
     response = admin_client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "行政区：区人社局必须选择所在区。" in response.content.decode()
     assert Office.objects.get(pk=office.pk).district.name == "天河区"

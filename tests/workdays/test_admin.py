@@ -28,7 +28,7 @@ def test_admin_refuses_a_statutory_holiday_as_workday(admin_client):
         "/admin/workdays/workdayoverride/add/",
         {"date": "2027-02-06", "is_workday": "on", "note": "初一上班"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # a form re-rendered with errors
     assert "法定节假日（春节）" in response.content.decode()
     assert not WorkdayOverride.objects.exists()
 
