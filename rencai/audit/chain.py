@@ -105,8 +105,24 @@ def canonical(spec: ChainSpec, seq: int, prev: str, row: dict) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def entry_hash(spec: ChainSpec, seq: int, prev: str, row: dict) -> str:
-    return hmac.new(chain_key(), canonical(spec, seq, prev, row), hashlib.sha256).hexdigest()
+def _digests() -> tuple[str, ...]:
+    """HMAC-SM3 under RENCAI_CRYPTO_PROFILE=gm (GB/T 39786 integrity), else HMAC-SHA256.
+    Verification accepts either, so entries written before a profile switch still verify
+    (both need the chain key; the algorithm adds nothing an attacker could use)."""
+    from rencai.core import crypto
+
+    return ("sm3", "sha256") if crypto.profile() == crypto.GM else ("sha256", "sm3")
+
+
+def entry_hash(spec: ChainSpec, seq: int, prev: str, row: dict, *, digest: str = "") -> str:
+    message = canonical(spec, seq, prev, row)
+    return hmac.new(chain_key(), message, digest or _digests()[0]).hexdigest()
+
+
+def entry_hash_matches(spec: ChainSpec, seq: int, prev: str, row: dict, stored: str) -> bool:
+    return any(
+        hmac.compare_digest(entry_hash(spec, seq, prev, row, digest=d), stored) for d in _digests()
+    )
 
 
 # --- Appending -------------------------------------------------------------------------
@@ -214,7 +230,7 @@ def check_link(spec: ChainSpec, row: dict, seq: int, prev: str) -> str | None:
         return f"seq {row['chain_seq']} repeated or out of order (expected {seq})"
     if row["prev_hash"] != prev:
         return "prev_hash does not match the hash of the entry before it (entries removed or re-ordered)"
-    if entry_hash(spec, seq, prev, row) != row["entry_hash"]:
+    if not entry_hash_matches(spec, seq, prev, row, row["entry_hash"]):
         return "content does not match entry_hash: the entry was changed after it was written"
     return None
 
