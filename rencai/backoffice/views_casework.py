@@ -6,7 +6,6 @@ passed (backoffice.access.office_required); revoking also asks for a fresh code.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -109,11 +108,7 @@ def card_revoke_page(request, number: str):
                     request=request,
                     acting_as=request.acting.record_label,
                 )
-            except DomainError as exc:
-                if totp.too_many_failures(request):  # as on the verify page
-                    logout(request)
-                    messages.error(request, _("动态口令连续错误次数过多，请重新登录。"))
-                    return redirect("accounts:login")
+            except DomainError as exc:  # wrong codes lock the account's TOTP step (totp.py)
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, exc.message)
                 status = exc.status

@@ -173,6 +173,10 @@ def _value(name: str, route: str, o: dict) -> str:
         "key": "review",
         "code": world.private.code,
         "content_type_id": str(ContentType.objects.get_for_model(User).pk),
+        # refused before any lookup (the middleware): the row need not exist
+        "consent_id": "1",
+        "invitation_id": "1",
+        "objection_id": "1",
     }
     if name == "object_id":
         return str(user.pk) if route.startswith("admin/r/") else _admin_object_id(route)

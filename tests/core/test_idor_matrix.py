@@ -107,6 +107,24 @@ class Objects:
             files={"business_licence": png_file("licence.png")},
         )
         self.admin_grant = world.unit_acting.grant
+        from rencai.cases.models import UnitConsent, UnitInvitation
+        from rencai.core import clock
+        from rencai.notice.models import Objection
+
+        now = clock.now()
+        applicant = world.applicant
+        self.consent = UnitConsent.objects.create(
+            person=applicant, unit=world.private, granted_at=now
+        )
+        self.invitation = UnitInvitation.objects.create(
+            unit=world.soe, id_number_index=applicant.id_number_index or "x",
+            id_number_masked=applicant.id_number_masked, category="title",
+            invited_by=world.unit_admin, created_at=now,
+        )  # fmt: skip
+        self.objection = Objection.objects.create(
+            case=self.case, contact_name="异议人", contact_phone="13900001111", text="异议",
+            filed_at=now,
+        )  # fmt: skip
 
     def fill(self, route: str, *, ghost: bool = False) -> str | None:
         """The route naming the victim's object — or, with `ghost`, one that does not exist."""
@@ -118,12 +136,18 @@ class Objects:
             "public_id": str(self.document.public_id),
             "variant": "original",
             "grant_id": str(self.admin_grant.pk),
+            "consent_id": str(self.consent.pk),
+            "invitation_id": str(self.invitation.pk),
+            "objection_id": str(self.objection.pk),
         }
         if ghost:
             values.update(
                 number="RC2099-999999" if "case" in route else "BG2099-999999",
                 public_id="00000000-0000-4000-8000-000000000000",
                 grant_id="999999",
+                consent_id="999999",
+                invitation_id="999999",
+                objection_id="999999",
             )
             if route.startswith(("cards/", "api/cards")):
                 values["number"] = "GZRK2099999999"
