@@ -50,7 +50,7 @@ def test_the_validators_are_installed():
 @pytest.mark.parametrize("password", FOUND_IN_REVIEW)
 def test_registration_refuses_the_passwords_from_the_review(client, password):
     response = client.post(URL, form_data(password1=password, password2=password))
-    assert response.status_code == 200  # re-rendered with the errors (accepted on 2ff1af0)
+    assert response.status_code == 400  # re-rendered with the errors (accepted on 2ff1af0)
     assert not User.objects.filter(login_name="lisi2026").exists()
     errors = response.context["form"].errors["password1"]
     assert all(e.startswith("密码") for e in errors)  # names the field

@@ -26,11 +26,15 @@ def json_lines():
     handler.addFilter(RequestContext())
     handler.addFilter(MaskPersonalNumbers())
     logger = logging.getLogger("rencai.request")
-    level, logger.level = logger.level, logging.INFO
+    # other tests may reconfigure logging (dictConfig, logging.disable): undo it here
+    level, disabled, floor = logger.level, logger.disabled, logging.root.manager.disable
+    logger.level, logger.disabled = logging.INFO, False
+    logging.disable(logging.NOTSET)
     logger.addHandler(handler)
     yield lambda: [json.loads(line) for line in out.getvalue().splitlines()]
     logger.removeHandler(handler)
-    logger.level = level
+    logger.level, logger.disabled = level, disabled
+    logging.disable(floor)
 
 
 def test_one_json_line_per_request(client, json_lines, reference_data):
