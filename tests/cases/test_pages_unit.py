@@ -49,9 +49,9 @@ def test_lookup_unregistered_says_only_that(admin_client):
 
 def test_not_applied_click_here_starts_a_case_for_the_person(admin_client, world):
     employee, number = registered()
-    # The employee's case with another unit is not revealed.
+    # The employee's (withdrawn) case with another unit is not revealed.
     other = new_case(world, unit=world.private)
-    Case.objects.filter(pk=other.pk).update(applicant=employee)
+    Case.objects.filter(pk=other.pk).update(applicant=employee, status="withdrawn")
     html = admin_client.post("/cases/unit/lookup/", {"id_number": number}).content.decode()
     assert "该人员尚未申报" in html and "点击这里" in html and employee.real_name in html
     assert other.number not in html
@@ -158,10 +158,10 @@ def test_sms_for_each_step_concerning_the_applicant(world):
 
     case = new_case(world)
     fill_title(case)
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     user, acting = world.officials["district-440106"]
     case_transition(case=case, action="return", actor=user, acting_as=acting, reason="补材料")
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     case_transition(case=case, action="accept", actor=user, acting_as=acting)
     bodies = list(
         OutboxMessage.objects.filter(recipient=world.applicant.mobile).values_list(

@@ -36,7 +36,7 @@ def test_deemed_acceptance_on_the_sixth_working_day_across_national_day(world):
     submitted = datetime(2025, 9, 29, 16, 30, tzinfo=SHANGHAI)
     with clock.frozen(submitted):
         case = new_case(world)
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert case.status == "awaiting_acceptance"
     assert case.due_date.isoformat() == "2025-10-13"
     assert case.due_at == datetime(2025, 10, 14, 0, 0, tzinfo=SHANGHAI)
@@ -71,7 +71,7 @@ def test_bulk_sweep_writes_what_case_transition_writes(world):
     with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
         cases = [new_case(world) for _ in range(4)]
         for case in cases:
-            case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+            case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     with clock.frozen(cases[0].due_at):
         assert deadlines_fire(batch=3) == 3
         assert deadlines_fire(batch=3) == 1
@@ -162,7 +162,7 @@ def test_parallel_sweep_on_postgresql_fires_each_case_once(world, monkeypatch):
     with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
         cases = [new_case(world) for _ in range(9)]
         for case in cases:
-            case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+            case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     with clock.frozen(cases[0].due_at):
         assert deadlines_fire(batch=7) == 7
         assert deadlines_fire(batch=100) == 2
@@ -187,7 +187,7 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
     with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
         pair = [new_case(world) for _ in range(2)]
         for case in pair:
-            case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+            case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
             if action == "notice_pass":
                 case_transition(case=case, action="accept", actor=office, acting_as=office_as)
                 for _step in world.review_steps:
@@ -217,7 +217,8 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
             "case": fields,
             "event": event_fields,
             "audit": (audit.actor_id, audit.acting_as, audit.detail.replace(case.number, "N")),
-            "sms": [(r, b.replace(case.number, "N")) for r, b in sms],
+            # (two applicants: one open case each) the SMS goes to the case's applicant
+            "sms": [(r == case.applicant.mobile, b.replace(case.number, "N")) for r, b in sms],
             "card": hasattr(case, "card") and case.card is not None,
         }
 

@@ -3,6 +3,7 @@
 from rencai.cases.models.case import Case, CaseNumberSequence
 from rencai.cases.models.chain import ChainStep
 from rencai.cases.models.event import CaseEvent
+from rencai.cases.models.idempotency import IdempotencyKey
 from rencai.cases.models.reapply import HistoricalSettlement, ReapplyLift
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "CaseNumberSequence",
     "ChainStep",
     "HistoricalSettlement",
+    "IdempotencyKey",
     "ReapplyLift",
 ]
