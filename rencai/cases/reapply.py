@@ -180,8 +180,7 @@ def reapply_lift(
     if open_case is not None and open_case.reapply_lift_id is not None:
         # The application the previous lift opened is still running (finding 3).
         raise Conflict(
-            f"该人员开通再次申报权限后的申请{open_case.number}尚在办理中，"
-            "办结或撤回后才能再次开通",
+            f"该人员开通再次申报权限后的申请{open_case.number}尚在办理中，办结或撤回后才能再次开通",
             code="open_case_exists",
         )
     if not status.blocked:

@@ -136,7 +136,12 @@ def title_form() -> dict:
 
 
 def new_case(
-    world: World, *, unit: Unit | None = None, attach=True, created_by=None, applicant=None,
+    world: World,
+    *,
+    unit: Unit | None = None,
+    attach=True,
+    created_by=None,
+    applicant=None,
     **form,
 ) -> Case:
     """A title case ready to submit (form filled, attachments present) unless told otherwise.

@@ -74,7 +74,10 @@ def test_draft_upload_submit_status_withdraw(client, world):
 
     client.force_login(world.applicant)
     response = _json(
-        client, "post", f"/api/cases/{number}/withdraw", {"reason": "单位选错", "expected_version": 2}
+        client,
+        "post",
+        f"/api/cases/{number}/withdraw",
+        {"reason": "单位选错", "expected_version": 2},
     )
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
 
