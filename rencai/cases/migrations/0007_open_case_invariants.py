@@ -103,6 +103,10 @@ def forwards(apps, schema_editor):
     now = timezone.now()
     _lifts(apps, now)
     _open_duplicates(apps, now)
+    if schema_editor.connection.vendor == "postgresql":
+        # Fire the deferred FK checks of the rows written above now: PostgreSQL refuses
+        # CREATE INDEX (the constraints below) on a table with pending trigger events.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
