@@ -338,6 +338,7 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.changes.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",
+    "rencai.cases.idempotency.keys_expire",  # API Idempotency-Key rows (cases, issue #9)
 ]
 
 # Reference-data loaders run by `rencai loaddata-reference` (and `make run`), in order.

@@ -12,7 +12,9 @@ response before commit. So:
   gets the very response the first request produced instead of having to retry;
 * a request that fails (DomainError) rolls back with its key row: nothing was done, so
   a retry with the same key runs again;
-* the same key with another request (method, path or body) is refused with 409.
+* the same key with another request (method, path or body) is refused with 409;
+* keys are kept KEEP_HOURS (a worker sweep deletes older ones): a retry comes within
+  minutes, and a later one with the same key runs as a new request.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from rencai.core.errors import Conflict, DomainError
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 200
+KEEP_HOURS = 24
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,18 @@ def run_once(*, user, key: str, fp: str, work: Callable[[], tuple[int, Any]]) ->
             raise
         return _replay(row, fp)
     return Outcome(status, body, False)
+
+
+def keys_expire(*, batch: int = 1000) -> int:
+    """Worker sweep: delete keys older than KEEP_HOURS. Returns how many."""
+    from datetime import timedelta
+
+    cutoff = clock.now() - timedelta(hours=KEEP_HOURS)
+    ids = list(
+        IdempotencyKey.objects.filter(created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    return IdempotencyKey.objects.filter(pk__in=ids).delete()[0]

@@ -396,3 +396,17 @@ def test_return_and_reroute_through_the_api_answer_with_the_new_status(world):
     data = response.json()
     assert data["status"] == "awaiting_acceptance" and "越秀区" in data["holding_office"]
     assert data["version"] == 2
+
+
+def test_idempotency_keys_expire_after_a_day_by_the_worker(client, world, settings):
+    from rencai.core.worker import run_once
+
+    assert "rencai.cases.idempotency.keys_expire" in settings.RENCAI_WORKER_SWEEPS
+    client.force_login(world.applicant)
+    body = {"category": "title", "unit": world.private.code}
+    assert post_json(client, "/api/cases/", body, **{"Idempotency-Key": "k-3"}).status_code == 201
+    with clock.frozen(clock.now() + timedelta(hours=23)):
+        assert run_once(batch=10)["rencai.cases.idempotency.keys_expire"] == 0
+    with clock.frozen(clock.now() + timedelta(hours=25)):
+        assert run_once(batch=10)["rencai.cases.idempotency.keys_expire"] == 1
+    assert key_rows() == 0

@@ -205,6 +205,10 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
+        migrations.AddIndex(
+            model_name="idempotencykey",
+            index=models.Index(fields=["created_at"], name="idempotency_created"),
+        ),
         migrations.AddConstraint(
             model_name="idempotencykey",
             constraint=models.UniqueConstraint(

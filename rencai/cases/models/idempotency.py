@@ -27,6 +27,7 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = _("接口幂等记录")
         verbose_name_plural = _("接口幂等记录")
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]  # expiry
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")
         ]
