@@ -123,14 +123,23 @@ def load(total: int, due: int, waiting: int) -> None:
             district=District.objects.get(code="440106"),
         ),
     )  # fmt: skip
-    applicants = []
-    for n in range(20):
-        user = User.objects.filter(login_name=f"bench{n}").first()
-        if user is None:
-            user = User.objects.create_user(
-                f"bench{n}", None, real_name=f"基准{n}", mobile=f"1390000{n:04d}"
-            )
-        applicants.append(user.pk)
+    # One applicant per case: a person has at most one open application (issue #9,
+    # constraint case_one_open_per_applicant). Unusable passwords: no hashing cost.
+    have = set(
+        User.objects.filter(login_name__startswith="benchc").values_list("login_name", flat=True)
+    )
+    User.objects.bulk_create(
+        [
+            User(login_name=f"benchc{n}", password="!", real_name=f"基准{n}",
+                 mobile=f"139{n:08d}")
+            for n in range(total) if f"benchc{n}" not in have
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    by_login = dict(
+        User.objects.filter(login_name__startswith="benchc").values_list("login_name", "pk")
+    )
+    applicants = [by_login[f"benchc{n}"] for n in range(total)]
     now = clock.now()
     first = 1
     _insert(

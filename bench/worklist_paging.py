@@ -65,6 +65,11 @@ def load(n: int) -> None:
         size = min(BATCH, n - start)
         with transaction.atomic():
             folders = Folder.objects.bulk_create([Folder(owner_kind="case") for _ in range(size)])
+            # One applicant per case: one open application per person (issue #9).
+            applicants = User.objects.bulk_create(
+                [User(login_name=f"benchw{i}", password="!", real_name="基准")
+                 for i in range(start, start + size)]
+            )  # fmt: skip
             cases = []
             for i, folder in enumerate(folders, start):
                 waiting = rng.random() < 0.6
@@ -72,7 +77,8 @@ def load(n: int) -> None:
                 submitted = now - timedelta(minutes=rng.randint(0, 365 * 1440))
                 cases.append(
                     Case(
-                        number=f"BX{i:010d}", applicant=user, created_by=user, unit=unit,
+                        number=f"BX{i:010d}", applicant=applicants[i - start], created_by=user,
+                        unit=unit,
                         folder=folder, category=rng.choice(["education", "title", "skill"]),
                         route="direct", acceptance_office=office, holding_office=office,
                         status="awaiting_acceptance" if waiting else "under_review",

@@ -428,6 +428,7 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.backoffice.totp.used_steps_sweep",
     "rencai.ops.retention.retention_sweep",
     "rencai.audit.services.chain_seal_sweep",  # after the sweeps that insert in bulk
+    "rencai.cases.idempotency.keys_expire",  # API Idempotency-Key rows (cases, issue #9)
 ]
 # Days after a case closes before its personal data is anonymised; a draft untouched this
 # long is deleted RENCAI_DRAFT_DELETE_NOTICE_DAYS after a reminder (docs/operations.md).

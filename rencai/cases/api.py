@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.http import HttpResponse
 from ninja import Router, Schema
 
 from rencai.accounts.roles import acting_as_for
 from rencai.api.schemas import DbId, ModelText, Text
 from rencai.backoffice.services import case_view_record
 from rencai.cases import workflow
-from rencai.cases.api_applicant import ActionOut, add_application_routes
+from rencai.cases.api_applicant import ActionOut, add_application_routes, once, version_or_key
+from rencai.cases.relations import relation_of
 from rencai.cases.selectors import case_actions_for, case_get_for_actor, case_status_text
 from rencai.cases.services import case_act, case_transition
 from rencai.orgs.models import Office
@@ -58,7 +60,7 @@ class TransitionIn(Schema):
     ) = None  # reroute: an office code
 
 
-def _case_out(case, role) -> dict:
+def _case_out(case, role, *, actions: bool = True) -> dict:
     return {
         "number": case.number,
         "status": case.status,
@@ -68,7 +70,7 @@ def _case_out(case, role) -> dict:
         "due_date": case.due_date,
         "due_provisional": case.due_provisional,
         "role": role,
-        "actions": [a.__dict__ for a in case_actions_for(case=case, role=role)],
+        "actions": [a.__dict__ for a in case_actions_for(case=case, role=role)] if actions else [],
     }
 
 
@@ -105,29 +107,42 @@ def build_router() -> Router:
         return _case_out(case, role)
 
     @router.post("/{number}/transitions", response=CaseOut)
-    def case_transition_create(request, number: str, payload: TransitionIn):
+    def case_transition_create(request, number: str, payload: TransitionIn, response: HttpResponse):
+        """Move the case. Carry `expected_version` (a stale one is 409) or an
+        `Idempotency-Key` (the version read now is then expected, and a retry with the
+        key returns the first response). The answer is the status after the move, also
+        when the caller no longer holds the case (a return, a reroute)."""
         acting_as = acting_as_for(request)
-        case, _role = _get_case(request, number, acting_as)
-        target = (
-            Office.objects.filter(code=payload.target_office).first()
-            if payload.target_office
-            else None
-        )
-        if target is None:
-            # People's buttons: idempotent with expected_version.
-            case_act(
-                case=case, action=payload.action, actor=request.user, acting_as=acting_as,
-                reason=payload.reason, expected_version=payload.expected_version,
-                request=request,
-            )  # fmt: skip
-        else:
-            case_transition(
-                case=case, action=payload.action, actor=request.user, acting_as=acting_as,
-                reason=payload.reason, expected_version=payload.expected_version,
-                target_office=target, request=request,
-            )  # fmt: skip
-        case, role = case_get_for_actor(number=number, user=request.user, acting_as=acting_as)
-        return _case_out(case, role)
+        case, role = _get_case(request, number, acting_as)  # 404/403 before anything else
+        version_or_key(request, payload.expected_version)
+
+        def work():
+            expected = payload.expected_version
+            if expected is None:
+                expected = case.version
+            target = (
+                Office.objects.filter(code=payload.target_office).first()
+                if payload.target_office
+                else None
+            )
+            if target is None:
+                # People's buttons: a retry at the same version returns the first result.
+                moved, _replayed = case_act(
+                    case=case, action=payload.action, actor=request.user,
+                    acting_as=acting_as, reason=payload.reason, expected_version=expected,
+                    request=request,
+                )  # fmt: skip
+            else:
+                moved = case_transition(
+                    case=case, action=payload.action, actor=request.user,
+                    acting_as=acting_as, reason=payload.reason, expected_version=expected,
+                    target_office=target, request=request,
+                )  # fmt: skip
+            # The case as the transition left it; the caller may no longer see it.
+            after = relation_of(case=moved, actor=request.user, acting_as=acting_as)
+            return 200, _case_out(moved, after or role, actions=after is not None)
+
+        return once(request, response, CaseOut, work)
 
     return router
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db import transaction
+from django.http import HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
 from rencai.api.schemas import DbId, ModelText, NotFuture, Text
 from rencai.backoffice.services import case_view_record
-from rencai.cases import unit_access, workflow
+from rencai.cases import idempotency, unit_access, workflow
 from rencai.cases.models import Case
 from rencai.cases.routing import route_describe
 from rencai.cases.selectors import (
@@ -352,6 +354,39 @@ def _summary(case: Case) -> dict:
     }
 
 
+VERSION_REQUIRED = (
+    "expected_version：请提供申请的当前版本号（查询申请状态所得的 version），"
+    "或在请求头中提供 Idempotency-Key，以免重复或并发的请求把申请推进两步"
+)
+
+
+def version_or_key(request, expected_version: int | None) -> None:
+    """A transition request carries the case version or an Idempotency-Key (finding 10):
+    without either, two concurrent approvals would both pass."""
+    if expected_version is None and request.headers.get(idempotency.HEADER) is None:
+        raise DomainError(VERSION_REQUIRED, field="expected_version", code="version_required")
+
+
+def once(request, response: HttpResponse, schema, work) -> Status | dict:
+    """Run `work` (-> (status, body)) at most once per Idempotency-Key of this user; the
+    same key answers the stored status and body (header Idempotent-Replayed: true).
+    Without the header the work simply runs."""
+    key = idempotency.key_clean(request.headers.get(idempotency.HEADER))
+
+    def dumped():
+        status, body = work()
+        return status, schema.model_validate(body).model_dump(mode="json")
+
+    if key is None:
+        status, body = dumped()
+        return Status(status, body)
+    fp = idempotency.fingerprint(method=request.method, path=request.path, body=request.body)
+    outcome = idempotency.run_once(user=request.user, key=key, fp=fp, work=dumped)
+    if outcome.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(outcome.status, outcome.body)
+
+
 def add_application_routes(router: Router) -> None:
     # --- the unit admin, acting as the unit ------------------------------------------
     @router.get("/unit/worklist", response=dict[str, list[SummaryOut]])
@@ -404,19 +439,28 @@ def add_application_routes(router: Router) -> None:
         return [_summary(c) for c in case_list_mine(user=request.user)]
 
     @router.post("/", response={201: ApplicationDetailOut})
-    def draft_create(request, payload: DraftIn):
-        """Start a draft (blocked persons get 409 「已禁止再报…」)."""
+    def draft_create(request, payload: DraftIn, response: HttpResponse):
+        """Start a draft (blocked persons get 409 「已禁止再报…」; a person with an open
+        application 409 naming it). With an `Idempotency-Key` header the same key
+        returns the first response (status and body), also for concurrent duplicates."""
         if not acting_as_for(request).is_personal:
             raise DomainError("请先切换为个人身份再新建申请", code="forbidden_role")
-        unit = _unit(payload.unit)
-        fields = _fields(payload)
-        case = application_start(applicant=request.user, unit=unit, category=payload.category)
-        if fields:
-            case = case_update(
-                case=case, actor=request.user, acting_as=acting_as_for(request),
-                fields=fields, request=request,
-            )  # fmt: skip
-        return Status(201, _detail(case, workflow.Role.APPLICANT))
+
+        def work():
+            unit = _unit(payload.unit)
+            fields = _fields(payload)
+            with transaction.atomic():  # the draft and its fields, or nothing
+                case = application_start(
+                    applicant=request.user, unit=unit, category=payload.category
+                )
+                if fields:
+                    case = case_update(
+                        case=case, actor=request.user, acting_as=acting_as_for(request),
+                        fields=fields, request=request,
+                    )  # fmt: skip
+            return 201, _detail(case, workflow.Role.APPLICANT)
+
+        return once(request, response, ApplicationDetailOut, work)
 
     @router.patch("/{number}", response=ApplicationDetailOut)
     def draft_update(request, number: str, payload: DraftPatch):
@@ -453,24 +497,31 @@ def add_application_routes(router: Router) -> None:
         return Status(201, _document(document))
 
     @router.post("/{number}/submit", response=ApplicationOut)
-    def submit(request, number: str, payload: VersionIn):
-        """送审 (the applicant) or 单位审核通过并送审 (the unit admin). Idempotent with
-        expected_version: a retried request returns the first result (replayed=true)."""
-        case, role = _get(request, number)
-        action = "forward" if role == workflow.Role.UNIT_ADMIN else "submit"
-        case, replayed = case_act(
-            case=case, action=action, actor=request.user, acting_as=acting_as_for(request),
-            expected_version=payload.expected_version, request=request,
-        )  # fmt: skip
-        return _out(case, role, replayed=replayed)
+    def submit(request, number: str, payload: VersionIn, response: HttpResponse):
+        """送审 (the applicant) or 单位审核通过并送审 (the unit admin). Carry
+        expected_version (a retried request returns the first result, replayed=true)
+        or an Idempotency-Key."""
+        return _act(request, response, number, payload, None)
 
     @router.post("/{number}/withdraw", response=ApplicationOut)
-    def withdraw(request, number: str, payload: VersionIn):
+    def withdraw(request, number: str, payload: VersionIn, response: HttpResponse):
         """撤回申请 before acceptance (FAQ 一.18); the unit's 1-hour withdrawal is
         `unit_withdraw` through /transitions."""
-        case, role = _get(request, number)
-        case, replayed = case_act(
-            case=case, action="withdraw", actor=request.user, acting_as=acting_as_for(request),
-            reason=payload.reason, expected_version=payload.expected_version, request=request,
+        return _act(request, response, number, payload, "withdraw")
+
+
+def _act(request, response, number: str, payload: VersionIn, action: str | None):
+    case, role = _get(request, number)
+    version_or_key(request, payload.expected_version)
+
+    def work():
+        name = action or ("forward" if role == workflow.Role.UNIT_ADMIN else "submit")
+        expected = payload.expected_version
+        moved, replayed = case_act(
+            case=case, action=name, actor=request.user, acting_as=acting_as_for(request),
+            reason=payload.reason, expected_version=case.version if expected is None else expected,
+            request=request,
         )  # fmt: skip
-        return _out(case, role, replayed=replayed)
+        return 200, _out(moved, role, replayed=replayed)
+
+    return once(request, response, ApplicationOut, work)

@@ -8,7 +8,11 @@ person consumes the lift.
 
     reapply_status(person)                        -> ReapplyStatus   (selector)
     reapply_check(person)                         -> ReapplyLift | None, raises Conflict
+    reapply_lift_consume(*, lift, case)           -> None            (application_start)
     reapply_lift(*, person, official, reason)     -> ReapplyLift     (service)
+
+The database holds the rules too: one unused lift per person (lift_one_unused_per_person,
+`used_at` is null) and one case per lift (case_reapply_lift_once).
     history_import(*, rows)                       -> ImportReport    (service, the command)
 """
 
@@ -43,6 +47,14 @@ class ReapplyStatus:
     settlement: HistoricalSettlement | None = None  # the latest settlement, if any
     lift: ReapplyLift | None = None  # an unused lift that opens one new application
     used_lifts: list[ReapplyLift] = field(default_factory=list)
+    #: The open application a lift opened: while it runs, the block is not the news.
+    lifted_case: Case | None = None
+
+    @property
+    def banner(self) -> bool:
+        """Show 「已禁止再报…」 above the person's applications? Not while the lifted
+        application is open (finding 3): it is the one they may pursue."""
+        return self.blocked and self.lifted_case is None
 
     @property
     def message(self) -> str:
@@ -92,13 +104,21 @@ def reapply_status(person) -> ReapplyStatus:
     used_ids = set(
         Case.objects.filter(reapply_lift__in=lifts).values_list("reapply_lift_id", flat=True)
     )
+    used_ids |= {lift.pk for lift in lifts if lift.used_at is not None}
     unused = [lift for lift in lifts if lift.pk not in used_ids]
     # A lift opens the door only for settlements up to its own: a later move blocks again.
     unused = [lift for lift in unused if lift.settlement.year >= latest.year]
     used = [lift for lift in lifts if lift.pk in used_ids]
     if unused:
         return ReapplyStatus(blocked=False, settlement=latest, lift=unused[0], used_lifts=used)
-    return ReapplyStatus(blocked=True, settlement=latest, used_lifts=used)
+    lifted_case = (
+        Case.objects.filter(
+            applicant_id=person.pk, reapply_lift__in=used, status__in=Case.OPEN_STATUSES
+        ).first()
+        if used
+        else None
+    )
+    return ReapplyStatus(blocked=True, settlement=latest, used_lifts=used, lifted_case=lifted_case)
 
 
 def reapply_check(person) -> ReapplyLift | None:
@@ -110,11 +130,16 @@ def reapply_check(person) -> ReapplyLift | None:
     if status.lift is None:
         return None
     lift = ReapplyLift.objects.select_for_update().get(pk=status.lift.pk)
-    if Case.objects.filter(reapply_lift=lift).exists():
+    if lift.used_at is not None or Case.objects.filter(reapply_lift=lift).exists():
         raise Conflict(
             "再次申报权限已被另一份申请使用（每次开通仅限一次申报）", code="reapply_blocked"
         )
     return lift
+
+
+def reapply_lift_consume(*, lift: ReapplyLift, case: Case) -> None:
+    """Mark the lift used by `case` (in the transaction that gives it the lift)."""
+    ReapplyLift.objects.filter(pk=lift.pk).update(used_at=clock.now(), person=case.applicant)
 
 
 def _lift_office(official, office: Office | None) -> Office:
@@ -143,10 +168,24 @@ def reapply_lift(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("开通原因：请填写开通再次申报权限的原因", field="reason")
+    from rencai.accounts.models import User
+
     lift_office = _lift_office(official, office)
+    User.objects.select_for_update().filter(pk=person.pk).first()  # one lift at a time
     status = reapply_status(person)
     if status.lift is not None:
         raise Conflict("该人员已开通再次申报权限，尚未使用，无需重复开通", code="already_lifted")
+    open_case = (
+        Case.objects.filter(applicant_id=person.pk, status__in=Case.OPEN_STATUSES)
+        .order_by("id")
+        .first()
+    )
+    if open_case is not None and open_case.reapply_lift_id is not None:
+        # The application the previous lift opened is still running (finding 3).
+        raise Conflict(
+            f"该人员开通再次申报权限后的申请{open_case.number}尚在办理中，办结或撤回后才能再次开通",
+            code="open_case_exists",
+        )
     if not status.blocked:
         raise Conflict("该人员没有入户记录，未被禁止再报，无需开通", code="not_blocked")
     settlement = status.settlement
@@ -155,13 +194,26 @@ def reapply_lift(
         settlement.id_number_index = person.id_number_index or ""
         settlement.id_number_masked = person.id_number_masked
         settlement.save()
-    lift = ReapplyLift.objects.create(
-        settlement=settlement,
-        office=lift_office,
-        lifted_by=official,
-        reason=reason,
-        lifted_at=clock.now(),
-    )
+    try:
+        with transaction.atomic():
+            lift = ReapplyLift.objects.create(
+                settlement=settlement,
+                person=person,
+                office=lift_office,
+                lifted_by=official,
+                reason=reason,
+                lifted_at=clock.now(),
+            )
+    except IntegrityError as exc:  # another official lifted at the same moment
+        raise Conflict(
+            "该人员已开通再次申报权限，尚未使用，无需重复开通", code="already_lifted"
+        ) from exc
+    if open_case is not None:
+        # One open application per person: an application started before the block was
+        # known (a draft, a returned case) is the one the lift opens — else the person
+        # could neither submit it nor start another.
+        Case.objects.filter(pk=open_case.pk).update(reapply_lift=lift)
+        reapply_lift_consume(lift=lift, case=open_case)
     audit_record(
         event="case.reapply_lift",
         actor=official,

@@ -358,3 +358,46 @@ def unit_worklist(*, unit) -> dict[str, list[Case]]:
         "forwarded": list(qs.filter(status=Case.Status.DEPT_REVIEW).order_by("-forwarded_at")[:50]),
         "returned": list(qs.filter(status=Case.Status.RETURNED).order_by("-updated_at")[:50]),
     }
+
+
+# --- officials: the person's other applications (issue #9) -----------------------------
+
+
+@dataclass(frozen=True)
+class OtherCase:
+    number: str
+    status: str
+    status_text: str
+    office: str  # the office holding it now ("" when none: a draft, a closed case)
+    created_at: object
+    open: bool
+    here: bool  # held by the asking official's office: the number links to it
+
+
+def case_other_cases(*, case: Case, user, acting_as) -> list[OtherCase]:
+    """The applicant's other applications, any state, for staff of the office holding
+    `case` (nobody else gets any): a duplicate or an earlier case is visible to them."""
+    from rencai.cases.relations import relation_of
+
+    office = getattr(acting_as, "office", None)
+    role = relation_of(case=case, actor=user, acting_as=acting_as) if office else None
+    if role != workflow.Role.OFFICE:
+        return []
+    others = (
+        Case.objects.filter(applicant_id=case.applicant_id)
+        .exclude(pk=case.pk)
+        .select_related("holding_office", "chain_step")
+        .order_by("-created_at", "-id")[:20]
+    )
+    return [
+        OtherCase(
+            number=o.number,
+            status=o.status,
+            status_text=case_status_text(o),
+            office=o.holding_office.name if o.holding_office_id else "",
+            created_at=o.created_at,
+            open=o.status in Case.OPEN_STATUSES,
+            here=o.holding_office_id == office.pk,
+        )
+        for o in others
+    ]

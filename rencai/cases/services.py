@@ -26,6 +26,7 @@ from rencai.orgs.models import Unit
 
 log = logging.getLogger(__name__)
 STALE = "该申请已被他人处理，请刷新后重试"
+OPEN_CASE_CODE = "open_case_exists"
 SYSTEM_REASONS = {
     "auto_accept": "系统自动受理（受理机构5个工作日内未查核或退案，第6个工作日自动受理）",
     "notice_pass": "系统确认：公示期满无异议",
@@ -77,10 +78,48 @@ def case_create(*, applicant, unit, category: str, created_by=None, **form) -> C
         created_at=now,
         **form,
     )
-    case.full_clean(exclude=["folder"])
+    # Constraints (one open case per person, one case per lift) are the database's to
+    # judge: concurrent requests would pass a check made here (application_start maps
+    # the IntegrityError to the guard's message).
+    case.full_clean(exclude=["folder"], validate_constraints=False)
     case.save()
     audit_record(event="case.create", actor=created_by or applicant, obj=case, detail=case.number)
     return case
+
+
+# --- one open application per person (constraint case_one_open_per_applicant) ----------
+
+
+def case_open_of(applicant, *, exclude_pk: int | None = None) -> Case | None:
+    """The person's open application (any state but the workflow's terminal ones)."""
+    qs = Case.objects.filter(applicant_id=applicant.pk, status__in=Case.OPEN_STATUSES)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("holding_office", "chain_step", "unit").order_by("id").first()
+
+
+def _open_case_refusal(open_case: Case, *, actor=None) -> Conflict:
+    """The guard's message, also for the IntegrityError of a concurrent request. The
+    number is named to the applicant (and to the unit admin of that case's unit only)."""
+    status = case_status_text(open_case)
+    if (
+        actor is None
+        or actor.pk == open_case.applicant_id
+        or (open_case.created_by_id == getattr(actor, "pk", None))
+    ):
+        message = (
+            f"您已有一份进行中的入户申请{open_case.number}（{status}）：同一时间只能有一份"
+            "进行中的申请。请继续办理该申请；如需改报，请在受理前撤回该申请后再新建。"
+        )
+    else:
+        message = "该申请人已有一份进行中的入户申请，同一时间只能有一份，不能再代为发起。"
+    return Conflict(message, code=OPEN_CASE_CODE)
+
+
+def _refuse_second_open(applicant, *, actor=None, exclude_pk: int | None = None) -> None:
+    open_case = case_open_of(applicant, exclude_pk=exclude_pk)
+    if open_case is not None:
+        raise _open_case_refusal(open_case, actor=actor)
 
 
 def _choose(ctx: TransitionContext, state: str, action: str) -> workflow.Transition:
@@ -165,12 +204,27 @@ def case_transition(
         )
         source = locked.status
         row = _choose(ctx, source, action)
+        # Reopening (已撤回 → 草稿) makes the case open again: refused beside another one.
+        reopens = row.target in Case.OPEN_STATUSES and source not in Case.OPEN_STATUSES
+        if reopens:
+            _refuse_second_open(locked.applicant, actor=actor, exclude_pk=locked.pk)
         for name in row.effects:
             effects.EFFECTS[name](ctx)
         _set_deadline(locked, row, now)
         locked.status = row.target
         locked.version += 1
-        Case.objects.filter(pk=locked.pk).update(**{f: getattr(locked, f) for f in WORKFLOW_FIELDS})
+        values = {f: getattr(locked, f) for f in WORKFLOW_FIELDS}
+        if reopens:
+            try:  # a concurrent start: the partial unique index decides
+                with transaction.atomic():
+                    Case.objects.filter(pk=locked.pk).update(**values)
+            except IntegrityError as exc:
+                other = case_open_of(locked.applicant, exclude_pk=locked.pk)
+                if other is None:
+                    raise
+                raise _open_case_refusal(other, actor=actor) from exc
+        else:
+            Case.objects.filter(pk=locked.pk).update(**values)
         if _after_status_update is not None:
             _after_status_update(locked)
         status_text = case_status_text(locked)
@@ -719,12 +773,30 @@ def case_start_for_person(*, admin, acting_as, id_number: str, category: str, re
 @transaction.atomic
 def application_start(*, applicant, unit, category: str, created_by=None, request=None) -> Case:
     """A person (or a unit admin for them) starts a new application: the entry point of
-    the pages and the API. Refuses a person under 「已禁止再报」 (FAQ 一.3) and consumes
-    a lift (开通再次申报权限) — one lift, one application."""
-    from rencai.cases.reapply import reapply_check
+    the pages and the API. Refuses a second open application (one at a time; the
+    database index case_one_open_per_applicant decides between concurrent starts),
+    a person under 「已禁止再报」 (FAQ 一.3), and consumes a lift (开通再次申报权限) —
+    one lift, one application."""
+    from rencai.cases.reapply import reapply_check, reapply_lift_consume
 
+    actor = created_by or applicant
+    _refuse_second_open(applicant, actor=actor)
     lift = reapply_check(applicant)
-    return case_create(
-        applicant=applicant, unit=unit, category=category, created_by=created_by,
-        reapply_lift=lift,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            case = case_create(
+                applicant=applicant, unit=unit, category=category, created_by=created_by,
+                reapply_lift=lift,
+            )  # fmt: skip
+    except IntegrityError as exc:
+        other = case_open_of(applicant)
+        if other is not None:
+            raise _open_case_refusal(other, actor=actor) from exc
+        if lift is not None and Case.objects.filter(reapply_lift=lift).exists():
+            raise Conflict(
+                "再次申报权限已被另一份申请使用（每次开通仅限一次申报）", code="reapply_blocked"
+            ) from exc
+        raise
+    if lift is not None:
+        reapply_lift_consume(lift=lift, case=case)
+    return case

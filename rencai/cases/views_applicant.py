@@ -6,10 +6,12 @@ A case that is not the caller's answers 404 (selectors raise NotFound).
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rencai.accounts.roles import acting_as_for
-from rencai.cases import forms, workflow
+from rencai.cases import forms, idempotency, workflow
 from rencai.cases.models import Case
 from rencai.cases.reapply import reapply_status
 from rencai.cases.requirements import required_attachments
@@ -35,10 +37,12 @@ from rencai.cases.selectors import (
 )
 from rencai.cases.services import (
     FORM_FIELDS,
+    OPEN_CASE_CODE,
     application_start,
     case_act,
     case_attachment_upload,
     case_editable,
+    case_open_of,
     case_unit_change_refusal,
     case_update,
 )
@@ -208,7 +212,11 @@ def mine(request):
     return render(
         request,
         "cases/mine.html",
-        {"cases": cases, "reapply": reapply_status(request.user)},
+        {
+            "cases": cases,
+            "reapply": reapply_status(request.user),
+            "open_case": case_open_of(request.user),
+        },
     )
 
 
@@ -221,6 +229,21 @@ def _blocked_page(request, status, *, http_status=200):
     )
 
 
+#: The 新建申请 form carries a one-time token (like registration's): the key of its
+#: IdempotencyKey row, so a double click or a resent form opens the draft the first
+#: submission created — also when both arrive at once (rencai.cases.idempotency).
+FORM_TOKEN = "form_token"
+
+
+def _open_notice(request) -> str:
+    open_case = case_open_of(request.user)
+    if open_case is None:
+        return ""
+    return _(
+        "您已有一份进行中的入户申请%(number)s（%(status)s）：同一时间只能有一份进行中的申请。"
+    ) % {"number": open_case.number, "status": case_status_text(open_case)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
@@ -229,7 +252,7 @@ def new(request):
     if not acting.is_personal:
         return render(request, "cases/personal_only.html", status=403)
     status = reapply_status(request.user)
-    if status.blocked:
+    if status.blocked and status.lifted_case is None:
         return _blocked_page(request, status)
     initial = {}
     if request.GET.get("unit"):
@@ -239,25 +262,23 @@ def new(request):
     data = request.POST if request.method == "POST" else None
     form = forms.StartForm(data, initial=initial)
     searching = data is not None and forms.is_search_submit(data)
+    token = (data.get(FORM_TOKEN) or "")[:64] if data is not None else ""
     if data is not None and not searching and form.is_valid():
         try:
-            case = application_start(
-                applicant=request.user,
-                unit=form.cleaned_data["unit"],
-                category=form.cleaned_data["category"],
-            )
+            case = _start_once(request, form, token)
         except DomainError as exc:
             if exc.code == "reapply_blocked":
                 return _blocked_page(request, reapply_status(request.user), http_status=409)
-            _add_error(form, exc)
+            form.add_error(
+                exc.field if exc.field in form.fields else None,
+                ValidationError(exc.message, code=exc.code),
+            )
         else:
-            messages.success(request, _("已创建申请 %(n)s，请继续填写。") % {"n": case.number})
             if (missing := unit_admin_missing(case.unit)) is not None:
                 # Told now, when the unit is chosen, not at submission (issue #9.4).
                 messages.warning(request, missing.message)
                 return redirect(reverse("cases:edit", args=[case.number]) + "#unit")
             return redirect("cases:edit", number=case.number)
-    http_status = 400 if data is not None and not searching else 200
     return render(
         request,
         "cases/new.html",
@@ -266,9 +287,46 @@ def new(request):
             "show_errors": data is not None and not searching,
             "lift": status.lift,
             "unit_new_url": _url("changes:unit_new"),
+            "form_token": token or secrets.token_urlsafe(16),
+            "open_notice": _open_notice(request),
         },
-        status=http_status if form.errors and not searching else 200,
+        status=_new_status(form, data, searching),
     )
+
+
+def _new_status(form, data, searching) -> int:
+    if data is None or searching or not form.errors:
+        return 200
+    if any(e.code == OPEN_CASE_CODE for e in form.errors.as_data().get("__all__", [])):
+        return 409
+    return 400
+
+
+def _start_once(request, form, token: str) -> Case:
+    """application_start, once per form token: a resent form opens the first draft."""
+    created = {}
+
+    def work():
+        case = application_start(
+            applicant=request.user,
+            unit=form.cleaned_data["unit"],
+            category=form.cleaned_data["category"],
+            request=request,
+        )
+        created["case"] = case
+        messages.success(request, _("已创建申请 %(n)s，请继续填写。") % {"n": case.number})
+        return 302, {"number": case.number}
+
+    if not token:
+        work()
+        return created["case"]
+    fp = idempotency.fingerprint(method="POST", path=request.path, body=token)
+    outcome = idempotency.run_once(
+        user=request.user, key=f"page:cases:new:{token}", fp=fp, work=work
+    )
+    if outcome.replayed:
+        messages.info(request, _("该申请已创建：%(n)s。") % {"n": outcome.body["number"]})
+    return created.get("case") or Case.objects.get(number=outcome.body["number"])
 
 
 def _edit_context(request, case: Case, role: str, **forms_in) -> dict:

@@ -17,7 +17,7 @@ from tests.cases.factories import new_case, place
 
 def _submitted(world) -> Case:
     case = new_case(world)
-    return case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    return case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
 
 
 def _act(client, case, action, reason="", version=None, **extra):
@@ -107,7 +107,7 @@ def test_return_goes_back_to_the_applicant_and_resubmission_restarts_the_clock(w
     assert client.get(reverse("backoffice:case", args=[case.number])).status_code == 404
 
     clock.advance(timedelta(days=10))
-    case = case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case = case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert case.status == "awaiting_acceptance"
     assert case.submitted_at >= start + timedelta(days=10)
     from rencai.workdays.calendar import deadline_for

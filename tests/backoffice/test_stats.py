@@ -22,7 +22,7 @@ def _data(world):
 
     def act(case, action, when, reason=""):
         with clock.frozen(when):
-            user, acting = (world.applicant, None) if action == "submit" else (tianhe_user, tianhe)
+            user, acting = (case.applicant, None) if action == "submit" else (tianhe_user, tianhe)
             return case_transition(
                 case=case, action=action, actor=user, acting_as=acting, reason=reason
             )

@@ -136,13 +136,26 @@ def title_form() -> dict:
 
 
 def new_case(
-    world: World, *, unit: Unit | None = None, attach=True, created_by=None, **form
+    world: World,
+    *,
+    unit: Unit | None = None,
+    attach=True,
+    created_by=None,
+    applicant=None,
+    **form,
 ) -> Case:
-    """A title case ready to submit (form filled, attachments present) unless told otherwise."""
+    """A title case ready to submit (form filled, attachments present) unless told otherwise.
+
+    One open application per person (constraint case_one_open_per_applicant): the case is
+    world.applicant's unless they already have an open one; then a new person's."""
     if attach:
         form = {**title_form(), **form}
+    if applicant is None:
+        applicant = world.applicant
+        if Case.objects.filter(applicant=applicant, status__in=Case.OPEN_STATUSES).exists():
+            applicant = person("申请人")
     case = case_create(
-        applicant=world.applicant,
+        applicant=applicant,
         unit=unit or world.private,
         category="title",
         created_by=created_by,

@@ -83,9 +83,16 @@ def create(applicant_id: int, n: int, start_at: float) -> dict:
     unit = Unit.objects.order_by("pk").first()
     while time.time() < start_at:
         time.sleep(0.005)
-    numbers = [
-        case_create(applicant=applicant, unit=unit, category="skill").number for _ in range(n)
-    ]
+    from rencai.cases.models import Case
+
+    # The shared applicant has an open draft (one open case each): a person per process.
+    applicant = User.objects.create_user(f"numbers{os.getpid()}", None, real_name="编号")
+    numbers = []
+    for _ in range(n):
+        case = case_create(applicant=applicant, unit=unit, category="skill")
+        # One open case per person: close it, this test is about the number sequence.
+        Case.objects.filter(pk=case.pk).update(status="withdrawn")
+        numbers.append(case.number)
     return {"numbers": numbers}
 
 

@@ -47,16 +47,21 @@ def test_applicant_submits_and_office_accepts_via_api(client, world):
     session[SESSION_KEY] = acting_as.grant.pk
     session.save()
     # Without the officials' second factor the API refuses, like the /office/ pages.
-    refused = _post(client, f"/api/cases/{case.number}/transitions", {"action": "accept"})
+    accept = {"action": "accept", "expected_version": 2}
+    refused = _post(client, f"/api/cases/{case.number}/transitions", accept)
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     assert client.get(f"/api/cases/{case.number}").status_code == 403
     session = client.session
     session[SESSION_VERIFIED] = session[LOGIN_AT]  # as totp.session_mark_verified does
     session.save()
-    response = _post(client, f"/api/cases/{case.number}/transitions", {"action": "accept"})
+    response = _post(client, f"/api/cases/{case.number}/transitions", accept)
     assert response.status_code == 200
     assert response.json()["status"] == "under_review"
-    forbidden = _post(client, f"/api/cases/{case.number}/transitions", {"action": "notice_pass"})
+    forbidden = _post(
+        client,
+        f"/api/cases/{case.number}/transitions",
+        {"action": "notice_pass", "expected_version": 3},
+    )
     assert forbidden.status_code == 409 and "不能执行" in forbidden.json()["message"]
 
 

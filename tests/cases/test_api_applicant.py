@@ -73,16 +73,24 @@ def test_draft_upload_submit_status_withdraw(client, world):
     assert _json(client, "post", f"/api/cases/{number}/withdraw", {}).status_code == 404
 
     client.force_login(world.applicant)
-    response = _json(client, "post", f"/api/cases/{number}/withdraw", {"reason": "单位选错"})
+    response = _json(
+        client,
+        "post",
+        f"/api/cases/{number}/withdraw",
+        {"reason": "单位选错", "expected_version": 2},
+    )
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
 
 
 def test_forbidden_transition_is_409_and_changes_nothing(client, world):
     case = place(new_case(world), "under_review")
     client.force_login(world.applicant)
-    response = _json(client, "post", f"/api/cases/{case.number}/withdraw", {})
+    response = _json(client, "post", f"/api/cases/{case.number}/withdraw", {"expected_version": 1})
     assert response.status_code == 409 and "不能执行" in response.json()["message"]
-    response = _json(client, "post", f"/api/cases/{case.number}/transitions", {"action": "accept"})
+    response = _json(
+        client, "post", f"/api/cases/{case.number}/transitions",
+        {"action": "accept", "expected_version": 1},
+    )  # fmt: skip
     assert response.status_code == 409
     case.refresh_from_db()
     assert case.status == "under_review" and case.version == 1

@@ -17,7 +17,7 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)  # no holidays that fortni
 def test_submission_starts_the_acceptance_deadline(world):
     with clock.frozen(MONDAY):
         case = new_case(world)
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     expected = deadline_for(MONDAY, 5)
     assert case.due_action == "auto_accept"
     assert case.due_at == expected.fires_at and case.due_date == expected.due_date
@@ -29,7 +29,7 @@ def test_submission_starts_the_acceptance_deadline(world):
 def test_auto_accept_fires_on_the_sixth_working_day_exactly_once(world):
     with clock.frozen(MONDAY):
         case = new_case(world)
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     with clock.frozen(case.due_at - timedelta(seconds=1)):
         assert deadlines_fire(batch=10) == 0
     with clock.frozen(case.due_at):
@@ -58,7 +58,7 @@ def test_notice_end_issues_the_card_and_records_the_settlement(world):
 def test_acting_before_the_deadline_cancels_it(world):
     with clock.frozen(MONDAY):
         case = new_case(world)
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
         user, acting_as = world.officials["district-440106"]
         case_transition(case=case, action="accept", actor=user, acting_as=acting_as)
     assert case.due_at is None

@@ -212,7 +212,9 @@ def test_withdraw_reopen_resubmit_and_employer_change_only_for_the_natures_in_th
     private.refresh_from_db()
     assert private.status == "awaiting_acceptance"
     # City SOE: reopen, then change the employer.
+    # (world.applicant's first case is open again: one open case each, so another person)
     soe = place(new_case(world, unit=world.soe), "unit_review")
+    client.force_login(soe.applicant)
     client.post(f"/cases/{soe.number}/act/", {"action": "withdraw", "expected_version": 1})
     soe.refresh_from_db()
     response = client.post(
@@ -314,7 +316,7 @@ def test_status_page_shows_the_history_with_reasons_and_the_provisional_badge(cl
     from rencai.cases.services import case_transition
 
     case = new_case(world)
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     office, office_as = world.officials["district-440106"]
     case_transition(
         case=case, action="return", actor=office, acting_as=office_as,
@@ -327,7 +329,7 @@ def test_status_page_shows_the_history_with_reasons_and_the_provisional_badge(cl
     assert TIANHE in page  # who returned it
     # A deadline computed on a provisional calendar carries the badge and its reason.
     case.refresh_from_db()
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     Case.objects.filter(pk=case.pk).update(due_provisional=True)
     page = client.get(f"/cases/{case.number}/").content.decode()
     assert "badge-warn" in page and "暂定" in page and "节假日安排尚未公布" in page

@@ -49,9 +49,9 @@ def test_lookup_unregistered_says_only_that(admin_client):
 
 def test_click_here_invites_and_the_person_accepts(admin_client, world):
     employee, number = registered()
-    # The employee's case with another unit is not revealed, nor their name.
+    # The employee's (withdrawn) case with another unit is not revealed, nor their name.
     other = new_case(world, unit=world.private)
-    Case.objects.filter(pk=other.pk).update(applicant=employee)
+    Case.objects.filter(pk=other.pk).update(applicant=employee, status="withdrawn")
     html = admin_client.post("/cases/unit/lookup/", {"id_number": number}).content.decode()
     assert "该人尚未申报" in html and "点击这里" in html
     assert employee.real_name not in html and other.number not in html
@@ -177,10 +177,10 @@ def test_sms_for_each_step_concerning_the_applicant(world):
 
     case = new_case(world)
     fill_title(case)
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     user, acting = world.officials["district-440106"]
     case_transition(case=case, action="return", actor=user, acting_as=acting, reason="补材料")
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     case_transition(case=case, action="accept", actor=user, acting_as=acting)
     bodies = list(
         OutboxMessage.objects.filter(recipient=world.applicant.mobile).values_list(

@@ -86,8 +86,12 @@ def test_imported_record_blocks_and_a_lift_opens_one_application(client, world):
     assert reapply_status(person).blocked
     with pytest.raises(Conflict):
         application_start(applicant=person, unit=world.private, category="title")
-    # … until another lift.
+    # No second lift while the lifted application is open (issue #9, finding 3) …
     city_user, _ = official("city-hrss")
+    with pytest.raises(Conflict, match=case.number):
+        reapply_lift(person=person, official=city_user, reason="第二次开通")
+    # … once it has ended, another lift opens another application.
+    Case.objects.filter(pk=case.pk).update(status="rejected")
     reapply_lift(person=person, official=city_user, reason="第二次开通")
     assert application_start(applicant=person, unit=world.private, category="skill")
 

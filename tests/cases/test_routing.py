@@ -52,7 +52,7 @@ def test_department_without_chain_is_refused_up_front(world):
     assert "83333333" in info.value.message and "edu@example.cn" in info.value.message
     case = new_case(world, unit=u)
     with pytest.raises(DomainError, match="尚未配置内流程") as info:
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert info.value.status == 400 and info.value.code == "chain_missing"
     case.refresh_from_db()
     assert case.status == "draft" and case.version == 1
@@ -78,13 +78,13 @@ def test_department_without_chain_or_contact_points_to_the_city_bureau_on_the_pa
 
 def test_submission_records_the_route(world):
     case = new_case(world, unit=world.soe)
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert case.status == "unit_review"
     assert (case.route, case.supervisory_office.code, case.acceptance_office.code) == (
         "via_unit", "dept-sasac", "city-hrss",
     )  # fmt: skip
     case = new_case(world)
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert (case.route, case.holding_office.code) == ("direct", "district-440106")
 
 

@@ -10,7 +10,7 @@ from tests.cases.factories import new_case, place
 def test_status_text_uses_the_seed_wording(world):
     case = new_case(world)
     assert case_status_text(case) == "草稿"
-    case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert case_status_text(case) == "未受理，等待（广州市天河区人力资源和社会保障局受理）"
     user, acting_as = world.officials["district-440106"]
     case_transition(case=case, action="accept", actor=user, acting_as=acting_as)

@@ -166,7 +166,7 @@ def test_reason_is_required_for_returns(world):
 def test_missing_attachments_block_submission(world):
     case = new_case(world, attach=False, **title_form())
     with pytest.raises(Conflict, match="身份证") as info:
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     assert "职称证书" in info.value.message
 
 
@@ -189,7 +189,7 @@ def test_incomplete_form_blocks_submission_whatever_the_entry_point(world):
     case = new_case(world, attach=False)
     attach_required(case)
     with pytest.raises(Conflict, match="职称系列、资格名称、证书编号"):
-        case_transition(case=case, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     case.refresh_from_db()
     assert case.status == "draft" and case.version == 1
 
@@ -199,8 +199,8 @@ def test_reapply_block_is_checked_at_submission_and_reopen(world):
     from rencai.cases.reapply import reapply_lift
     from rencai.cases.services import application_start
 
-    draft = new_case(world)
     withdrawn = place(new_case(world), "withdrawn")
+    draft = new_case(world)  # one open case per person: the withdrawn one is closed
     # The person's earlier move is imported after these cases were started.
     HistoricalSettlement.objects.create(
         year=2019, source="legacy", recorded_at=clock.now(),
@@ -208,22 +208,21 @@ def test_reapply_block_is_checked_at_submission_and_reopen(world):
         id_number_masked=world.applicant.id_number_masked,
     )  # fmt: skip
     with pytest.raises(Conflict, match="已禁止再报"):
-        case_transition(case=draft, action="submit", actor=world.applicant, acting_as=None)
+        case_transition(case=draft, action="submit", actor=draft.applicant, acting_as=None)
     with pytest.raises(Conflict, match="已禁止再报"):
-        case_transition(case=withdrawn, action="reopen", actor=world.applicant, acting_as=None)
+        case_transition(case=withdrawn, action="reopen", actor=withdrawn.applicant, acting_as=None)
     assert Case.objects.get(pk=draft.pk).status == "draft"
     assert Case.objects.get(pk=withdrawn.pk).status == "withdrawn"
-    # A lift opens ONE new application; the old drafts stay closed to it.
+    # A lift opens ONE application: the person's open draft (one open case per person),
+    # not a second one beside it, nor the withdrawn one.
     official, _acting = world.officials["district-440106"]
     reapply_lift(person=world.applicant, official=official, reason="政策调整，准予再次申报")
-    with pytest.raises(Conflict, match="请新建申请"):
-        case_transition(case=draft, action="submit", actor=world.applicant, acting_as=None)
-    fresh = application_start(applicant=world.applicant, unit=world.private, category="title")
-    Case.objects.filter(pk=fresh.pk).update(**title_form())
-    fresh.refresh_from_db()
-    attach_required(fresh)
-    case_transition(case=fresh, action="submit", actor=world.applicant, acting_as=None)
-    assert fresh.status == "awaiting_acceptance" and fresh.reapply_lift_id is not None
+    with pytest.raises(Conflict, match="进行中"):
+        application_start(applicant=world.applicant, unit=world.private, category="title")
+    with pytest.raises(Conflict, match="已禁止再报"):
+        case_transition(case=withdrawn, action="reopen", actor=withdrawn.applicant, acting_as=None)
+    case_transition(case=draft, action="submit", actor=draft.applicant, acting_as=None)
+    assert draft.status == "awaiting_acceptance" and draft.reapply_lift_id is not None
 
 
 def test_unit_withdraw_only_within_the_hour(world):
@@ -240,7 +239,7 @@ def test_reopen_after_withdrawal_is_open_to_all_but_the_employer_change_is_not(w
 
     for unit, changeable in ((world.private, False), (world.soe, True)):
         case = place(new_case(world, unit=unit), "withdrawn")
-        case_transition(case=case, action="reopen", actor=world.applicant, acting_as=None)
+        case_transition(case=case, action="reopen", actor=case.applicant, acting_as=None)
         assert case.status == "draft" and case.unit_changeable is changeable
         refusal = case_unit_change_refusal(case)
         assert (refusal is None) is changeable

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_case_unit_changeable"),
+        ("cases", "0007_open_case_invariants"),
         ("orgs", "0006_office_contact_customised"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

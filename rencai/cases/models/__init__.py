@@ -3,6 +3,7 @@
 from rencai.cases.models.case import Case, CaseNumberSequence
 from rencai.cases.models.chain import ChainStep
 from rencai.cases.models.event import CaseEvent
+from rencai.cases.models.idempotency import IdempotencyKey
 from rencai.cases.models.reapply import HistoricalSettlement, ReapplyLift
 from rencai.cases.models.unit_consent import UnitConsent, UnitInvitation, UnitLookup
 
@@ -12,6 +13,7 @@ __all__ = [
     "CaseNumberSequence",
     "ChainStep",
     "HistoricalSettlement",
+    "IdempotencyKey",
     "ReapplyLift",
     "UnitConsent",
     "UnitInvitation",

@@ -27,6 +27,16 @@ class CaseNumberSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
+#: States in which an application is "open" (进行中): every state but the workflow's
+#: TERMINAL ones (rencai.cases.workflow imports this model, so the set is spelled out
+#: here; tests/cases/test_integrity.py checks it equals STATES - TERMINAL). A draft
+#: counts: a second draft could otherwise be completed and submitted beside the first.
+OPEN_STATUSES = (
+    "draft", "unit_review", "dept_review", "awaiting_acceptance", "under_review",
+    "returned", "in_notice", "objection",
+)  # fmt: skip
+
+
 class Case(models.Model):
     class Category(models.TextChoices):
         EDUCATION = "education", _("学历")
@@ -51,6 +61,8 @@ class Case(models.Model):
         CARD_ISSUED = "card_issued", _("公示无异议，已出具《广州市入户人员信息卡》")
         REJECTED = "rejected", _("不予通过")
         WITHDRAWN = "withdrawn", _("已撤回")
+
+    OPEN_STATUSES = OPEN_STATUSES
 
     # Unique by a constraint (below), not unique=True: that adds an unused LIKE index on PG.
     number = models.CharField(_("申请编号"), max_length=20, editable=False)
@@ -224,6 +236,19 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="case_version_positive"
+            ),
+            # One open application per person (FAQ 一.3, issue #9): a partial unique index,
+            # so two concurrent starts or a reopen beside another open case cannot both win.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_one_open_per_applicant",
+            ),
+            # A lift of 「已禁止再报」 opens ONE application.
+            models.UniqueConstraint(
+                fields=["reapply_lift"],
+                condition=models.Q(reapply_lift__isnull=False),
+                name="case_reapply_lift_once",
             ),
         ]
 

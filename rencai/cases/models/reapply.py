@@ -63,12 +63,34 @@ class ReapplyLift(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    #: The person the block was lifted for (null only for rows older than migration 0007
+    #: whose person could not be resolved).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reason = models.TextField(_("开通原因"))
     lifted_at = models.DateTimeField(_("开通时间"))
+    #: When the lift stopped opening a new application: consumed by one (the case points
+    #: at it), or superseded by a newer lift of the same person (migration 0007 only).
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("再次申报开通记录")
         verbose_name_plural = _("再次申报开通记录")
+        constraints = [
+            # At most one unused lift per person: two officials lifting at once cannot
+            # open two applications (issue #9, finding 3).
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(used_at__isnull=True),
+                name="lift_one_unused_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.settlement} · {self.lifted_at:%Y-%m-%d}"
