@@ -240,8 +240,18 @@ def case_transition(
             detail=f"{locked.number} {source}→{row.target} {reason}".strip(),
         )  # fmt: skip
         _notify(locked, row, event, status_text, reason)
+        _log_transition(locked, action, source, row.target, actor)
     case.refresh_from_db()
     return case
+
+
+def _log_transition(case: Case, action: str, source: str, target: str, actor) -> None:
+    """One structured line per transition (docs/operations.md, Logs), after the commit."""
+    extra = {
+        "workflow": "case", "case": case.number, "action": action, "from": source,
+        "to": target, "actor_id": str(actor.pk) if actor is not None else "system",
+    }  # fmt: skip
+    transaction.on_commit(lambda: log.info("transition", extra=extra))
 
 
 def _set_deadline(case: Case, row: workflow.Transition, now: datetime) -> None:
@@ -520,6 +530,8 @@ def _fire_many(claimed: list[Case], now: datetime) -> int:
         messages,
         ignore_conflicts=True,
     )  # fmt: skip
+    for case, row, source, _reason, _text in fired:
+        _log_transition(case, row.action, source, row.target, None)
     return len(fired)
 
 

@@ -238,7 +238,11 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
             "audit": (audit.actor_id, audit.acting_as, audit.detail.replace(case.number, "N")),
             # (two applicants: one open case each) the applicant's SMS goes to their own phone
             "sms": [
-                (c, "applicant" if r == case.applicant.mobile else r, b.replace(case.number, "N"))
+                (
+                    c,
+                    "applicant" if r == case.applicant.mobile else r,
+                    b.replace(case.number, "N").replace(case.applicant.real_name, "P"),
+                )
                 for c, r, b in sms
             ],
             "card": hasattr(case, "card") and case.card is not None,

@@ -61,3 +61,20 @@ def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(client, json_line
     first, second = json_lines()
     assert first["request_id"] == "edge-7f3a9c21"
     assert second["request_id"] != 'x"}\n{"level":"CRITICAL"' and len(second["request_id"]) == 32
+
+
+def test_one_line_per_transition_with_the_case_number(
+    reference_data, caplog, django_capture_on_commit_callbacks
+):
+    """Deadline sweep and case_transition alike (one writer of status, one log shape)."""
+    from rencai.cases.services import case_transition
+    from tests.cases.factories import build_world, new_case
+
+    world = build_world()
+    case = new_case(world)
+    with caplog.at_level(logging.INFO, logger="rencai.cases.services"):
+        with django_capture_on_commit_callbacks(execute=True):
+            case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
+    (record,) = [r for r in caplog.records if r.getMessage() == "transition"]
+    assert (record.case, record.action, record.to) == (case.number, "submit", case.status)
+    assert record.actor_id == str(case.applicant.pk)
