@@ -72,9 +72,11 @@ def test_one_line_per_transition_with_the_case_number(
 
     world = build_world()
     case = new_case(world)
-    with caplog.at_level(logging.INFO, logger="rencai.cases.services"):
-        with django_capture_on_commit_callbacks(execute=True):
-            case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
+    with (
+        caplog.at_level(logging.INFO, logger="rencai.cases.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
     (record,) = [r for r in caplog.records if r.getMessage() == "transition"]
     assert (record.case, record.action, record.to) == (case.number, "submit", case.status)
     assert record.actor_id == str(case.applicant.pk)
