@@ -56,8 +56,11 @@ def load_files(kib: int) -> None:
         "mime", "size", "pages", "uploaded_by_id", "uploaded_at",
     ]  # fmt: skip
 
+    # read first: no other query may run on the connection while COPY streams (PostgreSQL)
+    folders = list(Case.objects.order_by("pk").values_list("folder_id", flat=True))
+
     def rows():
-        for folder_id in Case.objects.order_by("pk").values_list("folder_id", flat=True):
+        for folder_id in folders:
             name = f"docs/{folder_id % 256:02x}/{uuid.uuid4().hex}.png"
             path = media / name
             path.parent.mkdir(parents=True, exist_ok=True)
