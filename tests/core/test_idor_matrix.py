@@ -71,6 +71,19 @@ class Objects:
 
     def __init__(self, world, victim_client):
         self.world = world
+        # the closed case with its card first: one open application per person
+        self.card_case = new_case(world, attach=False)
+        place(self.card_case, "card_issued")
+        from rencai.cards.services import card_issue
+
+        self.card = card_issue(
+            holder_name=world.applicant.real_name,
+            id_number_masked=world.applicant.id_number_masked,
+            employer=world.private.name,
+            category="title",
+            issuing_office="测试",
+            case=self.card_case,
+        )
         self.case = new_case(world, attach=False)
         victim_client.force_login(world.applicant)
         act_as(victim_client, None)
@@ -84,18 +97,6 @@ class Objects:
         assert r.status_code == 302, r.content[:500]
         self.document = Document.objects.get(folder=self.case.folder)
         place(self.case, "under_review")
-        self.card_case = new_case(world, attach=False)
-        place(self.card_case, "card_issued")
-        from rencai.cards.services import card_issue
-
-        self.card = card_issue(
-            holder_name=world.applicant.real_name,
-            id_number_masked=world.applicant.id_number_masked,
-            employer=world.private.name,
-            category="title",
-            issuing_office="测试",
-            case=self.card_case,
-        )
         self.change = change_request_unit_new(
             requester=world.applicant,
             name="受害人新增的单位",
