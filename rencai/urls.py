@@ -4,10 +4,13 @@ from django.urls import include, path
 from rencai.api.urls import api
 from rencai.backoffice.access import admin_urls_second_factor
 from rencai.core import views as core_views
+from rencai.core.views_site import favicon, web_manifest
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("rencai.accounts.urls")),
     path("help/", include("rencai.helpdesk.urls")),
