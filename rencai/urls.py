@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from rencai.api.urls import api
 from rencai.core import views as core_views
+from rencai.core.views_site import favicon, web_manifest
 from rencai.ops import views as ops_views
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics_view, name="metrics"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("rencai.accounts.urls")),
     path("help/", include("rencai.helpdesk.urls")),

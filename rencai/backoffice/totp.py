@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import io
 import math
 from collections.abc import Callable
 from datetime import timedelta
@@ -95,9 +96,12 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 
 def qr_data_uri(uri: str) -> str:
-    """The QR code as an SVG data: URI (img-src allows data:, no inline script or style)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """The QR code as an SVG data: URI (img-src allows data:, no inline script or style).
+    A standalone SVG (xmlns, which svg_inline() omits) with a viewBox, so it scales to the
+    <img> box instead of being clipped."""
+    svg = io.BytesIO()
+    segno.make(uri, error="m").save(svg, kind="svg", border=2, omitsize=True, xmldecl=False)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
 
 
 def current_step() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,6 +55,71 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+VALUE_SIZE = 12.0
+MIN_SIZE = 4.0
+MAX_LINES = 3
+# Height a value may take in its 10 mm row: from just under the row above's rule to just
+# above its own rule (the baseline sits 2.2 mm above the rule).
+ROW_ABOVE, ROW_BELOW = 5.8 * mm, 1.8 * mm
+_TOKEN = re.compile(r"[A-Za-z0-9.,&()'-]+|\s+|.", re.DOTALL)
+
+
+def _width(text: str, size: float) -> float:
+    return sum(fonts.pdfmetrics.stringWidth(chunk, font, size) for font, chunk in fonts.runs(text))
+
+
+def wrap(text: str, size: float, max_width: float) -> list[str]:
+    """Greedy line breaking: any CJK character may start a line, Latin words stay whole
+    unless a word alone is wider than the line."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(text):
+        if _width(line + token, size) <= max_width:
+            line += token
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = "" if token.isspace() else token
+        while _width(line, size) > max_width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and _width(line[:cut], size) > max_width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def fit(text: str, max_width: float) -> tuple[float, list[str]]:
+    """The largest size (12 pt down, half-point steps) at which `text` fits the value column
+    in at most three lines within its row; the whole text is always kept."""
+    size = VALUE_SIZE
+    while True:
+        lines = wrap(text, size, max_width)
+        leading = size * 1.15
+        if size <= MIN_SIZE or (
+            len(lines) <= MAX_LINES
+            and (len(lines) - 1) * leading + size * 1.1 <= ROW_ABOVE + ROW_BELOW
+        ):
+            return size, lines
+        size -= 0.5
+
+
+def _draw_fitted(canvas: Canvas, x: float, y: float, text: str, max_width: float) -> None:
+    size, lines = fit(text, max_width)
+    if len(lines) == 1:
+        fonts.draw(canvas, x, y, text, size)
+        return
+    leading = size * 1.15
+    # Centre the block (ascent 0.9, descent 0.2 of the size) in the row's band.
+    band = ROW_ABOVE + ROW_BELOW
+    block = (len(lines) - 1) * leading + 1.1 * size
+    first = y + ROW_ABOVE - (band - block) / 2 - 0.9 * size
+    for index, line in enumerate(lines):
+        fonts.draw(canvas, x, first - index * leading, line, size)
+
+
 def card_render_pdf(content: CardContent) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
@@ -85,11 +151,12 @@ def card_render_pdf(content: CardContent) -> bytes:
         ("出具日期", f"{content.issued_on:%Y年%m月%d日}"),
     ]
     y = height - margin - 24 * mm
+    value_x, line_end = margin + 32 * mm, width - margin - 48 * mm
     for label, value in rows:
         fonts.draw(canvas, margin + 4 * mm, y, label, 11)
-        fonts.draw(canvas, margin + 32 * mm, y, value, 12)
+        _draw_fitted(canvas, value_x, y, value, line_end - value_x)
         canvas.setLineWidth(0.3)
-        canvas.line(margin + 30 * mm, y - 2.2 * mm, width - margin - 48 * mm, y - 2.2 * mm)
+        canvas.line(margin + 30 * mm, y - 2.2 * mm, line_end, y - 2.2 * mm)
         y -= 10 * mm
 
     qr_size = 38 * mm
