@@ -122,7 +122,7 @@ def main() -> None:
     )  # noqa: E501
     try:
         site = f"http://127.0.0.1:{port_app}"
-        applicant = _login(site, "demo_applicant", "Rencai@2026")
+        applicant = _login(site, "demo_applicant", "Rencai@2026!")
         pages = [(p, "") for p in PUBLIC + API]
         case = requests.get(site + "/api/cases/", headers={"Cookie": applicant}, timeout=5)
         numbers = [c["number"] for c in case.json()] if case.ok else []
