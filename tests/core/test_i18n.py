@@ -190,3 +190,11 @@ def test_po_translates_most_messages():
     entries = _po_entries(PO_PATH)
     translated = [e for e in entries if any(v for k, v in e.items() if k.startswith("msgstr"))]
     assert len(translated) / len(entries) >= 0.9
+
+
+@pytest.mark.django_db
+def test_the_language_switch_names_each_language_in_itself(client):
+    """Not 「英语」 in the Chinese interface: a person who reads only English finds it."""
+    html = client.get("/").content.decode()
+    assert '<option value="en" lang="en">English</option>' in html
+    assert ">简体中文</option>" in html
