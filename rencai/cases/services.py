@@ -760,28 +760,6 @@ def case_act(
         return case, True
 
 
-def case_start_for_person(*, admin, acting_as, id_number: str, category: str, request=None):
-    """FAQ 二.3: a unit admin starts an application for an employee found by ID number.
-    The case belongs to the person; created_by is the admin; the unit is the admin's."""
-    from rencai.accounts.selectors import user_find_by_id_number
-    from rencai.cases.routing import route_kind
-
-    unit = getattr(acting_as, "unit", None)
-    if unit is None:
-        raise DomainError("请先切换为单位身份再代为发起申请", code="forbidden_role")
-    if route_kind(unit) != Case.Route.VIA_UNIT:
-        raise DomainError(
-            f"“{unit.name}”的申请由申请人本人填报后直接报送区人社局，无需单位代为发起。",
-            code="direct_route",
-        )
-    person = user_find_by_id_number(id_number)
-    if person is None or not person.is_active:
-        raise NotFound("该身份证号码尚未在本系统注册个人账号，请申请人先注册。", field="id_number")
-    return application_start(
-        applicant=person, unit=unit, category=category, created_by=admin, request=request
-    )
-
-
 @transaction.atomic
 def application_start(*, applicant, unit, category: str, created_by=None, request=None) -> Case:
     """A person (or a unit admin for them) starts a new application: the entry point of
