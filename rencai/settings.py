@@ -173,7 +173,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent connections on SQLite too (the skeleton forced 0): opening a connection and
+    # running the init PRAGMAs was ~28 % of a help page's CPU. What 0 protected — no reader
+    # left holding a WAL snapshot or a lock between requests — holds anyway: requests run in
+    # autocommit, Django closes a connection that had an error or is mid-transaction
+    # (close_if_unusable_or_obsolete, with the health check above), and `rencai restore`
+    # writes through SQLite's backup API into the same file, which open connections see.
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work side by side; IMMEDIATE avoids
         # lock-upgrade deadlocks between gunicorn threads and the worker.
@@ -199,6 +204,36 @@ else:
         options.get("options", "") + " -c max_parallel_workers_per_gather=0"
     ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------
+# Shared by every server process and the worker (cached fragments: help articles, the
+# office directory, reference data; see rencai.core.cache). Redis when REDIS_URL is set
+# (e.g. redis://127.0.0.1:6379/0), else a table in the project database, so `make run`
+# needs nothing installed (`rencai bootstrap` runs createcachetable). Entries are versioned
+# by what they show, so a stale one is never read after a change.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("RENCAI_CACHE_PREFIX", "rencai")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 3600,
+            # A Redis that is down costs a short wait, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rencai_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 # --- Accounts and authentication -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from rencai.api.urls import api
 from rencai.core import views as core_views
+from rencai.core.views_language import set_language
 from rencai.core.views_site import favicon, web_manifest
 from rencai.ops import views as ops_views
 
@@ -13,7 +14,8 @@ urlpatterns = [
     path("metrics", ops_views.metrics_view, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language behind a same-origin check; the footer posts without a CSRF token.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("rencai.accounts.urls")),
     path("help/", include("rencai.helpdesk.urls")),
     path("units/", include("rencai.orgs.urls")),

@@ -123,8 +123,11 @@ def office_directory(*, at: datetime | None = None) -> list[DirectoryRow]:
     offices = Office.objects.filter(is_active=True, kind__in=DIRECTORY_KINDS).select_related(
         "district"
     )
+    from rencai.workdays.calendar import pinned
+
     rows = []
-    for office in sorted(offices, key=lambda o: (DIRECTORY_KINDS.index(o.kind), o.sort_order)):
-        today, state, css = office_state(office, at)
-        rows.append(DirectoryRow(office, phone_links(office.phones), today, state, css))
+    with pinned():  # one calendar read for the page, not one per office
+        for office in sorted(offices, key=lambda o: (DIRECTORY_KINDS.index(o.kind), o.sort_order)):
+            today, state, css = office_state(office, at)
+            rows.append(DirectoryRow(office, phone_links(office.phones), today, state, css))
     return rows

@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_demo=False, no_banner=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the database cache (no REDIS_URL)
         self.stdout.write("数据库已迁移 database migrated")
         call_command("loaddata_reference")
         if settings.PRODUCTION:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from rencai.core.demo import demo_accounts_present, demo_banner
+from rencai.core.serving import default_concurrency
 
 BACKOFF_FIRST = 1.0  # seconds before the first restart of a dead worker
 BACKOFF_MAX = 60.0
@@ -61,10 +62,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        workers, threads = default_concurrency()
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3"))
+            "--workers",
+            type=int,
+            default=workers,
+            help=f"server processes (WEB_CONCURRENCY; default 2 per core + 1: {workers})",
         )
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=threads,
+            help=f"threads per process (WEB_THREADS; default {threads})",
+        )
         parser.add_argument(
             "--with-worker",
             action="store_true",
