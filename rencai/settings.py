@@ -7,6 +7,7 @@ secure cookies and HSTS. Development (the default) keeps generated secrets under
 import ipaddress
 import os
 import secrets
+import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Public pages for visitors without a session, from the shared cache (rencai.core.pagecache).
+    "rencai.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,6 +237,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
         }
     }
+
+# Whole public pages for anonymous visitors (rencai.core.pagecache). Off under pytest unless
+# a test turns it on: the suite moves the clock and edits rows by queryset.update(), which a
+# page cached for up to a minute would hide from the next request.
+RENCAI_PAGE_CACHE = _env_bool("RENCAI_PAGE_CACHE", "pytest" not in sys.modules)
 
 # --- Accounts and authentication -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from rencai.core import forms
 
         forms.install()  # the text rule and field-naming messages on every form
+
+        from rencai.core.pagecache import connect_generations
+
+        connect_generations()  # public pages cached for anonymous visitors, bumped on change

@@ -2,7 +2,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rencai.core.cache import generation
 from rencai.core.errors import NotFound
+from rencai.helpdesk.apps import HELP_GENERATION
 from rencai.helpdesk import selectors
 from rencai.helpdesk.models import Article
 
@@ -14,11 +16,16 @@ def index(request):
     if q:
         context["results"] = list(selectors.article_search(q=q))
         context["too_short"] = len(q) < selectors.SEARCH_MIN_CHARS
-    articles = list(selectors.article_list())
-    context["sections"] = [
-        (value, label, [a for a in articles if a.section == value])
-        for value, label in Article.Section.choices
-    ]
+
+    def sections():  # called by the template only when its cached fragment is missing
+        articles = list(selectors.article_list())
+        return [
+            (value, label, [a for a in articles if a.section == value])
+            for value, label in Article.Section.choices
+        ]
+
+    context["sections"] = sections
+    context["help_generation"] = generation(HELP_GENERATION)
     return render(request, "helpdesk/index.html", context)
 
 

@@ -1,0 +1,57 @@
+"""Generations for cached fragments: what rarely changes (help articles, the office
+directory, reference data) is cached under a key that carries its generation, and a change
+bumps the generation, so no process ever reads a fragment older than the last change.
+
+The cache is `settings.CACHES["default"]`: Redis when REDIS_URL is set, else the database
+cache table, shared by every server process and the worker. A cache that is down or
+missing never breaks a page: `generation()` then answers None and callers render uncached.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache import cache
+
+log = logging.getLogger(__name__)
+
+
+def _key(name: str) -> str:
+    return f"gen:{name}"
+
+
+def generation(name: str) -> str | None:
+    """The current generation of `name` (created on first use), None if the cache fails."""
+    try:
+        value = cache.get(_key(name))
+        if value is None:
+            cache.add(_key(name), str(time.time_ns()), timeout=None)
+            value = cache.get(_key(name))
+        return value
+    except Exception:  # noqa: BLE001 - a broken cache degrades to no cache, never to a 500
+        log.warning("cache unavailable: %s rendered uncached", name, exc_info=True)
+        return None
+
+
+def bump(name: str) -> None:
+    """Invalidate every fragment of `name` (a new generation; old entries expire)."""
+    try:
+        cache.set(_key(name), str(time.time_ns()), timeout=None)
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: could not bump %s", name, exc_info=True)
+
+
+def bump_on_change(name: str, *models) -> None:
+    """Connect post_save / post_delete of `models` to bump(name) (call from AppConfig.ready)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def receiver(sender, **kwargs):
+        bump(name)
+
+    receiver.__name__ = f"bump_{name}"
+    for model in models:
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}")
+        post_delete.connect(
+            receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}"
+        )
