@@ -17,6 +17,7 @@ and static-file middleware, so a cached page still gets this response's headers 
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +25,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_request
 
+log = logging.getLogger(__name__)
 PAGE_TTL = 60
 # (path prefix or exact path, generation). Exact paths end without "*".
 GROUPS = [
@@ -86,8 +88,8 @@ class AnonymousPageCacheMiddleware:
             headers = {h: response[h] for h in STORED_HEADERS if h in response}
             try:
                 cache.set(key, (generation, headers, response.content), PAGE_TTL)
-            except Exception:  # noqa: BLE001
-                pass
+            except Exception:  # noqa: BLE001 - the page was served; only the copy is lost
+                log.warning("cache unavailable: page not stored", exc_info=True)
         return response
 
     @staticmethod

@@ -4,8 +4,8 @@ from django.views.decorators.http import require_GET
 
 from rencai.core.cache import generation
 from rencai.core.errors import NotFound
-from rencai.helpdesk.apps import HELP_GENERATION
 from rencai.helpdesk import selectors
+from rencai.helpdesk.apps import HELP_GENERATION
 from rencai.helpdesk.models import Article
 
 
