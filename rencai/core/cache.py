@@ -13,6 +13,7 @@ import logging
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,13 @@ def bump_on_change(name: str, *models) -> None:
     """Connect post_save / post_delete of `models` to bump(name) (call from AppConfig.ready)."""
     from django.db.models.signals import post_delete, post_save
 
-    def receiver(sender, **kwargs):
-        bump(name)
+    def receiver(sender, using=None, **kwargs):
+        # After the commit: a bump inside the transaction would let another process cache
+        # the old rows again before they change, and a cache error must not abort the
+        # writer's transaction (PostgreSQL would refuse the rest of it).
+        transaction.on_commit(lambda: bump(name), using=using)
 
     receiver.__name__ = f"bump_{name}"
     for model in models:
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}")
-        post_delete.connect(
-            receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}"
-        )
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}")
