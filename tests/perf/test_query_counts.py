@@ -1,0 +1,27 @@
+"""Query counts of pages that used to grow with their rows (issue #15)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from rencai.orgs.models import Office
+
+pytestmark = pytest.mark.django_db
+
+
+def test_office_directory_reads_the_calendar_once_for_all_offices(
+    reference_data, django_assert_max_num_queries
+):
+    offices = Office.objects.filter(is_active=True).count()
+    assert offices >= 5  # the reference data's district windows and bureaus
+    Client().get("/help/offices/")  # warm the per-process calendar
+    with CaptureQueriesContext(connection) as seen:
+        response = Client().get("/help/offices/")
+    assert response.status_code == 200
+    calendar_reads = [q for q in seen.captured_queries if "workdays_calendarrevision" in q["sql"]]
+    assert len(calendar_reads) == 1
+    with django_assert_max_num_queries(4):  # offices, the calendar token; no per-office query
+        Client().get("/help/offices/")
