@@ -25,3 +25,13 @@ def test_office_directory_reads_the_calendar_once_for_all_offices(
     assert len(calendar_reads) == 1
     with django_assert_max_num_queries(4):  # offices, the calendar token; no per-office query
         Client().get("/help/offices/")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_deploy_check_names_shared_buffers_for_a_city_scale_registry(monkeypatch):
+    from rencai.ops import checks_scale
+
+    monkeypatch.setattr(checks_scale, "MIN_UNITS", -1)  # any registry counts as city-scale
+    monkeypatch.setattr(checks_scale, "HEADROOM", 10**6)  # more than any server has
+    ids = {w.id for w in checks_scale.check_unit_search_memory()}
+    assert {"ops.W010", "ops.W011"} <= ids
