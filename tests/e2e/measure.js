@@ -35,14 +35,16 @@
   }
   const els = [...new Set(textNodes)];
   let minText = 1e9, minRatio = 1e9, minContrast = 1e9;
-  const lowContrast = [];
+  const lowContrast = [], lowLine = [], smallText = [];
   for (const el of els) {
     const s = getComputedStyle(el);
     const size = parseFloat(s.fontSize);
     minText = Math.min(minText, size);
+    if (size < 18) smallText.push(`${el.tagName}.${el.className}: ${size}`);
     const lh = s.lineHeight === "normal" ? 1.2 * size : parseFloat(s.lineHeight);
     // single-line boxes (buttons, badges) centre their text: the line height of running
     // text is what the rule is about, so measure elements holding more than one line too
+    if (lh / size < 1.3) lowLine.push(`${el.tagName}.${el.className}: ${(lh / size).toFixed(2)}`);
     minRatio = Math.min(minRatio, lh / size);
     const fg = parse(s.color), bg = backdrop(el);
     const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
@@ -75,6 +77,8 @@
     min_line_height_ratio: Math.round(minRatio * 100) / 100,
     min_contrast: Math.round(minContrast * 100) / 100,
     low_contrast: lowContrast.slice(0, 10),
+    low_line_height: lowLine.slice(0, 10),
+    small_text: [...new Set(smallText)].slice(0, 10),
     max_function_px: maxFunction,
     min_target: Math.round(minTarget),
     targets: targets.length,

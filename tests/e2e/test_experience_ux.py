@@ -81,7 +81,7 @@ def journeys(demo_data, live_server):
     forwarded = Case.objects.get(applicant__login_name="demo_p6")
     return [
         ("public", "", "", ["/", "/accounts/login/", "/accounts/register/", "/help/",
-                            "/help/directory/", "/notice/"]),
+                            "/help/offices/", "/notice/"]),
         ("applicant", "demo_applicant", "", ["/accounts/", "/cases/", "/cases/new/",
                                              f"/cases/{draft.number}/edit/",
                                              f"/cases/{draft.number}/edit/?refused=1",
@@ -160,7 +160,7 @@ def test_elder_mode_meets_the_miit_numbers_and_is_remembered(browser, live_serve
             if mode == "standard":
                 assert m["min_target"] >= 44, (path, m["small_targets"])
             else:
-                assert m["body_font_px"] >= 18 and m["min_text_px"] >= 18, (path, m)
+                assert m["body_font_px"] >= 18 and m["min_text_px"] >= 18, (path, m["small_text"])
                 assert m["max_function_px"] >= 30, (path, m)
                 assert m["min_target"] >= 60, (path, m["small_targets"])
                 assert _axe(page) == [], path
