@@ -25,7 +25,7 @@ from rencai.accounts.selectors import user_find_by_id_number
 from rencai.backoffice import access, backup_codes, forms, selectors, services, totp
 from rencai.backoffice.access import office_required, official_required
 from rencai.cases import reapply, workflow
-from rencai.cases.selectors import case_history, case_status_text
+from rencai.cases.selectors import case_deadline, case_history, case_status_text
 from rencai.cases.services import STALE
 from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
 from rencai.documents.models import Document
@@ -287,8 +287,12 @@ def _case_page(request, case, *, status=200, forms_by_action=None, full_id="", e
             "status_text": case_status_text(case),
             "applicant": case.applicant,
             "full_id": full_id,
-            "documents": folder_documents(folder=case.folder),
+            "documents": _documents(case),
             "history": _history(case),
+            "deadline": case_deadline(case),
+            # primary: move the case on; quiet: reroute/step back; danger: end or return
+            "danger_actions": ("reject", "return", "objection_uphold"),
+            "quiet_actions": ("reroute", "send_back_step"),
             "due_action_label": workflow.ACTION_LABELS.get(case.due_action, case.due_action),
             "chain": selectors.case_chain(case),
             "action_forms": action_forms,
@@ -301,10 +305,26 @@ def _case_page(request, case, *, status=200, forms_by_action=None, full_id="", e
 
 
 def _history(case):
+    from rencai.cases.progress import case_progress, history_steps
+
     events = case_history(case=case)
+    history_steps(case, events, case_progress(case, events))  # which step each row acted on
     for event in events:
         event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
     return events
+
+
+def _documents(case):
+    """The case's documents with their type's name (not the code: id_card → 身份证)."""
+    from rencai.catalog.models import AttachmentType
+
+    names = dict(AttachmentType.objects.values_list("code", "name"))
+    documents = list(folder_documents(folder=case.folder))
+    for doc in documents:
+        doc.type_name = names.get(doc.type_code) or (
+            _("其他材料") if doc.type_code == "other" else doc.type_code
+        )
+    return documents
 
 
 @office_required

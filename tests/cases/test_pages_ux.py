@@ -99,3 +99,21 @@ def test_refused_submit_redirects_to_a_summary_of_every_missing_item(client, wor
     assert 'id="error-summary"' in again
     case.refresh_from_db()
     assert case.status == Case.Status.DRAFT and case.version == 1
+
+
+def test_officials_case_page_names_types_numbers_and_weights_actions(world):
+    from rencai.catalog.models import AttachmentType
+    from tests.backoffice.conftest import office_client
+
+    case = place(new_case(world, diploma_number="D-2020-1", degree_number="X-2020-9"),
+                 "awaiting_acceptance", due_date=None)  # fmt: skip
+    client = office_client(*world.officials["district-440106"])
+    page = client.get(f"/office/cases/{case.number}/").content.decode()
+    assert "D-2020-1" in page and "X-2020-9" in page and "学位证书编号" in page
+    names = dict(AttachmentType.objects.values_list("code", "name"))
+    types = re.findall(r'<span class="muted doc-type">([^·]+) ·', page)
+    assert types and all(t.strip() in names.values() for t in types), types
+    assert ">id_card<" not in page and " id_card " not in page
+    assert re.search(r'class="btn">受理</button>', page)
+    assert re.search(r'class="btn btn-quiet">改派受理机构</button>', page)
+    assert re.search(r'class="btn btn-danger">退回修改</button>', page)
