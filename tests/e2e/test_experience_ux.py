@@ -59,9 +59,7 @@ def _login(page, base: str, login_name: str, *, totp_secret: str = "") -> None:
 def _set_language(context, base: str, lang: str) -> None:
     from django.conf import settings
 
-    context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base}]
-    )
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base}])
 
 
 @pytest.fixture
