@@ -226,3 +226,37 @@ def test_screenshots_dashboard_stepper_error_summary(browser, live_server, journ
     page.reload()  # a reload posts nothing: still the same draft, summary recomputed
     assert page.locator("#error-summary").count() == 1
     context.close()
+
+
+def test_radios_sit_by_their_labels_and_search_buttons_do_not_wrap(browser, live_server, journeys):
+    base = live_server.url
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    _login(page, base, "demo_applicant")
+    page.goto(base + "/cases/new/")
+    page.fill("#id_unit", "示范")
+    with page.expect_navigation():
+        page.click("button[name=unit_search]")
+    options = page.locator("label.unit-option")
+    assert options.count() >= 1
+    for radio_sel, label_sel in (("#id_category_0", "label[for=id_category_0]"),):
+        radio, label = (
+            page.locator(radio_sel).bounding_box(),
+            page.locator(label_sel).bounding_box(),
+        )
+        assert 0 <= label["x"] - (radio["x"] + radio["width"]) <= 16, (radio, label)
+        assert abs((radio["y"] + radio["height"] / 2) - (label["y"] + label["height"] / 2)) < 12
+    first = options.first
+    radio = first.locator("input").bounding_box()
+    text = first.locator("span").first.bounding_box()
+    assert 0 <= text["x"] - (radio["x"] + radio["width"]) <= 16, (radio, text)
+    assert first.bounding_box()["height"] >= 44
+    button = page.locator("button[name=unit_search]").bounding_box()
+    assert button["height"] <= 48 and button["width"] >= 44  # 搜索 on one line
+    # choosing a unit puts no ring around the page
+    first.locator("input").check()
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).outlineStyle") == "none"
+    context.close()
