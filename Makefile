@@ -36,6 +36,7 @@ test: setup
 	@scripts/ensure-chromium
 	@scripts/ensure-clamd
 	@scripts/ensure-oidc-provider
+	@scripts/ensure-axe
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup

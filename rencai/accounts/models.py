@@ -66,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when pypinyin could not read a character (it shows as "?" in name_pinyin): the
     # person (dashboard) or an official (admin) should supply the missing syllables.
     name_pinyin_incomplete = models.BooleanField(_("姓名拼音待补全"), default=False)
+    # 长辈版 (MIIT 2021 适老化): larger text and targets, remembered per person (issue #11).
+    elder_mode = models.BooleanField(_("长辈版"), default=False)
     id_number_encrypted = models.TextField(blank=True, editable=False)
     id_number_index = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.accounts import views
+from rencai.accounts import views, views_display
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("switch/", views.switch_view, name="switch"),
     path("pinyin/", views.pinyin_view, name="pinyin"),
+    path("display/elder/", views_display.elder_mode, name="elder_mode"),
     path("security/", views.security_view, name="security"),
     path("security/logout-everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("recover/", views.recover, name="recover"),

@@ -318,14 +318,33 @@ def register_view(request):
 @login_required
 @require_http_methods(["GET"])
 def dashboard(request):
+    """Where do I stand: the application, its holder and next action; what waits for me."""
+    from rencai.cases.dashboard import dashboard_for
+    from rencai.cases.routing import office_contact
+    from rencai.helpdesk.selectors import phone_links
+
     user = request.user
+    grants = list(roles.active_grants(user))
+    board = dashboard_for(user=user, grants=grants)
+    office = board.holder.office if board.holder else None
+    contact = (
+        {
+            "office": office,
+            "phones": phone_links(office.phones or []),
+            "contact": office_contact(office),
+        }
+        if office
+        else None
+    )
     return render(
         request,
         "accounts/dashboard.html",
         {
             "mobile_masked": mask_mobile(user.mobile or ""),
-            "grants": roles.active_grants(user),
-            "is_official": roles.active_grants(user).filter(role="official").exists(),
+            "grants": grants,
+            "is_official": any(g.role == "official" for g in grants),
+            "board": board,
+            "contact": contact,
         },
     )
 

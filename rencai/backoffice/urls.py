@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.backoffice import views, views_casework
+from rencai.backoffice import views, views_casework, views_stats
 
 app_name = "backoffice"
 urlpatterns = [
@@ -31,6 +31,6 @@ urlpatterns = [
     ),
     path("cases/<str:number>/card/revoke/", views_casework.card_revoke_page, name="card_revoke"),
     path("reapply/", views.reapply_page, name="reapply"),
-    path("stats/", views.stats_page, name="stats"),
-    path("stats.csv", views.stats_csv, name="stats_csv"),
+    path("stats/", views_stats.stats_page, name="stats"),
+    path("stats.csv", views_stats.stats_csv, name="stats_csv"),
 ]

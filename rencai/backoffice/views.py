@@ -4,13 +4,12 @@ selectors, writes in services / rencai.cases.services."""
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,10 +22,10 @@ from rencai.accounts import roles
 from rencai.accounts import services as account_services
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.selectors import user_find_by_id_number
-from rencai.backoffice import access, backup_codes, charts, forms, selectors, services, totp
+from rencai.backoffice import access, backup_codes, forms, selectors, services, totp
 from rencai.backoffice.access import office_required, official_required
 from rencai.cases import reapply, workflow
-from rencai.cases.selectors import case_history, case_status_text
+from rencai.cases.selectors import case_deadline, case_history, case_status_text
 from rencai.cases.services import STALE
 from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
 from rencai.documents.models import Document
@@ -288,8 +287,12 @@ def _case_page(request, case, *, status=200, forms_by_action=None, full_id="", e
             "status_text": case_status_text(case),
             "applicant": case.applicant,
             "full_id": full_id,
-            "documents": folder_documents(folder=case.folder),
+            "documents": _documents(case),
             "history": _history(case),
+            "deadline": case_deadline(case),
+            # primary: move the case on; quiet: reroute/step back; danger: end or return
+            "danger_actions": ("reject", "return", "objection_uphold"),
+            "quiet_actions": ("reroute", "send_back_step"),
             "due_action_label": workflow.ACTION_LABELS.get(case.due_action, case.due_action),
             "chain": selectors.case_chain(case),
             "action_forms": action_forms,
@@ -302,10 +305,26 @@ def _case_page(request, case, *, status=200, forms_by_action=None, full_id="", e
 
 
 def _history(case):
+    from rencai.cases.progress import case_progress, history_steps
+
     events = case_history(case=case)
+    history_steps(case, events, case_progress(case, events))  # which step each row acted on
     for event in events:
         event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
     return events
+
+
+def _documents(case):
+    """The case's documents with their type's name (not the code: id_card → 身份证)."""
+    from rencai.catalog.models import AttachmentType
+
+    names = dict(AttachmentType.objects.values_list("code", "name"))
+    documents = list(folder_documents(folder=case.folder))
+    for doc in documents:
+        doc.type_name = names.get(doc.type_code) or (
+            _("其他材料") if doc.type_code == "other" else doc.type_code
+        )
+    return documents
 
 
 @office_required
@@ -453,78 +472,3 @@ def reapply_page(request):
         },
         status=code,
     )
-
-
-# --- statistics ---------------------------------------------------------------------------
-
-
-def _stats(request):
-    offices = selectors.stats_offices_choices(acting_as=request.acting)
-    form = forms.StatsForm(request.GET or None, offices=offices)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    try:
-        stats = selectors.case_stats(
-            acting_as=request.acting,
-            office_id=data.get("office"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
-    except NotFound as exc:
-        _not_found(exc)
-    return form, stats
-
-
-@office_required
-@require_GET
-def stats_page(request):
-    form, stats = _stats(request)
-    state_bars = charts.bars([(label, count, str(count)) for _s, label, count in stats.by_state])
-    step_bars = charts.bars(
-        [(f"{s.label} 平均", s.average or 0, _blank(s.average) or "—") for s in stats.steps]
-        + [(f"{s.label} P90", s.p90 or 0, _blank(s.p90) or "—") for s in stats.steps]
-    )
-    return render(
-        request,
-        "backoffice/stats.html",
-        {
-            "form": form,
-            "stats": stats,
-            "query": request.GET.urlencode(),
-            "state_bars": state_bars,
-            "step_bars": step_bars,
-        },
-    )
-
-
-@office_required
-@require_GET
-def stats_csv(request):
-    _form, stats = _stats(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="rencai-stats.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(response)
-    period = f"{stats.date_from or ''}~{stats.date_to or ''}"
-    writer.writerow(["范围", stats.scope_label, "统计期", period])
-    writer.writerow(["类别", "项目", "数量", "平均用时（工作日）", "90分位用时（工作日）"])
-    for _status, label, count in stats.by_state:
-        writer.writerow(["状态", label, count, "", ""])
-    for step in stats.steps:
-        writer.writerow(
-            ["环节用时", step.label, step.count, _blank(step.average), _blank(step.p90)]
-        )
-    writer.writerow(["逾期", "当前逾期", stats.overdue, "", ""])
-    writer.writerow(["受理", "受理总数", stats.accepted, "", ""])
-    writer.writerow(["受理", "系统自动受理", stats.deemed, "", ""])
-    if stats.offices:
-        writer.writerow(["机构", "名称", "在办", "逾期", "受理", "系统自动受理"])
-        for row in stats.offices:
-            writer.writerow(
-                ["机构", row["office"].name, row["open"], row["overdue"], row["accepted"],
-                 row["deemed"]]
-            )  # fmt: skip
-    return response
-
-
-def _blank(value) -> str:
-    return "" if value is None else str(value)

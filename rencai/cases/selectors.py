@@ -133,40 +133,45 @@ def case_catalogue_requests(case: Case) -> list:
     )
 
 
-def _details_missing(case: Case) -> list[str]:
+def details_missing_fields(case: Case) -> list[tuple[str, str]]:
+    """(form field name, label) of what the category section still lacks."""
     from rencai.catalog.models import education_needs_catalogue_school
 
     missing = []
     if case.category == Case.Category.EDUCATION:
         level = case.education_level
         if not level:
-            return [gettext("最高学历")]
+            return [("education_level", gettext("最高学历"))]
         if education_needs_catalogue_school(level):
             if case.institution_id is None:
-                missing.append(gettext("毕业院校（从院校库选择）"))
+                missing.append(("institution", gettext("毕业院校（从院校库选择）")))
             if case.major_id is None:
-                missing.append(gettext("专业（从专业库选择）"))
+                missing.append(("major", gettext("专业（从专业库选择）")))
         elif not case.institution_name:
-            missing.append(gettext("毕业院校"))
+            missing.append(("institution_name", gettext("毕业院校")))
         if case.graduation_date is None:
-            missing.append(gettext("毕业时间"))
+            missing.append(("graduation_date", gettext("毕业时间")))
         if not case.diploma_number:
-            missing.append(gettext("毕业证书编号"))
+            missing.append(("diploma_number", gettext("毕业证书编号")))
     elif case.category == Case.Category.TITLE:
         if case.title_series_id is None:
-            missing.append(gettext("职称系列"))
+            missing.append(("title_series", gettext("职称系列")))
         if not case.qualification_name:
-            missing.append(gettext("资格名称"))
+            missing.append(("qualification_name", gettext("资格名称")))
         if not case.certificate_number:
-            missing.append(gettext("证书编号"))
+            missing.append(("certificate_number", gettext("证书编号")))
     else:
         if not case.qualification_name:
-            missing.append(gettext("职业（工种）名称"))
+            missing.append(("qualification_name", gettext("职业（工种）名称")))
         if not case.qualification_level:
-            missing.append(gettext("等级"))
+            missing.append(("qualification_level", gettext("等级")))
         if not case.certificate_number:
-            missing.append(gettext("证书编号"))
+            missing.append(("certificate_number", gettext("证书编号")))
     return missing
+
+
+def _details_missing(case: Case) -> list[str]:
+    return [label for _field, label in details_missing_fields(case)]
 
 
 def _enumerate(items) -> str:

@@ -4,6 +4,7 @@ from django.urls import path
 
 from rencai.cases import views_applicant as applicant
 from rencai.cases import views_consent as consent
+from rencai.cases import views_status as status
 from rencai.cases import views_unit as unit
 
 app_name = "cases"
@@ -22,8 +23,8 @@ urlpatterns = [
         consent.invitation_answer,
         name="invitation_answer",
     ),  # fmt: skip
-    path("<str:number>/", applicant.detail, name="detail"),
+    path("<str:number>/", status.detail, name="detail"),
     path("<str:number>/edit/", applicant.edit, name="edit"),
     path("<str:number>/attachments/", applicant.upload, name="upload"),
-    path("<str:number>/act/", applicant.act, name="act"),
+    path("<str:number>/act/", status.act, name="act"),
 ]

@@ -7,7 +7,6 @@ A case that is not the caller's answers 404 (selectors raise NotFound).
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,10 +27,7 @@ from rencai.cases.selectors import (
     case_actions_for,
     case_catalogue_requests,
     case_checklist,
-    case_deadline,
     case_get_for_page,
-    case_history,
-    case_holder,
     case_list_mine,
     case_status_text,
 )
@@ -39,7 +35,6 @@ from rencai.cases.services import (
     FORM_FIELDS,
     OPEN_CASE_CODE,
     application_start,
-    case_act,
     case_attachment_upload,
     case_editable,
     case_open_of,
@@ -157,40 +152,6 @@ def _office_view(office) -> dict | None:
         "phones": phone_links(office.phones or []),
         "contact": office_contact(office),
     }
-
-
-#: After forwarding, only the office holding the case can send it back (FAQ 二.4).
-_HELD_AFTER_FORWARD = (
-    Case.Status.DEPT_REVIEW, Case.Status.AWAITING_ACCEPTANCE, Case.Status.UNDER_REVIEW,
-)  # fmt: skip
-
-
-def _unit_withdraw_state(case: Case, role: str) -> tuple[bool, str]:
-    """(the 1-hour window is open, the message when it is closed) — FAQ 二.4."""
-    if (
-        role != workflow.Role.UNIT_ADMIN
-        or case.status not in _HELD_AFTER_FORWARD
-        or case.forwarded_at is None
-    ):
-        return False, ""
-    limit = timedelta(minutes=workflow.UNIT_WITHDRAW_MINUTES)
-    if case.status == Case.Status.DEPT_REVIEW and clock.now() - case.forwarded_at <= limit:
-        return True, ""
-    office = case.holding_office
-    values = {
-        "office": office.name if office else "",
-        # never without a contact: the office's own, or the city bureau's saying so
-        "contact": "，" + office_contact(office) if office else "",
-    }
-    if case.status == Case.Status.DEPT_REVIEW:
-        return False, _(
-            "单位送审已超过1小时，单位不能自行撤回；"
-            "如需修改资料，请联系人事户头（%(office)s%(contact)s）退案。"
-        ) % values
-    return False, _(
-        "申请已由主管部门报送，单位不能撤回；如需修改资料，请联系当前办理机构"
-        "（%(office)s%(contact)s）退案。"
-    ) % values
 
 
 def _submit_action(case: Case, role: str) -> str | None:
@@ -360,7 +321,41 @@ def _edit_context(request, case: Case, role: str, **forms_in) -> dict:
         "major_new_url": _url("changes:major_new"),
         "changes_url": _url("changes:index"),
         "max_mb": _max_mb(),
+        **_summary_context(request, case),
     }
+
+
+def unit_admin_missing_safe(case: Case):
+    try:
+        return unit_admin_missing(case.unit)
+    except DomainError:
+        return None
+
+
+def _summary_context(request, case: Case) -> dict:
+    """The error summary after a refused 送审 (?refused=1, see views_status.act) and the
+    unit-dependent refusal shown at the unit field and on the disabled submit button."""
+    from rencai.cases.summary import case_problems, unit_refusal
+    from rencai.cases.views_status import REFUSAL_KEY
+
+    refusal = request.session.get(REFUSAL_KEY) or {}
+    if refusal.get("number") == case.number:
+        request.session.pop(REFUSAL_KEY, None)
+    refusal_text = unit_refusal(case)
+    context = {
+        "route_refusal": refusal_text,
+        # the unit_admin_notice above the field already explains a missing admin
+        "route_refusal_note": refusal_text if unit_admin_missing_safe(case) is None else "",
+        "problems": [],
+        "summary_message": "",
+    }
+    if request.GET.get("refused") == "1" or refusal.get("number") == case.number:
+        problems = case_problems(case)
+        message = refusal.get("message", "") if refusal.get("number") == case.number else ""
+        if problems:  # the guard's message names the same items: the list says it better
+            message = ""
+        context.update(problems=problems, summary_message=message)
+    return context
 
 
 def _max_mb() -> str:
@@ -468,80 +463,3 @@ def upload(request, number: str):
     return render(
         request, "cases/edit.html", _edit_context(request, case, role, upload=form), status=400
     )
-
-
-def _detail_context(request, case: Case, role: str) -> dict:
-    window_open, withdraw_note = _unit_withdraw_state(case, role)
-    actions = case_actions_for(case=case, role=role)
-    if role == workflow.Role.UNIT_ADMIN and not window_open:
-        actions = [a for a in actions if a.action != "unit_withdraw"]
-    if role == workflow.Role.APPLICANT and case.status == Case.Status.DRAFT:
-        actions = [a for a in actions if a.action != "submit"]  # submitted from the form
-    holder = case_holder(case)
-    history = case_history(case=case)
-    for event in history:
-        event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
-    return {
-        "case": case,
-        "role": role,
-        "role_label": workflow.Role.LABELS.get(role, ""),
-        "status_text": case_status_text(case),
-        "holder": holder,
-        "contact": _office_view(holder.office),
-        "deadline": case_deadline(case),
-        "history": history,
-        "actions": actions,
-        "withdraw_note": withdraw_note,
-        "editable": case_editable(case, role),
-        "attachments": _attachments(case),
-        "route": _route(case)[0] if case.status == Case.Status.DRAFT else [],
-        "unit_phones": phone_links([case.unit.phone]) if case.unit.phone else [],
-    }
-
-
-@login_required
-@require_GET
-def detail(request, number: str):
-    """Status page: never blank (FAQ 一.9)."""
-    office_url = _url("backoffice:case", number)
-    if office_url and acting_as_for(request).office is not None:
-        return redirect(office_url)  # officials: the back office (second factor there)
-    case, role = _get_case(request, number)
-    return render(request, "cases/detail.html", _detail_context(request, case, role))
-
-
-@login_required
-@require_POST
-def act(request, number: str):
-    """A button of the status/edit page: submit, withdraw, reopen, forward, return, …"""
-    case, role = _get_case(request, number)
-    form = forms.ActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请求无效，请刷新页面后重试。"))
-        return redirect("cases:detail", number=case.number)
-    action = form.cleaned_data["action"]
-    try:
-        case, replayed = case_act(
-            case=case, action=action, actor=request.user, acting_as=acting_as_for(request),
-            reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["expected_version"],
-            request=request,
-        )  # fmt: skip
-    except DomainError as exc:
-        context = _detail_context(request, case, role)
-        context.update(
-            action_error=exc.message, failed_action=action, reason=form.cleaned_data["reason"]
-        )
-        if action in ("submit", "forward") and case_editable(case, role):
-            context = _edit_context(request, case, role)
-            context["submit_error"] = exc.message
-            return render(request, "cases/edit.html", context, status=exc.status)
-        return render(request, "cases/detail.html", context, status=exc.status)
-    label = workflow.ACTION_LABELS.get(action, action)
-    messages.success(request, _("已完成：%(label)s。当前状态：%(status)s") % {
-        "label": label, "status": case_status_text(case)
-    })  # fmt: skip
-    if action == "reopen":
-        return redirect("cases:edit", number=case.number)
-    if role == workflow.Role.UNIT_ADMIN and action in ("forward", "return"):
-        return redirect("cases:unit_worklist")
-    return redirect("cases:detail", number=case.number)

@@ -1,6 +1,6 @@
 """The unit admin's pages (acting as the unit): worklist, look a person up by ID number,
 start an application for them (FAQ 二.3). Opening, forwarding, returning and the
-1-hour withdrawal use the shared status page (views_applicant.detail / act).
+1-hour withdrawal use the shared status page (views_status.detail / act).
 
 The look-up names a person only if they have named the unit; an application the unit
 starts waits for the person to accept it (rencai.cases.unit_access)."""

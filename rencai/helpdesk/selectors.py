@@ -131,3 +131,12 @@ def office_directory(*, at: datetime | None = None) -> list[DirectoryRow]:
             today, state, css = office_state(office, at)
             rows.append(DirectoryRow(office, phone_links(office.phones), today, state, css))
     return rows
+
+
+#: The status page's "what next" panel after the card (issue #11): this article, edited in
+#: the admin (migration 0002 creates it; a database flushed by tests may lack it).
+AFTER_CARD_SLUG = "after-card"
+
+
+def after_card_article() -> Article | None:
+    return article_list().filter(slug=AFTER_CARD_SLUG).first()

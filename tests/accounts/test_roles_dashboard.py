@@ -92,3 +92,28 @@ def test_switch_requires_post_with_csrf(demo_data):
     )
     grant = RoleGrant.objects.get(user__login_name="demo_sasac")
     assert c.post(SWITCH, {"grant": grant.pk}).status_code == 403
+
+
+def test_elder_mode_switch_is_remembered_on_the_person_and_the_device(client, django_user_model):
+    """长辈版 (issue #11): a header switch; a field on the user, a cookie for anonymous."""
+    from rencai.accounts.views_display import COOKIE
+
+    page = client.get("/").content.decode()
+    assert 'class="elder"' not in page and 'name="on" value="1"' in page
+    response = client.post("/accounts/display/elder/", {"on": "1", "next": "/help/"})
+    assert response.status_code == 302 and response["Location"] == "/help/"
+    assert response.cookies[COOKIE].value == "1"
+    assert 'class="elder"' in client.get("/").content.decode()
+    # an unsafe next is refused
+    response = client.post("/accounts/display/elder/", {"on": "1", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    user = django_user_model.objects.create_user(
+        "elder1", "Pw@123456", real_name="长辈", mobile="13900001111"
+    )
+    client.force_login(user)
+    assert 'class="elder"' not in client.get("/").content.decode()  # the person's own choice
+    client.post("/accounts/display/elder/", {"on": "1", "next": "/"})
+    user.refresh_from_db()
+    assert user.elder_mode is True
+    client.cookies.pop(COOKIE, None)
+    assert 'class="elder"' in client.get("/accounts/").content.decode()

@@ -62,12 +62,15 @@ def test_unit_without_admin_is_told_on_the_unit_step_and_cannot_enter_unit_revie
     assert "广州市教育局" in unit_step  # who approves it
     assert "12333" in unit_step  # their contact (here the city bureau's, saying so)
     assert "暂无登记的联系方式" not in page
+    # the submit button says why it is disabled (issue #11)
+    assert 'disabled aria-describedby="submit-blocked"' in page
 
     response = client.post(
         f"/cases/{case.number}/act/",
         {"action": "submit", "expected_version": case.version, "reason": ""},
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.redirect_chain[-1][1] == 302
     assert "还没有单位系统管理员" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "draft" and case.version == 1
