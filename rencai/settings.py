@@ -448,6 +448,7 @@ RENCAI_REFERENCE_LOADERS = [
     "rencai.catalog.reference.catalog_load",
     "rencai.helpdesk.reference.articles_load",
     "rencai.workdays.services.official_years_sync",
+    "rencai.verification.reference.example_rules_load",  # 申报条件 example set (issue #12)
 ]
 
 # axes.W006 warns that we do not lock by IP. That is deliberate: many citizens share

@@ -44,9 +44,11 @@ def gateway_url():
 
 
 @pytest.fixture
-def verification_on(settings, gateway_url):
+def verification_on(settings, gateway_url, db):
+    from rencai.verification.reference import example_rules_load
     from rencai.verification.sources import breakers_reset
 
+    example_rules_load()
     settings.RENCAI_VERIFICATION_GATEWAY_URL = gateway_url
     settings.RENCAI_VERIFICATION_READ_TIMEOUT = 1.0
     settings.RENCAI_VERIFICATION_RETRIES = 1

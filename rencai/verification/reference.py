@@ -1,7 +1,7 @@
-"""The example rule set and category policy (marked 示例配置: no rule cites a legal source
-yet; the city bureau replaces them in the admin with its published conditions)."""
+"""The example rule set and category policy, marked 示例配置: no rule cites a legal source
+yet; the city bureau replaces them in the admin with its published conditions."""
 
-from django.db import migrations
+from __future__ import annotations
 
 RULES = [
     # category, kind, name, value, hard, order
@@ -18,9 +18,12 @@ RULES = [
 POLICIES = [("education", True, True, 5), ("title", True, True, 5), ("skill", True, False, 5)]
 
 
-def load(apps, schema_editor):
-    Rule = apps.get_model("verification", "EligibilityRule")
-    Policy = apps.get_model("verification", "CategoryPolicy")
+def example_rules_load() -> str:
+    """Reference loader (settings.RENCAI_REFERENCE_LOADERS): adds what is missing, keeps edits."""
+    from rencai.verification.models import CategoryPolicy as Policy
+    from rencai.verification.models import EligibilityRule as Rule
+
+    before = Rule.objects.count(), Policy.objects.count()
     for category, kind, name, value, hard, order in RULES:
         Rule.objects.get_or_create(
             category=category, kind=kind,
@@ -31,8 +34,7 @@ def load(apps, schema_editor):
             category=category,
             defaults={"instant_approval": instant, "public_notice": notice, "sample_percent": sample},
         )  # fmt: skip
-
-
-class Migration(migrations.Migration):
-    dependencies = [("verification", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    return (
+        f"eligibility rules: {Rule.objects.count() - before[0]} added (example configuration); "
+        f"category policies: {Policy.objects.count() - before[1]} added"
+    )
