@@ -126,6 +126,7 @@ class VerificationRequest(models.Model):
     )
     reasons = models.JSONField(_("决定理由"), default=list, blank=True)
     rules = models.JSONField(_("条件判断"), default=list, blank=True)
+    ocr_findings = models.JSONField(_("附件预审发现"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -110,7 +110,7 @@ def panel(case: Case) -> dict:
     for c in checks:
         c.source_label = sources.source_label(c.source)
     return {
-        "request": request, "checks": checks, "rules": rule_results(case, checks=checks),
+        "latest": request, "checks": checks, "rules": rule_results(case, checks=checks),
         "pending": pending(case),
         "unavailable": any(c.outcome == "unavailable" for c in checks),
         "example_rules": EligibilityRule.objects.filter(

@@ -21,17 +21,18 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from rencai.audit.services import audit_record
 from rencai.cases.models import Case
 from rencai.core import clock
 from rencai.core.errors import DomainError
-from rencai.verification import selectors, sources
+from rencai.verification import ocr, selectors, sources
 from rencai.verification.models import CategoryPolicy, VerificationCheck, VerificationRequest
 
 log = logging.getLogger(__name__)
 Req = VerificationRequest
-UNAVAILABLE_NOTICE = "数据核验暂不可用，已转人工审核"
+UNAVAILABLE_NOTICE = gettext_noop("数据核验暂不可用，已转人工审核")
 CHUNK = 200
 LEASE_SECONDS = 300
 MAX_ATTEMPTS = 5
@@ -173,6 +174,7 @@ def _finish(request: VerificationRequest, results: list[sources.Result]) -> int:
     )  # fmt: skip
     case = Case.objects.select_related("unit", "applicant").get(pk=locked.case_id)
     rules = selectors.rule_results(case, checks=results)
+    locked.ocr_findings = ocr.findings(case)
     locked.rules = [r.as_json() for r in rules]
     locked.status, locked.finished_at, locked.attempts = Req.Status.DONE, now, locked.attempts + 1
     if locked.purpose == Req.Purpose.PRECHECK:
@@ -181,6 +183,10 @@ def _finish(request: VerificationRequest, results: list[sources.Result]) -> int:
         locked.save()
         return 1
     decision, reasons = decide(case, results, rules)
+    if locked.ocr_findings and decision == Req.Decision.APPROVED:
+        decision = Req.Decision.MANUAL
+    reasons += [_("附件预审：%(doc)s %(p)s") % {"doc": f["document"], "p": f["problem"]}
+                for f in locked.ocr_findings]  # fmt: skip
     locked.decision, locked.reasons = decision, reasons
     locked.save()
     summary = "；".join(f"{sources.source_label(r.source)}：{r.reason}" for r in results)

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -48,6 +48,11 @@ class Records:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             for person in data.get("people", []):
                 number = _id(person.get("id_body") or person["id_number"])
+                si = person.get("social_insurance", {})
+                # 17-character keys are credit-code bodies: add the check character
+                person["social_insurance"] = {
+                    (k + uscc.calc_check_digit(k) if len(k) == 17 else k): v for k, v in si.items()
+                }
                 self.people[number] = person
             for cert in data.get("certificates", []):
                 self.certificates[cert["number"]] = cert
