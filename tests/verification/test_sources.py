@@ -102,3 +102,24 @@ def test_the_gateway_down_is_unavailable(settings, verification_on):
     result = run("identity", subject())
     assert result.outcome == "unavailable"
     assert "无法连接" in result.reason
+
+
+def test_the_gateway_answers_what_its_openapi_document_promises(verification_on):
+    from pathlib import Path
+
+    import yaml
+
+    from rencai.verification.gateway.app import Gateway, Records
+
+    doc = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docs/verification-gateway.openapi.yaml").read_text()
+    )
+    assert set(doc["paths"]) == set(Gateway(Records([]), key_id="", secret="").routes)
+    verifier = sources.Verifier()
+    verifier.name = "contract"
+    payload = {"id_number": GRAD, "name": "毕业生甲", "certificate_number": "D2024000001",
+               "kind": "diploma", "credit_code": "X"}  # fmt: skip
+    for path, item in doc["paths"].items():
+        answer = verifier.post(dict(payload), path=path)
+        schema = item["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert set(schema["required"]) <= set(answer), path
