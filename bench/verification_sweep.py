@@ -116,13 +116,25 @@ def main() -> None:
     VerificationRequest.objects.filter(case__in=cases).delete()  # the drafts' pre-checks
     now = clock.now()
     VerificationRequest.objects.bulk_create(
-        [VerificationRequest(case=c, purpose="submission", key=f"bench:{c.pk}", run_after=now,
-                             created_at=now) for c in cases]  # fmt: skip
+        [
+            VerificationRequest(
+                case=c, purpose="submission", key=f"bench:{c.pk}", run_after=now, created_at=now
+            )
+            for c in cases
+        ]  # fmt: skip
     )
     seed = Path(tempfile.mkstemp(suffix=".json")[1])
     seed.write_text(json.dumps({"people": people}, ensure_ascii=False), encoding="utf-8")
     gateway = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "rencai.verification.gateway", "--port", str(PORT), "--seed", str(seed)]
+        [
+            sys.executable,
+            "-m",
+            "rencai.verification.gateway",
+            "--port",
+            str(PORT),
+            "--seed",
+            str(seed),
+        ]
     )
     try:
         import requests

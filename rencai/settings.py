@@ -464,15 +464,24 @@ RENCAI_GATEWAY_PORT = int(os.environ.get("RENCAI_GATEWAY_PORT", "18780"))
 # Under pytest it is off unless a test starts the gateway (tests/verification/conftest.py).
 RENCAI_VERIFICATION_GATEWAY_URL = os.environ.get(
     "RENCAI_VERIFICATION_GATEWAY_URL",
-    "" if PRODUCTION or "pytest" in __import__("sys").modules
+    ""
+    if PRODUCTION or "pytest" in __import__("sys").modules
     else f"http://127.0.0.1:{RENCAI_GATEWAY_PORT}",
 )
 RENCAI_VERIFICATION_KEY_ID = os.environ.get("RENCAI_VERIFICATION_KEY_ID", "rencai-dev")
 RENCAI_VERIFICATION_SECRET = os.environ.get(
     "RENCAI_VERIFICATION_SECRET", "" if PRODUCTION else "rencai-dev-gateway-secret"
 )
-RENCAI_VERIFICATION_SOURCES = ["credit", "identity", "education", "qualification", "social_insurance"]
-RENCAI_VERIFICATION_CONNECT_TIMEOUT = float(os.environ.get("RENCAI_VERIFICATION_CONNECT_TIMEOUT", "2"))
+RENCAI_VERIFICATION_SOURCES = [
+    "credit",
+    "identity",
+    "education",
+    "qualification",
+    "social_insurance",
+]
+RENCAI_VERIFICATION_CONNECT_TIMEOUT = float(
+    os.environ.get("RENCAI_VERIFICATION_CONNECT_TIMEOUT", "2")
+)
 RENCAI_VERIFICATION_READ_TIMEOUT = float(os.environ.get("RENCAI_VERIFICATION_READ_TIMEOUT", "3"))
 RENCAI_VERIFICATION_RETRIES = int(os.environ.get("RENCAI_VERIFICATION_RETRIES", "2"))
 RENCAI_VERIFICATION_BACKOFF = float(os.environ.get("RENCAI_VERIFICATION_BACKOFF", "0.2"))

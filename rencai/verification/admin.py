@@ -37,7 +37,16 @@ class _Audited(admin.ModelAdmin):
 
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(_Audited):
-    list_display = ["category", "name", "kind", "value", "hard", "is_example", "is_active", "version"]
+    list_display = [
+        "category",
+        "name",
+        "kind",
+        "value",
+        "hard",
+        "is_example",
+        "is_active",
+        "version",
+    ]
     list_filter = ["category", "kind", "hard", "is_active"]
     readonly_fields = ["version", "updated_at"]
 
@@ -56,7 +65,15 @@ class _CheckInline(admin.TabularInline):
     model = VerificationCheck
     extra = 0
     can_delete = False
-    readonly_fields = ["source", "asked_at", "outcome", "reason", "answer", "evidence_ref", "elapsed_ms"]
+    readonly_fields = [
+        "source",
+        "asked_at",
+        "outcome",
+        "reason",
+        "answer",
+        "evidence_ref",
+        "elapsed_ms",
+    ]
     exclude = ["case"]
 
 

@@ -60,7 +60,9 @@ class EligibilityRule(models.Model):
     value = models.CharField(
         _("取值"),
         max_length=100,
-        help_text=_("学历填代码（bachelor 等）；年龄、月数填数字；职称/技能填级别；单位性质用逗号分隔。"),
+        help_text=_(
+            "学历填代码（bachelor 等）；年龄、月数填数字；职称/技能填级别；单位性质用逗号分隔。"
+        ),
     )
     hard = models.BooleanField(_("硬性条件（不符合不能送审）"), default=True)
     legal_source = models.TextField(
@@ -140,6 +142,9 @@ class VerificationRequest(models.Model):
             models.Index(fields=["case", "-created_at"], name="verif_case_latest"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.purpose}:{self.status}"
+
 
 class VerificationCheck(models.Model):
     """The answer of one source to one request: what was asked, when, what it said."""
@@ -149,7 +154,9 @@ class VerificationCheck(models.Model):
         FAILED = "failed", _("不通过")
         UNAVAILABLE = "unavailable", _("暂不可用")
 
-    request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="checks")
+    request = models.ForeignKey(
+        VerificationRequest, on_delete=models.CASCADE, related_name="checks"
+    )
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(_("数据来源"), max_length=20)
     asked_at = models.DateTimeField(_("查询时间"))
@@ -166,3 +173,6 @@ class VerificationCheck(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "source"], name="verif_check_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.outcome}"

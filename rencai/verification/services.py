@@ -220,9 +220,13 @@ def decide(case: Case, results, rules) -> tuple[str, list[str]]:
             reasons.append(f"{sources.source_label(r.source)}：{r.reason}")
     for rule in rules:
         if rule.status == "not_met":
-            reasons.append(_("不符合申报条件「%(name)s」：%(why)s") % {"name": rule.name, "why": rule.reason})
+            reasons.append(
+                _("不符合申报条件「%(name)s」：%(why)s") % {"name": rule.name, "why": rule.reason}
+            )
         elif rule.status == "unknown":
-            reasons.append(_("无法判断申报条件「%(name)s」：%(why)s") % {"name": rule.name, "why": rule.reason})
+            reasons.append(
+                _("无法判断申报条件「%(name)s」：%(why)s") % {"name": rule.name, "why": rule.reason}
+            )
     policy = CategoryPolicy.objects.filter(category=case.category).first()
     if policy is None or not policy.instant_approval:
         reasons.append(_("该申报类别未开通系统秒批"))

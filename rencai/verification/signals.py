@@ -23,7 +23,10 @@ def _draft_saved(sender, instance: Case, raw=False, **kwargs):
 def _event_saved(sender, instance: CaseEvent, created=False, raw=False, **kwargs):
     if raw or not created:
         return
-    if instance.to_status != Case.Status.AWAITING_ACCEPTANCE or instance.from_status == instance.to_status:
+    if (
+        instance.to_status != Case.Status.AWAITING_ACCEPTANCE
+        or instance.from_status == instance.to_status
+    ):
         return
     from rencai.verification.models import VerificationRequest
     from rencai.verification.services import enabled, verification_enqueue

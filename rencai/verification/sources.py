@@ -174,9 +174,13 @@ class Verifier:
                 raise Unavailable(_("数据来源响应超时")) from exc
             raise Unavailable(_("无法连接数据来源")) from exc
         if response.status_code >= 500:
-            raise Unavailable(_("数据来源服务异常（HTTP %(code)s）") % {"code": response.status_code})
+            raise Unavailable(
+                _("数据来源服务异常（HTTP %(code)s）") % {"code": response.status_code}
+            )
         if response.status_code != 200:
-            raise Unavailable(_("数据来源拒绝请求（HTTP %(code)s）") % {"code": response.status_code})
+            raise Unavailable(
+                _("数据来源拒绝请求（HTTP %(code)s）") % {"code": response.status_code}
+            )
         try:
             data = response.json()
         except ValueError as exc:
@@ -337,7 +341,9 @@ def verifiers() -> list[Verifier]:
     names = settings.RENCAI_VERIFICATION_SOURCES
     unknown = set(names) - set(_registry)
     if unknown:
-        raise LookupError(f"unknown verification sources {sorted(unknown)}; known {sorted(_registry)}")
+        raise LookupError(
+            f"unknown verification sources {sorted(unknown)}; known {sorted(_registry)}"
+        )
     return [_registry[n]() for n in names]
 
 

@@ -54,5 +54,7 @@ SMS_TEMPLATES.setdefault(
 )
 SMS_TEMPLATES.setdefault(
     "instant_card",
-    _("您的入户申请{number}数据核验全部通过，已由系统秒批，《广州市入户人员信息卡》已出具，请登录系统下载。"),
+    _(
+        "您的入户申请{number}数据核验全部通过，已由系统秒批，《广州市入户人员信息卡》已出具，请登录系统下载。"
+    ),
 )

@@ -51,7 +51,9 @@ def test_a_clear_graduate_sees_instant_approval_with_each_check(world, page, liv
     screenshot(page, "verification-instant-approval.png")
 
 
-def test_too_few_months_of_social_insurance_are_told_before_submitting(world, mobile_page, live_server):
+def test_too_few_months_of_social_insurance_are_told_before_submitting(
+    world, mobile_page, live_server
+):
     page = mobile_page
     user = applicant("low_si", login="lowsi_e2e", password=PASSWORD)
     case = education_case(world, "low_si", user=user)

@@ -25,7 +25,15 @@ def _free_port() -> int:
 def gateway_url():
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "rencai.verification.gateway", "--port", str(port), "--seed", str(SEED)],
+        [
+            sys.executable,
+            "-m",
+            "rencai.verification.gateway",
+            "--port",
+            str(port),
+            "--seed",
+            str(SEED),
+        ],
         stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

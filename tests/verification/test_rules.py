@@ -36,7 +36,13 @@ TABLE = [
     ("title_min", "中级", Facts(qualification_level="初级"), NOT_MET, "须中级及以上"),
     ("title_min", "中级", Facts(), UNKNOWN, "资格级别"),
     ("skill_min", "三级/高级工", Facts(qualification_level="二级/技师"), MET, "二级/技师"),
-    ("skill_min", "三级/高级工", Facts(qualification_level="四级/中级工"), NOT_MET, "须三级/高级工"),
+    (
+        "skill_min",
+        "三级/高级工",
+        Facts(qualification_level="四级/中级工"),
+        NOT_MET,
+        "须三级/高级工",
+    ),
     ("si_months_min", "6", Facts(si_months=6), MET, "满6个月"),
     ("si_months_min", "6", Facts(si_months=3), NOT_MET, "3个月，不足6个月"),
     ("si_months_min", "6", Facts(si_months=0), NOT_MET, "不足6个月"),
@@ -58,7 +64,9 @@ def test_each_rule_answers_with_its_reason(kind, value, facts, status, words):
     assert words in outcome.reason
 
 
-@given(st.dates(date(1940, 1, 1), date(2010, 12, 31)), st.dates(date(2020, 1, 1), date(2040, 12, 31)))
+@given(
+    st.dates(date(1940, 1, 1), date(2010, 12, 31)), st.dates(date(2020, 1, 1), date(2040, 12, 31))
+)
 def test_age_is_whole_years_and_never_decreases(birth, on):
     age = age_on(birth, on)
     assert age == age_on(birth, on)
@@ -72,8 +80,10 @@ def test_months_rule_is_a_threshold(months, need):
     assert outcome.status == (MET if months >= need else NOT_MET)
 
 
-@pytest.mark.parametrize(("kind", "order"), [("education_min", EDUCATION_ORDER),
-                                             ("title_min", TITLE_ORDER), ("skill_min", SKILL_ORDER)])
+@pytest.mark.parametrize(
+    ("kind", "order"),
+    [("education_min", EDUCATION_ORDER), ("title_min", TITLE_ORDER), ("skill_min", SKILL_ORDER)],
+)
 @given(data=st.data())
 def test_level_rules_are_monotonic(kind, order, data):
     need = data.draw(st.sampled_from(order))

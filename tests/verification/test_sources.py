@@ -39,12 +39,30 @@ def run(name: str, s: Subject) -> sources.Result:
         ("social_insurance", {}, "passed", "12个月"),
         ("credit", {}, "passed", "未被列入"),
         ("credit", {"body": "44010620000101003", "name": "失信丙"}, "failed", "失信被执行人"),
-        ("qualification", {"body": "44010619800101007", "name": "职称庚", "category": "title",
-                           "certificate_number": "ZC2020000007", "qualification_level": "中级"},
-         "passed", "一致"),
-        ("qualification", {"body": "44010619800101007", "name": "职称庚", "category": "title",
-                           "certificate_number": "ZC2020000007", "qualification_level": "副高级"},
-         "failed", "证书级别不一致"),
+        (
+            "qualification",
+            {
+                "body": "44010619800101007",
+                "name": "职称庚",
+                "category": "title",
+                "certificate_number": "ZC2020000007",
+                "qualification_level": "中级",
+            },
+            "passed",
+            "一致",
+        ),
+        (
+            "qualification",
+            {
+                "body": "44010619800101007",
+                "name": "职称庚",
+                "category": "title",
+                "certificate_number": "ZC2020000007",
+                "qualification_level": "副高级",
+            },
+            "failed",
+            "证书级别不一致",
+        ),
     ],
 )
 def test_answers_become_outcomes_with_reasons(verification_on, source, kw, outcome, words):
@@ -92,7 +110,9 @@ def test_an_unsigned_or_wrongly_signed_request_is_refused(verification_on):
 
     headers = sign(key_id="rencai-dev", secret="wrong", method="POST", path="/v1/credit/check",
                    body=body)  # fmt: skip
-    answer = requests.post(verification_on + "/v1/credit/check", data=body, headers=headers, timeout=2)
+    answer = requests.post(
+        verification_on + "/v1/credit/check", data=body, headers=headers, timeout=2
+    )
     assert answer.status_code == 401
     assert answer.json()["detail"] == "bad signature"
 

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    rencai_safety = "new tables, created empty: the indexes and constraint build on no rows"
 
     initial = True
 

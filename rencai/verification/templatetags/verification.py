@@ -29,7 +29,9 @@ def verification_precheck(context, case):
 @register.inclusion_tag("verification/_status.html")
 def verification_status(case):
     data = _data(case)
-    data["all_reasons"] = selectors.return_reasons(case) if case.status in ("returned", "rejected") else ""
+    data["all_reasons"] = (
+        selectors.return_reasons(case) if case.status in ("returned", "rejected") else ""
+    )
     return data
 
 

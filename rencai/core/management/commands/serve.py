@@ -126,7 +126,9 @@ class Command(BaseCommand):
         local_gateway = f"http://127.0.0.1:{settings.RENCAI_GATEWAY_PORT}"
         if with_worker and settings.RENCAI_VERIFICATION_GATEWAY_URL.rstrip("/") == local_gateway:
             gateway = _start([sys.executable, "-m", "rencai.cli", "gateway"])
-            self.say(f"数据共享网关（开发）data-sharing gateway: {settings.RENCAI_VERIFICATION_GATEWAY_URL}\n")
+            self.say(
+                f"数据共享网关（开发）data-sharing gateway: {settings.RENCAI_VERIFICATION_GATEWAY_URL}\n"
+            )
         worker = started_at = None
         restart_at = time.monotonic()
         backoff = BACKOFF_FIRST
