@@ -107,3 +107,33 @@ def test_a_stolen_lease_is_not_finished_twice(world):
     VerificationRequest.objects.filter(pk__in=[r.pk for r in claimed]).update(lease_until=None)
     assert services._run_claimed(claimed) == 0  # another worker owns them now
     assert not VerificationCheck.objects.filter(case=case).exists()
+
+
+def test_the_demo_applicant_gets_instant_approval_from_the_seeded_records(
+    verification_on, demo_data
+):
+    from datetime import date
+
+    from rencai.accounts.models import User
+    from rencai.cases.services import case_create
+    from rencai.orgs.models import Unit
+    from tests.cases.factories import attach_required
+    from tests.verification.factories import school_and_major
+
+    CategoryPolicy.objects.filter(category="education").update(sample_percent=0)
+    school, major = school_and_major()
+    demo = User.objects.get(login_name="demo_applicant")
+    case = case_create(
+        applicant=demo, unit=Unit.objects.get(name="广州示范科技有限公司"), category="education",
+        education_level="bachelor", institution=school, major=major,
+        graduation_date=date(2024, 6, 30), diploma_number="105581202405001234",
+        degree_number="1055842024001234",
+    )  # fmt: skip
+    attach_required(case)
+    verifications_run(batch=100)
+    submit(case)
+    verifications_run(batch=100)
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_NOTICE, (
+        VerificationRequest.objects.filter(case=case).first().reasons
+    )
