@@ -33,7 +33,7 @@ from rencai.verification.models import CategoryPolicy, VerificationCheck, Verifi
 log = logging.getLogger(__name__)
 Req = VerificationRequest
 UNAVAILABLE_NOTICE = gettext_noop("数据核验暂不可用，已转人工审核")
-CHUNK = 200
+CHUNK = 50  # per claim; small so the next chunk's HTTP overlaps this one's writes
 LEASE_SECONDS = 300
 MAX_ATTEMPTS = 5
 
@@ -82,18 +82,31 @@ def verification_rerun(*, case: Case, actor, request=None) -> VerificationReques
 
 
 def verifications_run(*, batch: int = 500) -> int:
-    """Worker sweep: run queued verification requests. Returns how many were finished."""
+    """Worker sweep: run queued verification requests. Returns how many were finished.
+
+    Pipelined: while this thread stores the answers of one chunk (database work), the
+    pool already asks the sources for the next claimed chunk (network waits)."""
     if not enabled():
         return 0
-    done = 0
-    left = batch
-    while left > 0:
-        claimed = _claim(clock.now(), min(left, CHUNK))
-        if not claimed:
-            break
-        left -= len(claimed)
-        done += _run_claimed(claimed)
+    done, left = 0, batch
+    threads = max(1, settings.RENCAI_VERIFICATION_THREADS)
+    with ThreadPoolExecutor(threads, thread_name_prefix="verify") as pool:
+        current = None
+        while True:
+            claimed = _claim(clock.now(), min(left, CHUNK)) if left > 0 else []
+            left -= len(claimed)
+            upcoming = _ask(pool, claimed) if claimed else None
+            if current is not None:
+                done += _store(*current)
+            if upcoming is None:
+                break
+            current = upcoming
     return done
+
+
+def _ask(pool, claimed):
+    subjects = [selectors.subject_for(r.case) for r in claimed]
+    return claimed, [pool.submit(sources.verify_all, s) for s in subjects]
 
 
 def _claim(now: datetime, limit: int) -> list[VerificationRequest]:
@@ -121,15 +134,17 @@ def _claim(now: datetime, limit: int) -> list[VerificationRequest]:
 
 
 def _run_claimed(claimed: list[VerificationRequest]) -> int:
-    subjects = {r.pk: selectors.subject_for(r.case) for r in claimed}
-    threads = max(1, min(settings.RENCAI_VERIFICATION_THREADS, len(claimed)))
-    with ThreadPoolExecutor(threads, thread_name_prefix="verify") as pool:
-        answers = dict(zip(subjects, pool.map(sources.verify_all, subjects.values()), strict=True))
+    """Ask and store one claimed chunk (tests; the sweep pipelines chunks)."""
+    with ThreadPoolExecutor(settings.RENCAI_VERIFICATION_THREADS) as pool:
+        return _store(*_ask(pool, claimed))
+
+
+def _store(claimed: list[VerificationRequest], futures) -> int:
     finished = 0
     with translation.override(settings.LANGUAGE_CODE):  # records in the site language
-        for request in claimed:
+        for request, future in zip(claimed, futures, strict=True):
             try:
-                finished += _finish(request, answers[request.pk])
+                finished += _finish(request, future.result())
             except Exception:  # one bad request must not stop the chunk: retried later
                 log.exception("verification request %s failed", request.pk)
                 _retry_later(request)
