@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "rencai.backoffice",
     "rencai.api",
     "rencai.ops",
+    "rencai.verification",
 ]
 
 MIDDLEWARE = [
@@ -472,6 +473,7 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.ops.retention.retention_sweep",
     "rencai.audit.services.chain_seal_sweep",  # after the sweeps that insert in bulk
     "rencai.cases.idempotency.keys_expire",  # API Idempotency-Key rows (cases, issue #9)
+    "rencai.verification.services.verifications_run",  # 数据核验 / 秒批 (issue #12)
 ]
 # Days after a case closes before its personal data is anonymised; a draft untouched this
 # long is deleted RENCAI_DRAFT_DELETE_NOTICE_DAYS after a reminder (docs/operations.md).
@@ -489,8 +491,45 @@ RENCAI_REFERENCE_LOADERS = [
     "rencai.catalog.reference.catalog_load",
     "rencai.helpdesk.reference.articles_load",
     "rencai.workdays.services.official_years_sync",
+    "rencai.verification.reference.example_rules_load",  # 申报条件 example set (issue #12)
 ]
 
 # axes.W006 warns that we do not lock by IP. That is deliberate: many citizens share
 # one carrier-NAT address, so we lock per account (see AXES_LOCKOUT_PARAMETERS).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+
+# --- data-sharing verification and 秒批 (rencai.verification, issue #12) -----------------
+# The city's 政务数据共享 gateway (contract: docs/verification-gateway.openapi.yaml). Empty
+# URL: verification is off (cases wait for a person as before). `make run` starts the
+# development gateway (`rencai gateway`) on RENCAI_GATEWAY_PORT.
+RENCAI_GATEWAY_PORT = int(os.environ.get("RENCAI_GATEWAY_PORT", "18780"))
+# Under pytest it is off unless a test starts the gateway (tests/verification/conftest.py).
+RENCAI_VERIFICATION_GATEWAY_URL = os.environ.get(
+    "RENCAI_VERIFICATION_GATEWAY_URL",
+    ""
+    if PRODUCTION or "pytest" in __import__("sys").modules
+    else f"http://127.0.0.1:{RENCAI_GATEWAY_PORT}",
+)
+RENCAI_VERIFICATION_KEY_ID = os.environ.get("RENCAI_VERIFICATION_KEY_ID", "rencai-dev")
+RENCAI_VERIFICATION_SECRET = os.environ.get(
+    "RENCAI_VERIFICATION_SECRET", "" if PRODUCTION else "rencai-dev-gateway-secret"
+)
+RENCAI_VERIFICATION_SOURCES = [
+    "credit",
+    "identity",
+    "education",
+    "qualification",
+    "social_insurance",
+]
+RENCAI_VERIFICATION_CONNECT_TIMEOUT = float(
+    os.environ.get("RENCAI_VERIFICATION_CONNECT_TIMEOUT", "2")
+)
+RENCAI_VERIFICATION_READ_TIMEOUT = float(os.environ.get("RENCAI_VERIFICATION_READ_TIMEOUT", "3"))
+RENCAI_VERIFICATION_RETRIES = int(os.environ.get("RENCAI_VERIFICATION_RETRIES", "2"))
+RENCAI_VERIFICATION_BACKOFF = float(os.environ.get("RENCAI_VERIFICATION_BACKOFF", "0.2"))
+RENCAI_VERIFICATION_BREAKER_FAILURES = 5
+RENCAI_VERIFICATION_BREAKER_RESET_SECONDS = 30
+RENCAI_VERIFICATION_THREADS = int(os.environ.get("RENCAI_VERIFICATION_THREADS", "16"))
+# Attachment pre-review (OCR): off unless the library is installed (rencai.verification.ocr).
+RENCAI_OCR_BACKEND = os.environ.get("RENCAI_OCR_BACKEND", "auto")

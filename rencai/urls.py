@@ -27,6 +27,7 @@ urlpatterns = [
     path("files/", include("rencai.documents.urls")),
     path("office/", include("rencai.backoffice.urls")),
     path("notify/", include("rencai.notify.urls")),
+    path("verification/", include("rencai.verification.urls")),  # 数据核验 / 秒批 (issue #12)
     path("api/", api.urls),
     path("admin/", admin.site.urls),  # staff pass TOTP first: SecondFactorMiddleware
 ]

@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "objection_uphold": pgettext_lazy("workflow action", "异议成立，退回重新审批"),
     "unit_review_remind": pgettext_lazy("workflow action", "单位审核逾期，系统提醒单位管理员"),
     "unit_review_escalate": pgettext_lazy("workflow action", "单位逾期未审核，转主管部门审核"),
+    "instant_approve": pgettext_lazy("workflow action", "系统秒批"),  # rencai.verification
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 
@@ -137,7 +138,10 @@ UNIT_CLOCK_LATE = DeadlineRule(
 )
 BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
 #: Every submission (by the applicant, or forwarded by the unit) checks these first.
-READY = ("not_reapply_blocked", "form_complete", "attachments_complete")
+READY = (
+    "not_reapply_blocked", "form_complete", "attachments_complete",
+    "eligibility_hard_rules",  # rencai.verification: a hard eligibility rule not met
+)  # fmt: skip
 
 # fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
@@ -225,6 +229,17 @@ TRANSITIONS: tuple[Transition, ...] = (
       effects=("objections_dismissed",), deadline=NOTICE, notify=("notice_resumed",)),
     T(S.OBJECTION, "objection_uphold", R.OFFICE, S.UNDER_REVIEW, reason_required=True,
       effects=("objections_upheld", "back_to_review"), notify=("objection_upheld",)),
+    # --- 秒批: instant approval by the system (rencai.verification, issue #12) -----------
+    # The verification worker fires it when every data check passed, every eligibility
+    # rule is met and the case was not sampled; guards live in verification/workflow_hooks.
+    T(S.AWAITING_ACCEPTANCE, "instant_approve", R.SYSTEM, S.IN_NOTICE,
+      guards=("verification_clear", "category_has_notice"), effects=("accepted", "decided"),
+      deadline=NOTICE, notify=("instant_approved",), reason_required=True),
+    T(S.AWAITING_ACCEPTANCE, "instant_approve", R.SYSTEM, S.CARD_ISSUED,
+      guards=("verification_clear", "category_without_notice"),
+      effects=("accepted", "decided", "closed", "record_settlement", "issue_card"),
+      notify=("instant_card",), reason_required=True),
+    # --- end 秒批 ----------------------------------------------------------------------
 )
 # fmt: on
 

@@ -57,6 +57,10 @@ def scenario(world, t: workflow.Transition) -> tuple[Case, object]:
     extra = {}
     if t.role == "system" and any(r.deadline and r.deadline.action == t.action for r in ROWS_T):
         extra = {"due_at": clock.now(), "due_action": t.action}
+    if "verification_clear" in guards:  # the 秒批 rows (rencai.verification)
+        from tests.verification.factories import arrange_instant_approval
+
+        arrange_instant_approval(case, notice="category_has_notice" in guards)
     return place(case, t.source, holding=holding, step=step, **extra), target_office
 
 

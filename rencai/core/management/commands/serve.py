@@ -131,6 +131,14 @@ class Command(BaseCommand):
             ]  # fmt: skip
         )
         worker_command = [sys.executable, "-m", "rencai.cli", "worker"]
+        # Development: the data-sharing gateway the verifiers ask (rencai.verification).
+        gateway = None
+        local_gateway = f"http://127.0.0.1:{settings.RENCAI_GATEWAY_PORT}"
+        if with_worker and settings.RENCAI_VERIFICATION_GATEWAY_URL.rstrip("/") == local_gateway:
+            gateway = _start([sys.executable, "-m", "rencai.cli", "gateway"])
+            self.say(
+                f"数据共享网关（开发）data-sharing gateway: {settings.RENCAI_VERIFICATION_GATEWAY_URL}\n"
+            )
         worker = started_at = None
         restart_at = time.monotonic()
         backoff = BACKOFF_FIRST
@@ -152,6 +160,6 @@ class Command(BaseCommand):
                     self.say(f"后台任务进程已启动 worker started (pid {worker.pid})\n")
                 time.sleep(POLL)
         finally:
-            _stop(gunicorn, worker)
+            _stop(gunicorn, worker, gateway)
         if not stopping and gunicorn.returncode:
             sys.exit(gunicorn.returncode)

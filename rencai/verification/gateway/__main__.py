@@ -1,0 +1,3 @@
+from rencai.verification.gateway.app import main
+
+main()
