@@ -16,12 +16,12 @@ from rencai.audit.services import audit_record
 from rencai.cases import effects, guards, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import Case, CaseEvent, CaseNumberSequence, ChainStep
-from rencai.cases.notifications import sms_render
+from rencai.cases.notifications import applicant_messages, arrivals_tell
 from rencai.cases.relations import acting_as_label, relation_of, step_refusal
 from rencai.cases.selectors import case_status_text
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
-from rencai.notify.services import sms_enqueue
+from rencai.notify.services import outbox_enqueue
 from rencai.orgs.models import Unit
 
 log = logging.getLogger(__name__)
@@ -208,6 +208,7 @@ def case_transition(
         reopens = row.target in Case.OPEN_STATUSES and source not in Case.OPEN_STATUSES
         if reopens:
             _refuse_second_open(locked.applicant, actor=actor, exclude_pk=locked.pk)
+        before = (locked.holding_office_id, locked.chain_step_id)
         for name in row.effects:
             effects.EFFECTS[name](ctx)
         _set_deadline(locked, row, now)
@@ -240,6 +241,7 @@ def case_transition(
             detail=f"{locked.number} {source}→{row.target} {reason}".strip(),
         )  # fmt: skip
         _notify(locked, row, event, status_text, reason)
+        arrivals_tell(locked, row, before=before, actor=actor, status_text=status_text)
         _log_transition(locked, action, source, row.target, actor)
     case.refresh_from_db()
     return case
@@ -267,17 +269,12 @@ def _set_deadline(case: Case, row: workflow.Transition, now: datetime) -> None:
 
 
 def _notify(case: Case, row: workflow.Transition, event: CaseEvent, status_text: str, reason: str):
-    mobile = case.applicant.mobile
-    if not mobile:
-        return
-    office = case.holding_office
-    for index, template in enumerate(row.notify):
-        body = sms_render(
-            template, number=case.number, status=status_text, reason=reason or "无",
-            office=office.name if office else "", due_date=case.due_date or "",
-        )  # fmt: skip
-        key = f"case:{case.pk}:{event.pk}" + (f":{index}" if index else "")
-        sms_enqueue(mobile=mobile, body=body, key=key)
+    applicant = case.applicant
+    for channel, recipient, subject, body, key in applicant_messages(
+        case, row, status_text=status_text, reason=reason, key=f"case:{case.pk}:{event.pk}",
+        mobile=applicant.mobile or "", email=applicant.email,
+    ):  # fmt: skip
+        outbox_enqueue(channel=channel, recipient=recipient, subject=subject, body=body, key=key)
 
 
 def _fire_one(case_id: int, now: datetime) -> bool:
@@ -502,26 +499,24 @@ def _fire_many(claimed: list[Case], now: datetime) -> int:
             for case, row, source, reason, _text in fired
         ],
     )  # fmt: skip
-    mobiles = dict(
-        User.objects.filter(pk__in={c.applicant_id for c, *_ in fired}, mobile__isnull=False)
-        .exclude(mobile="")
-        .values_list("pk", "mobile")
-    )
+    contacts = {
+        pk: (mobile or "", email)
+        for pk, mobile, email in User.objects.filter(
+            pk__in={c.applicant_id for c, *_ in fired}
+        ).values_list("pk", "mobile", "email")
+    }
     messages = []
     for (case, row, _source, reason, status_text), event_id in zip(fired, event_ids, strict=True):
-        mobile = mobiles.get(case.applicant_id)
-        if not mobile:
+        mobile, email = contacts.get(case.applicant_id, ("", ""))
+        if not (mobile or email) or not row.notify:
             continue
-        office = case.holding_office
-        for index, template in enumerate(row.notify):
-            body = sms_render(
-                template, number=case.number, status=status_text, reason=reason or "无",
-                office=office.name if office else "", due_date=case.due_date or "",
-            )  # fmt: skip
-            key = f"case:{case.pk}:{event_id}" + (f":{index}" if index else "")
+        for channel, recipient, subject, body, key in applicant_messages(
+            case, row, status_text=status_text, reason=reason, key=f"case:{case.pk}:{event_id}",
+            mobile=mobile, email=email,
+        ):  # fmt: skip
             messages.append(
-                (OutboxMessage.Channel.SMS, mobile, "", scrub(body), key[:120],
-                 OutboxMessage.Status.PENDING, 0, audit_at, "", audit_at, None)
+                (channel, recipient, subject, scrub(body) if channel == "sms" else body,
+                 key[:120], OutboxMessage.Status.PENDING, 0, audit_at, "", audit_at, None)
             )  # fmt: skip
     _insert_rows(
         OutboxMessage,
