@@ -12,19 +12,21 @@ from rencai.catalog.models import EducationLevel, Institution, Major, TitleSerie
 from rencai.core.validators import not_future
 from rencai.orgs.forms import UnitChoiceField
 
-TITLE_LEVELS = [("", "—"), *((v, v) for v in ("初级", "中级", "副高级", "正高级"))]
+# Stored in Chinese (the record), shown in the viewer's language.
+TITLE_LEVELS = [
+    ("", "—"),
+    ("初级", _("初级")),
+    ("中级", _("中级")),
+    ("副高级", _("副高级")),
+    ("正高级", _("正高级")),
+]
 SKILL_LEVELS = [
     ("", "—"),
-    *(
-        (v, v)
-        for v in (
-            "五级/初级工",
-            "四级/中级工",
-            "三级/高级工",
-            "二级/技师",
-            "一级/高级技师",
-        )
-    ),
+    ("五级/初级工", _("五级/初级工")),
+    ("四级/中级工", _("四级/中级工")),
+    ("三级/高级工", _("三级/高级工")),
+    ("二级/技师", _("二级/技师")),
+    ("一级/高级技师", _("一级/高级技师")),
 ]
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.core import clock
 from rencai.notify.models import Digest, DigestItem, Preference
@@ -40,7 +42,9 @@ def preference_set(*, user, mode: str) -> Preference:
     from rencai.core.errors import DomainError
 
     if mode not in Preference.Mode.values:
-        raise DomainError(f"待办通知方式“{mode}”无效", field="mode")
+        raise DomainError(
+            format_lazy(gettext_lazy("待办通知方式“{mode}”无效"), mode=mode), field="mode"
+        )
     pref, _ = Preference.objects.update_or_create(
         user=user, defaults={"mode": mode, "updated_at": clock.now()}
     )
