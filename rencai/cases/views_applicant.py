@@ -417,6 +417,8 @@ def _section_save(request, case: Case, section: str, form) -> bool:
         fields, unit = {}, form.cleaned_data["unit"]
     else:
         fields, unit = dict(form.cleaned_data), None
+        for name in getattr(form, "NOT_SAVED", ()):
+            fields.pop(name, None)
     try:
         case_update(
             case=case, actor=request.user, acting_as=acting_as_for(request),
