@@ -273,11 +273,40 @@ class UnitForm(forms.Form):
     unit = UnitChoiceField(label=_("引进单位（现工作单位）"))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """<input type=file multiple>: several files in one POST, with or without JS."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files, each checked as FileField checks one (empty, size limit, name).
+
+    Cleans to [(file, error or None)]: one bad file must not cost the others (the view
+    stores the good ones and names each refusal). A single file fails as before."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if not files:
+            return super().clean(None, initial)  # the required message
+        out = []
+        for one in files:
+            try:
+                out.append((super().clean(one, initial), None))
+            except forms.ValidationError as exc:
+                if len(files) == 1:
+                    raise
+                out.append((one, " ".join(exc.messages)))
+        return out
+
+
 class UploadForm(forms.Form):
     type_code = forms.ChoiceField(label=_("材料类型"))
-    file = forms.FileField(
-        label=_("文件（JPEG、PNG 或 PDF）"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    file = MultipleFileField(
+        label=_("文件（JPEG、PNG 或 PDF，可一次选择多个）"),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,application/pdf", "multiple": True}
+        ),
     )
 
     def __init__(self, *args, type_choices=(), **kwargs):
