@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rencai.accounts.roles import acting_as_for
@@ -497,7 +498,8 @@ def _upload_files(request, case: Case, form) -> bool:
     if saved:
         messages.success(
             request,
-            _("已上传：%(name)s（%(files)s）") % {"name": name, "files": _("、").join(saved)},
+            _("已上传：%(name)s（%(files)s）")
+            % {"name": name, "files": pgettext("list separator", "、").join(saved)},
         )
     for line in failed:
         form.add_error("file", line)
