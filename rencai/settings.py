@@ -464,9 +464,12 @@ RENCAI_AUDIT_KEY = os.environ.get("RENCAI_AUDIT_KEY", "")
 RENCAI_OUTBOX_LEASE_SECONDS = int(os.environ.get("RENCAI_OUTBOX_LEASE_SECONDS", "120"))
 
 # --- Background worker -------------------------------------------------------
+# Daily digests of new work (notify.staff) go out from this hour, Asia/Shanghai.
+RENCAI_DIGEST_HOUR = int(os.environ.get("RENCAI_DIGEST_HOUR", "8"))
 RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
     "rencai.cases.services.deadlines_fire",
+    "rencai.notify.staff.digest_sweep",  # daily digests of new work (issue #11)
     "rencai.changes.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",

@@ -113,7 +113,7 @@ class UserAdminForm(forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("身份证号码：该身份证号码已注册。")
+            raise forms.ValidationError(gettext_lazy("身份证号码：该身份证号码已注册。"))
         return number
 
     def clean(self):

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from rencai.accounts import roles
@@ -98,8 +99,9 @@ def normalize_pinyin_alias(value: str) -> str:
     alias = " ".join((value or "").split()).lower()
     if not alias or len(alias) > 200 or not PINYIN_ALIAS_RE.fullmatch(alias):
         raise DomainError(
-            "姓名拼音：只能包含英文字母和空格（每个字的拼音之间用空格分隔，不带声调），"
-            "最多200个字符。",
+            gettext_lazy(
+                "姓名拼音：只能包含英文字母和空格（每个字的拼音之间用空格分隔，不带声调），最多200个字符。"
+            ),
             field="name_pinyin",
         )
     return alias
@@ -113,7 +115,9 @@ def user_pinyin_correct(*, user: User, alias: str, actor: User | None = None, re
     acting_for_self = actor is None or actor.pk == user.pk
     if acting_for_self and not user.name_pinyin_incomplete:
         raise Conflict(
-            "姓名拼音：系统已能完整生成您的姓名拼音，无需修改；如确有错误请联系办事机构。",
+            gettext_lazy(
+                "姓名拼音：系统已能完整生成您的姓名拼音，无需修改；如确有错误请联系办事机构。"
+            ),
             field="name_pinyin",
         )
     old = user.name_pinyin
@@ -143,7 +147,7 @@ def _same_registration(user: User, *, id_number: str, mobile: str, password: str
     )
 
 
-LOGIN_NAME_TAKEN = "登录名：该登录名已被使用（不区分大小写），请换一个。"
+LOGIN_NAME_TAKEN = gettext_lazy("登录名：该登录名已被使用（不区分大小写），请换一个。")
 
 
 def _login_name_holder(login_name: str) -> User | None:
@@ -173,12 +177,13 @@ def user_register(
         raise Conflict(LOGIN_NAME_TAKEN, field="login_name")
     if User.objects.filter(id_number_index=id_number_index(id_number)).exists():
         raise Conflict(
-            "身份证号码：该身份证号码已注册，请直接登录或通过“忘记账号/密码”找回。",
+            gettext_lazy("身份证号码：该身份证号码已注册，请直接登录或通过“忘记账号/密码”找回。"),
             field="id_number",
         )
     if User.objects.filter(mobile=mobile).exists():
         raise Conflict(
-            "手机号码：该手机号已注册，请更换或通过“忘记账号/密码”找回。", field="mobile"
+            gettext_lazy("手机号码：该手机号已注册，请更换或通过“忘记账号/密码”找回。"),
+            field="mobile",
         )
     alias, alias_incomplete = pinyin_alias(real_name)
     user = User(
@@ -205,7 +210,9 @@ def user_register(
             return existing, False
         if existing:  # the case-insensitive unique constraint caught it
             raise Conflict(LOGIN_NAME_TAKEN, field="login_name") from None
-        raise Conflict("登录名、身份证号码或手机号码已被注册，请检查后重试。") from None
+        raise Conflict(
+            gettext_lazy("登录名、身份证号码或手机号码已被注册，请检查后重试。")
+        ) from None
     return user, True
 
 
@@ -223,14 +230,18 @@ def _rate_limit(*, mobile: str, purpose: str, ip: str | None) -> None:
         recent.filter(created_at__gt=now - timedelta(minutes=1)).count()
         >= OTP_PER_MOBILE_PER_MINUTE
     ):
-        raise RateLimited("短信发送过于频繁：同一手机号每分钟只能获取1次验证码，请稍后再试。")
+        raise RateLimited(
+            gettext_lazy("短信发送过于频繁：同一手机号每分钟只能获取1次验证码，请稍后再试。")
+        )
     if recent.filter(created_at__gt=now - timedelta(hours=1)).count() >= OTP_PER_MOBILE_PER_HOUR:
-        raise RateLimited("短信发送过于频繁：同一手机号每小时最多获取5次，请1小时后再试。")
+        raise RateLimited(
+            gettext_lazy("短信发送过于频繁：同一手机号每小时最多获取5次，请1小时后再试。")
+        )
     if ip and (
         OneTimeCode.objects.filter(ip=ip, created_at__gt=now - timedelta(hours=1)).count()
         >= OTP_PER_IP_PER_HOUR
     ):
-        raise RateLimited("短信发送过于频繁：您所在网络的请求过多，请1小时后再试。")
+        raise RateLimited(gettext_lazy("短信发送过于频繁：您所在网络的请求过多，请1小时后再试。"))
 
 
 @transaction.atomic
@@ -335,7 +346,7 @@ def _password_set(*, user: User, password: str, request, how: str) -> None:
 
 def password_reset_by_sms(*, mobile: str, code: str, password: str, request=None) -> User:
     """Reset with an SMS code. Raises DomainError with one message for any wrong code."""
-    wrong = DomainError("短信验证码：验证码错误或已失效，请重新获取。", field="code")
+    wrong = DomainError(gettext_lazy("短信验证码：验证码错误或已失效，请重新获取。"), field="code")
     with transaction.atomic():
         if not otp_verify(mobile=mobile, purpose=OneTimeCode.Purpose.RESET, code=code):
             user = None
@@ -394,7 +405,7 @@ def password_reset_by_email(*, user: User, password: str, request=None) -> User:
 @transaction.atomic
 def password_change(*, user: User, old_password: str, password: str, request=None) -> User:
     if not user.check_password(old_password):
-        raise DomainError("原密码：原密码不正确。", field="old_password")
+        raise DomainError(gettext_lazy("原密码：原密码不正确。"), field="old_password")
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -520,7 +531,7 @@ def acting_as_switch(*, request, grant_id: int | None) -> roles.ActingAs:
     if grant_id is not None:
         grant = roles.active_grants(user).filter(pk=grant_id).first()
         if grant is None:
-            raise NotFound("身份：该身份不存在或已被撤销。", field="grant")
+            raise NotFound(gettext_lazy("身份：该身份不存在或已被撤销。"), field="grant")
     acting = roles.ActingAs(grant)
     if grant is None:
         request.session.pop(roles.SESSION_KEY, None)

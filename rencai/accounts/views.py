@@ -415,11 +415,19 @@ def security_view(request):
         messages.success(request, _("密码已修改。"))
         return redirect("accounts:security")
     from rencai.backoffice.totp import second_factor_applies
+    from rencai.notify.models import Preference
+    from rencai.notify.staff import preference_of
 
     return render(
         request,
         "accounts/security.html",
-        {"form": form, "second_factor": second_factor_applies(request.user)},
+        {
+            "form": form,
+            "second_factor": second_factor_applies(request.user),
+            "notify_mode": preference_of(request.user),
+            "notify_modes": Preference.Mode.choices,
+            "digest_hour": settings.RENCAI_DIGEST_HOUR,
+        },
     )
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.audit import chain, triggers
 from rencai.core import clock
@@ -67,7 +69,12 @@ def audit_archive(*, directory: Path, days: int | None = None, actor=None) -> Ar
             return ArchiveResult(None, 0)
         report = chain.verify(spec)
         if not report.ok:
-            raise Conflict(f"审计链校验失败，未归档：{report.breaks[0]}", code="audit_chain_broken")
+            raise Conflict(
+                format_lazy(
+                    gettext_lazy("审计链校验失败，未归档：{breaks}"), breaks=report.breaks[0]
+                ),
+                code="audit_chain_broken",
+            )
         path = directory / f"audit-{head.anchor_seq + 1:012d}-{upto:012d}.jsonl"
         digest = hashlib.sha256()
         tmp = path.with_suffix(".jsonl.tmp")
@@ -95,7 +102,8 @@ def audit_archive(*, directory: Path, days: int | None = None, actor=None) -> Ar
             deleted = model._base_manager.filter(chain_seq__lte=upto)._raw_delete("default")
         if deleted != count:
             raise Conflict(
-                "审计归档：删除条数与归档条数不一致，已回滚。", code="audit_archive_mismatch"
+                gettext_lazy("审计归档：删除条数与归档条数不一致，已回滚。"),
+                code="audit_archive_mismatch",
             )
         type(head).objects.filter(name=spec.name).update(anchor_seq=upto, anchor_hash=prev)
         from rencai.audit.services import audit_record

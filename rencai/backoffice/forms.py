@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.forms import _check, char
@@ -54,7 +56,9 @@ class WorklistFilterForm(forms.Form):
             return None
         unit = Unit.objects.filter(code=code).first() or Unit.objects.filter(org_code=code).first()
         if unit is None:
-            raise forms.ValidationError(f"引进单位：没有代码为“{code}”的单位。")
+            raise forms.ValidationError(
+                format_lazy(gettext_lazy("引进单位：没有代码为“{code}”的单位。"), code=code)
+            )
         return unit
 
     def clean(self):
@@ -95,7 +99,7 @@ class TotpForm(forms.Form):
     def clean_code(self):
         code = self.cleaned_data["code"].replace(" ", "")
         if len(code) != 6 or not code.isdigit():
-            raise forms.ValidationError("动态口令：请输入6位数字。")
+            raise forms.ValidationError(gettext_lazy("动态口令：请输入6位数字。"))
         return code
 
 
@@ -118,7 +122,7 @@ class TotpVerifyForm(TotpForm):
             return code
         if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError(
-                "动态口令：请输入6位数字，或一个10位备用码（如 abcde-fghjk）。"
+                gettext_lazy("动态口令：请输入6位数字，或一个10位备用码（如 abcde-fghjk）。")
             )
         return code
 

@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.cases import guards, workflow
 from rencai.cases.context import TransitionContext
@@ -58,20 +60,20 @@ def queues_for(office: Office) -> list[Queue]:
 def _office_of(acting_as) -> Office:
     office = getattr(acting_as, "office", None)
     if office is None:
-        raise NotFound("请先切换为机构工作人员身份")
+        raise NotFound(gettext_lazy("请先切换为机构工作人员身份"))
     return office
 
 
 def queue_for(*, acting_as, key: str = "") -> Queue:
     queues = queues_for(_office_of(acting_as))
     if not queues:
-        raise NotFound("本机构没有入户申请工作清单")
+        raise NotFound(gettext_lazy("本机构没有入户申请工作清单"))
     if not key:
         return queues[0]
     for queue in queues:
         if queue.key == key:
             return queue
-    raise NotFound(f"工作清单“{key}”不存在")
+    raise NotFound(format_lazy(gettext_lazy("工作清单“{key}”不存在"), key=key))
 
 
 # --- worklists ------------------------------------------------------------------------
@@ -233,7 +235,7 @@ def case_for_official(*, number: str, user, acting_as) -> Case:
     _office_of(acting_as)
     case, role = case_get_for_actor(number=number, user=user, acting_as=acting_as)
     if role != workflow.Role.OFFICE:
-        raise NotFound("申请不存在")
+        raise NotFound(gettext_lazy("申请不存在"))
     return case
 
 
@@ -375,7 +377,7 @@ def case_stats(
     if offices is None and office_id:
         office = Office.objects.filter(pk=office_id).first()
         if office is None:
-            raise NotFound("机构不存在")
+            raise NotFound(gettext_lazy("机构不存在"))
         offices = [office]
     label = "全市" if offices is None else offices[0].name
     office_ids = None if offices is None else {o.pk for o in offices}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from rencai.audit.services import audit_record
 from rencai.cases.models import Case
 from rencai.cases.services import case_transition
@@ -24,14 +26,16 @@ def case_act(
     """An official's button on the case page. `expected_version` is the version the page
     showed: if someone acted meanwhile the case is left unchanged (Conflict, 409)."""
     if expected_version is None:
-        raise DomainError("页面已过期，请刷新后重试", code="stale")
+        raise DomainError(gettext_lazy("页面已过期，请刷新后重试"), code="stale")
     target = None
     if action == "reroute":
         target = Office.objects.filter(
             pk=target_office_id, kind=Office.Kind.DISTRICT_WINDOW, is_active=True
         ).first()
         if target_office_id and target is None:
-            raise DomainError("改派受理机构：请选择一个区人社局", field="target_office")
+            raise DomainError(
+                gettext_lazy("改派受理机构：请选择一个区人社局"), field="target_office"
+            )
     return case_transition(
         case=case,
         action=action,
@@ -53,7 +57,7 @@ def case_reveal_id_number(*, case: Case, user, request=None) -> str:
     """The applicant's full ID number, for a deliberate click; every reveal is audited."""
     number = case.applicant.reveal_id_number()
     if not number:
-        raise NotFound("申请人未登记身份证号码")
+        raise NotFound(gettext_lazy("申请人未登记身份证号码"))
     audit_record(
         event="pii.reveal_id_number",
         actor=user,

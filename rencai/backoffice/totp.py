@@ -20,6 +20,8 @@ import pyotp
 import segno
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.accounts.middleware import LOGIN_AT
 from rencai.accounts.models import RoleGrant, User
@@ -47,7 +49,9 @@ SESSION_NEW_CODES = "office_2fa_new_backup_codes"  # shown once, then popped
 MAX_FAILURES = 5
 LOCK_BASE = timedelta(minutes=1)
 LOCK_MAX = timedelta(hours=1)
-WRONG_CODE = "动态口令：口令错误或已过期，请输入验证器当前显示的6位数字（或一个10位备用码）。"
+WRONG_CODE = gettext_lazy(
+    "动态口令：口令错误或已过期，请输入验证器当前显示的6位数字（或一个10位备用码）。"
+)
 
 
 def needs_second_factor(user) -> bool:
@@ -147,8 +151,13 @@ def locked_until(user: User):
 def _locked_error(until) -> RateLimited:
     minutes = max(1, math.ceil((until - clock.now()).total_seconds() / 60))
     return RateLimited(
-        f"动态口令：连续输错次数过多，已暂时锁定，请于{timezone.localtime(until):%H:%M}后"
-        f"（约{minutes}分钟）再试；重新登录不会解除锁定。",
+        format_lazy(
+            gettext_lazy(
+                "动态口令：连续输错次数过多，已暂时锁定，请于{until:%H:%M}后（约{minutes}分钟）再试；重新登录不会解除锁定。"
+            ),
+            until=timezone.localtime(until),
+            minutes=minutes,
+        ),
         field="code",
         code="totp_locked",
     )
@@ -191,7 +200,8 @@ def _throttled(*, user: User, request, attempt: Callable[[], str | None]) -> Non
                 error = _locked_error(newly_locked)
             elif outcome == "replay":
                 error = DomainError(
-                    "动态口令：该口令已使用过，请等待验证器生成新的口令后再输入。", field="code"
+                    gettext_lazy("动态口令：该口令已使用过，请等待验证器生成新的口令后再输入。"),
+                    field="code",
                 )
             else:
                 error = DomainError(WRONG_CODE, field="code")
@@ -234,7 +244,7 @@ def totp_enrol_confirm(*, request, user: User, code: str) -> list[str]:
     before the raise, so this must not run inside an outer transaction that rolls back."""
     secret = request.session.get(SESSION_PENDING)
     if not secret:
-        raise DomainError("动态口令：绑定已过期，请重新扫描二维码。", field="code")
+        raise DomainError(gettext_lazy("动态口令：绑定已过期，请重新扫描二维码。"), field="code")
     _throttled(
         user=user, request=request, attempt=_totp_attempt(user=user, secret=secret, code=code)
     )
@@ -250,7 +260,7 @@ def totp_enrol_confirm(*, request, user: User, code: str) -> list[str]:
 def totp_verify(*, request, user: User, code: str) -> None:
     """A 6-digit TOTP code, or one of the user's backup codes."""
     if not user.totp_secret:
-        raise DomainError("动态口令：尚未绑定验证器。", field="code")
+        raise DomainError(gettext_lazy("动态口令：尚未绑定验证器。"), field="code")
     if backup_codes.looks_like_backup_code(code):
         _throttled(
             user=user,
@@ -307,19 +317,36 @@ def totp_reset(*, user: User, actor: User | None, reason: str, request=None) -> 
     already holds the keys: the way back in when the last superuser lost their phone."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise DomainError("重置原因：请填写重置动态口令的原因。", field="reason")
+        raise DomainError(gettext_lazy("重置原因：请填写重置动态口令的原因。"), field="reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise DomainError(f"重置原因：不能超过{REASON_MAX_LENGTH}个字符。", field="reason")
+        raise DomainError(
+            format_lazy(
+                gettext_lazy("重置原因：不能超过{REASON_MAX_LENGTH}个字符。"),
+                REASON_MAX_LENGTH=REASON_MAX_LENGTH,
+            ),
+            field="reason",
+        )
     if actor is not None:
         if not may_reset(actor):
-            raise Forbidden("动态口令：您没有重置动态口令的权限。")
+            raise Forbidden(gettext_lazy("动态口令：您没有重置动态口令的权限。"))
         if actor.pk == user.pk:
-            raise Forbidden("动态口令：不能重置自己的动态口令，请联系其他系统管理员。")
+            raise Forbidden(
+                gettext_lazy("动态口令：不能重置自己的动态口令，请联系其他系统管理员。")
+            )
         if user.is_superuser and not actor.is_superuser:
-            raise Forbidden(f"动态口令：{user}是超级管理员，只有超级管理员可以重置其动态口令。")
+            raise Forbidden(
+                format_lazy(
+                    gettext_lazy(
+                        "动态口令：{user}是超级管理员，只有超级管理员可以重置其动态口令。"
+                    ),
+                    user=user,
+                )
+            )
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.totp_secret:
-        raise Conflict(f"动态口令：{user}尚未绑定验证器，无需重置。")
+        raise Conflict(
+            format_lazy(gettext_lazy("动态口令：{user}尚未绑定验证器，无需重置。"), user=user)
+        )
     now = clock.now()
     user.totp_secret = ""
     # A session opened with the lost phone ends too, for good.

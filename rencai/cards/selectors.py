@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from rencai.accounts.models import RoleGrant
 from rencai.cards.models import Card
 from rencai.core.errors import NotFound
@@ -21,7 +23,7 @@ def card_get_for_download(*, number: str, user, acting_as) -> Card:
     """
     card = Card.objects.select_related("case").filter(number=number, case__isnull=False).first()
     if card is None or not user.is_authenticated:
-        raise NotFound("入户卡不存在")
+        raise NotFound(gettext_lazy("入户卡不存在"))
     case = card.case
     grant = getattr(acting_as, "grant", None)
     office_ids = {case.holding_office_id or case.acceptance_office_id} - {None}
@@ -35,7 +37,7 @@ def card_get_for_download(*, number: str, user, acting_as) -> Card:
     if is_office:
         return card
     if card.revoked_at is not None:
-        raise NotFound("入户卡不存在")
+        raise NotFound(gettext_lazy("入户卡不存在"))
     if case.applicant_id == user.pk:
         return card
     if (
@@ -46,4 +48,4 @@ def card_get_for_download(*, number: str, user, acting_as) -> Card:
         and grant.unit_id == case.unit_id
     ):
         return card
-    raise NotFound("入户卡不存在")
+    raise NotFound(gettext_lazy("入户卡不存在"))

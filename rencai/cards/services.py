@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.audit.services import audit_record
 from rencai.cards.models import Card
@@ -111,7 +113,10 @@ def card_issue(
     except IntegrityError:
         # A concurrent issue for the same person or case won the race.
         raise Conflict(
-            f"入户卡：{holder or holder_name}已有一张有效的入户卡，不能同时持有两张。",
+            format_lazy(
+                gettext_lazy("入户卡：{holder_name}已有一张有效的入户卡，不能同时持有两张。"),
+                holder_name=holder or holder_name,
+            ),
             code="card_exists",
         ) from None
     audit_record(event="card_issued", obj=card, detail=f"card {number}")
@@ -129,9 +134,16 @@ def _supersede(*, holder, number: str) -> None:
 def _clean_reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise DomainError("作废原因：请填写作废入户卡的原因（必填）。", field="reason")
+        raise DomainError(
+            gettext_lazy("作废原因：请填写作废入户卡的原因（必填）。"), field="reason"
+        )
     if len(reason) > REASON_MAX:
-        raise DomainError(f"作废原因：不能超过{REASON_MAX}个字。", field="reason")
+        raise DomainError(
+            format_lazy(
+                gettext_lazy("作废原因：不能超过{REASON_MAX}个字。"), REASON_MAX=REASON_MAX
+            ),
+            field="reason",
+        )
     return reason
 
 
@@ -144,8 +156,11 @@ def card_revoke(*, card: Card, actor, reason: str, request=None, acting_as: str 
     card = Card.objects.select_for_update().get(pk=card.pk)
     if card.revoked_at is not None:
         raise Conflict(
-            f"入户卡{card.number}已于{card.revoked_at.astimezone(clock.SHANGHAI):%Y-%m-%d}作废，"
-            "无需重复作废。",
+            format_lazy(
+                gettext_lazy("入户卡{number}已于{shanghai:%Y-%m-%d}作废，无需重复作废。"),
+                number=card.number,
+                shanghai=card.revoked_at.astimezone(clock.SHANGHAI),
+            ),
             code="card_revoked",
         )
     card.revoked_at = clock.now()

@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -41,7 +43,7 @@ from rencai.catalog.models import TitleSeries
 from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 
-UNIT_REFERENCE_ONLY = (
+UNIT_REFERENCE_ONLY = gettext_lazy(
     "引进单位：请填写单位库中的单位编号或统一社会信用代码/组织机构代码，不能手动填写单位名称"
 )
 
@@ -217,7 +219,10 @@ def _unit(reference: str | int):
     if unit is None:
         raise DomainError(UNIT_REFERENCE_ONLY, field="unit", code="unit_reference")
     if not unit.is_active:
-        raise DomainError(f"引进单位：所选单位“{unit.name}”已注销", field="unit")
+        raise DomainError(
+            format_lazy(gettext_lazy("引进单位：所选单位“{name}”已注销"), name=unit.name),
+            field="unit",
+        )
     return unit
 
 
@@ -230,12 +235,19 @@ def _fields(payload: DraftFields, *, exclude=("category", "unit")) -> dict:
         if data.get(name) is not None:
             obj = model.objects.filter(pk=data[name], is_active=True).first()
             if obj is None:
-                raise DomainError(f"字段“{name}”：目录中没有编号为{data[name]}的记录", field=name)
+                raise DomainError(
+                    format_lazy(
+                        gettext_lazy("字段“{name}”：目录中没有编号为{name2}的记录"),
+                        name=name,
+                        name2=data[name],
+                    ),
+                    field=name,
+                )
             data[name] = obj
     if data.get("title_series") is not None:
         series = TitleSeries.objects.filter(code=data["title_series"], is_active=True).first()
         if series is None:
-            raise DomainError("职称系列：无此系列代码", field="title_series")
+            raise DomainError(gettext_lazy("职称系列：无此系列代码"), field="title_series")
         data["title_series"] = series
     for name, value in list(data.items()):
         if value is None and name not in lookups and name != "title_series":
@@ -354,7 +366,7 @@ def _summary(case: Case) -> dict:
     }
 
 
-VERSION_REQUIRED = (
+VERSION_REQUIRED = gettext_lazy(
     "expected_version：请提供申请的当前版本号（查询申请状态所得的 version），"
     "或在请求头中提供 Idempotency-Key，以免重复或并发的请求把申请推进两步"
 )
@@ -394,7 +406,7 @@ def add_application_routes(router: Router) -> None:
         """The unit's cases: review (待单位审核), drafts it started, forwarded, returned."""
         unit = acting_as_for(request).unit
         if unit is None:
-            raise DomainError("请先切换为单位身份", code="forbidden_role")
+            raise DomainError(gettext_lazy("请先切换为单位身份"), code="forbidden_role")
         return {k: [_summary(c) for c in v] for k, v in unit_worklist(unit=unit).items()}
 
     @router.post("/unit/lookup", response=LookupOut)
@@ -444,7 +456,7 @@ def add_application_routes(router: Router) -> None:
         application 409 naming it). With an `Idempotency-Key` header the same key
         returns the first response (status and body), also for concurrent duplicates."""
         if not acting_as_for(request).is_personal:
-            raise DomainError("请先切换为个人身份再新建申请", code="forbidden_role")
+            raise DomainError(gettext_lazy("请先切换为个人身份再新建申请"), code="forbidden_role")
 
         def work():
             unit = _unit(payload.unit)

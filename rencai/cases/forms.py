@@ -12,19 +12,21 @@ from rencai.catalog.models import EducationLevel, Institution, Major, TitleSerie
 from rencai.core.validators import not_future
 from rencai.orgs.forms import UnitChoiceField
 
-TITLE_LEVELS = [("", "—"), *((v, v) for v in ("初级", "中级", "副高级", "正高级"))]
+# Stored in Chinese (the record), shown in the viewer's language.
+TITLE_LEVELS = [
+    ("", "—"),
+    ("初级", _("初级")),
+    ("中级", _("中级")),
+    ("副高级", _("副高级")),
+    ("正高级", _("正高级")),
+]
 SKILL_LEVELS = [
     ("", "—"),
-    *(
-        (v, v)
-        for v in (
-            "五级/初级工",
-            "四级/中级工",
-            "三级/高级工",
-            "二级/技师",
-            "一级/高级技师",
-        )
-    ),
+    ("五级/初级工", _("五级/初级工")),
+    ("四级/中级工", _("四级/中级工")),
+    ("三级/高级工", _("三级/高级工")),
+    ("二级/技师", _("二级/技师")),
+    ("一级/高级技师", _("一级/高级技师")),
 ]
 
 
@@ -108,19 +110,37 @@ class CatalogPickerWidget(forms.Widget):
             chosen = self.model.objects.filter(pk=int(value), is_active=True).first()
         data = getattr(self, "_search_data", None) or {}
         query = (data.get(f"{name}_q") or "").strip()[:60]
-        results, message = [], ""
+        results, message, warning, others = [], "", "", 0
+        level = catalog.major_level_for(getattr(self, "_education_level", None))
+        all_levels = data.get(f"{name}_all_levels") == "1"
         if query:
             if self.kind == "institution":
                 results = catalog.institution_search(q=query)
+            elif level and not all_levels:
+                # The education's own level only; the others on request, with a warning.
+                results = catalog.major_search(q=query, level=level)
+                others = len(catalog.major_search(q=query)) - len(results)
             else:
                 results = catalog.major_search(q=query)
+                if level:
+                    results.sort(key=lambda major: major.level != level)  # own level first
+                    if any(major.level != level for major in results):
+                        warning = _(
+                            "以下也列出了其他层次的专业（标有“层次不符”）。请按毕业证书选择："
+                            "最高学历为%(education)s的，通常应选%(expected)s专业。"
+                        ) % {
+                            "education": EducationLevel(self._education_level).label,
+                            "expected": Major.Level(level).label,
+                        }
             if len(query) < catalog.SEARCH_MIN_CHARS:
                 message = _("请至少输入%(n)d个字") % {"n": catalog.SEARCH_MIN_CHARS}
             elif not results:
                 message = _("没有找到匹配的结果")
         context["widget"].update(
-            {"chosen": chosen, "query": query, "results": results, "message": message}
-        )
+            {"chosen": chosen, "query": query, "results": results, "message": message,
+             "warning": warning, "others": others, "level": level,
+             "level_label": Major.Level(level).label if level else ""}
+        )  # fmt: skip
         return context
 
 
@@ -136,12 +156,14 @@ class CatalogChoiceField(forms.ModelChoiceField):
 
     def get_bound_field(self, form, field_name):
         self.widget._search_data = form.data if form.is_bound else None
+        source = form.data if form.is_bound else form.initial
+        self.widget._education_level = source.get("education_level") or ""
         return super().get_bound_field(form, field_name)
 
 
 def is_search_submit(data) -> bool:
     """The form was sent by a picker's own search button: re-render, do not save."""
-    return any(key.endswith("_search") for key in data)
+    return any(key.endswith(("_search", "_all_levels")) for key in data)
 
 
 class StartForm(forms.Form):
@@ -169,6 +191,33 @@ class EducationForm(forms.Form):
     degree_number = forms.CharField(
         label=_("学位证书编号（本科及以上）"), max_length=40, required=False
     )
+    #: Not a case field: the applicant's confirmation of a major of another level.
+    major_level_confirmed = forms.BooleanField(
+        label=_("我确认：毕业证书上的专业属于所选层次（与最高学历不同）"), required=False
+    )
+    NOT_SAVED = ("major_level_confirmed",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The confirmation is offered only beside a major of another level.
+        major_pk = str(self.data.get("major") or "") if self.is_bound else ""
+        major = (
+            Major.objects.filter(pk=int(major_pk), is_active=True).first()
+            if major_pk.isdigit()
+            else None
+        )
+        level = self.data.get("education_level") if self.is_bound else None
+        if not catalog.major_level_mismatch(education_level=level, major=major):
+            del self.fields["major_level_confirmed"]
+
+    def clean(self):
+        data = super().clean()
+        warning = catalog.major_level_mismatch(
+            education_level=data.get("education_level"), major=data.get("major")
+        )
+        if warning and not data.get("major_level_confirmed"):
+            self.add_error("major", warning)
+        return data
 
 
 class TitleForm(forms.Form):
@@ -224,11 +273,40 @@ class UnitForm(forms.Form):
     unit = UnitChoiceField(label=_("引进单位（现工作单位）"))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """<input type=file multiple>: several files in one POST, with or without JS."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files, each checked as FileField checks one (empty, size limit, name).
+
+    Cleans to [(file, error or None)]: one bad file must not cost the others (the view
+    stores the good ones and names each refusal). A single file fails as before."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if not files:
+            return super().clean(None, initial)  # the required message
+        out = []
+        for one in files:
+            try:
+                out.append((super().clean(one, initial), None))
+            except forms.ValidationError as exc:
+                if len(files) == 1:
+                    raise
+                out.append((one, " ".join(exc.messages)))
+        return out
+
+
 class UploadForm(forms.Form):
     type_code = forms.ChoiceField(label=_("材料类型"))
-    file = forms.FileField(
-        label=_("文件（JPEG、PNG 或 PDF）"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    file = MultipleFileField(
+        label=_("文件（JPEG、PNG 或 PDF，可一次选择多个）"),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,application/pdf", "multiple": True}
+        ),
     )
 
     def __init__(self, *args, type_choices=(), **kwargs):

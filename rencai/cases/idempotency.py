@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.cases.models import IdempotencyKey
 from rencai.core import clock
@@ -58,7 +60,12 @@ def key_clean(raw: str | None) -> str | None:
     key = raw.strip()
     if not key or len(key) > MAX_KEY or not key.isascii() or not key.isprintable():
         raise DomainError(
-            f"{HEADER}：须为1至{MAX_KEY}个可打印ASCII字符（建议使用UUID）", field=HEADER
+            format_lazy(
+                gettext_lazy("{HEADER}：须为1至{MAX_KEY}个可打印ASCII字符（建议使用UUID）"),
+                HEADER=HEADER,
+                MAX_KEY=MAX_KEY,
+            ),
+            field=HEADER,
         )
     return key
 
@@ -66,8 +73,12 @@ def key_clean(raw: str | None) -> str | None:
 def _replay(row: IdempotencyKey, fp: str) -> Outcome:
     if row.fingerprint != fp:
         raise Conflict(
-            f"{HEADER}已用于另一个请求（内容不同）：同一幂等键只能用于同一请求，"
-            "新的请求请使用新的幂等键。",
+            format_lazy(
+                gettext_lazy(
+                    "{HEADER}已用于另一个请求（内容不同）：同一幂等键只能用于同一请求，新的请求请使用新的幂等键。"
+                ),
+                HEADER=HEADER,
+            ),
             code="idempotency_key_reused",
         )
     return Outcome(row.status_code, row.body, True)

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.accounts.models import RoleGrant, id_number_index, id_number_indexes
 from rencai.accounts.validators import validate_id_number
@@ -132,7 +134,8 @@ def reapply_check(person) -> ReapplyLift | None:
     lift = ReapplyLift.objects.select_for_update().get(pk=status.lift.pk)
     if lift.used_at is not None or Case.objects.filter(reapply_lift=lift).exists():
         raise Conflict(
-            "再次申报权限已被另一份申请使用（每次开通仅限一次申报）", code="reapply_blocked"
+            gettext_lazy("再次申报权限已被另一份申请使用（每次开通仅限一次申报）"),
+            code="reapply_blocked",
         )
     return lift
 
@@ -155,7 +158,8 @@ def _lift_office(official, office: Office | None) -> Office:
     grant = grants.order_by("id").first()
     if grant is None:
         raise DomainError(
-            "只有区人社局或市人社局的工作人员可以开通再次申报权限", code="forbidden_role"
+            gettext_lazy("只有区人社局或市人社局的工作人员可以开通再次申报权限"),
+            code="forbidden_role",
         )
     return grant.office
 
@@ -167,14 +171,16 @@ def reapply_lift(
     """Open re-application for ONE new application of `person` (开通再次申报权限)."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("开通原因：请填写开通再次申报权限的原因", field="reason")
+        raise DomainError(gettext_lazy("开通原因：请填写开通再次申报权限的原因"), field="reason")
     from rencai.accounts.models import User
 
     lift_office = _lift_office(official, office)
     User.objects.select_for_update().filter(pk=person.pk).first()  # one lift at a time
     status = reapply_status(person)
     if status.lift is not None:
-        raise Conflict("该人员已开通再次申报权限，尚未使用，无需重复开通", code="already_lifted")
+        raise Conflict(
+            gettext_lazy("该人员已开通再次申报权限，尚未使用，无需重复开通"), code="already_lifted"
+        )
     open_case = (
         Case.objects.filter(applicant_id=person.pk, status__in=Case.OPEN_STATUSES)
         .order_by("id")
@@ -183,11 +189,18 @@ def reapply_lift(
     if open_case is not None and open_case.reapply_lift_id is not None:
         # The application the previous lift opened is still running (finding 3).
         raise Conflict(
-            f"该人员开通再次申报权限后的申请{open_case.number}尚在办理中，办结或撤回后才能再次开通",
+            format_lazy(
+                gettext_lazy(
+                    "该人员开通再次申报权限后的申请{number}尚在办理中，办结或撤回后才能再次开通"
+                ),
+                number=open_case.number,
+            ),
             code="open_case_exists",
         )
     if not status.blocked:
-        raise Conflict("该人员没有入户记录，未被禁止再报，无需开通", code="not_blocked")
+        raise Conflict(
+            gettext_lazy("该人员没有入户记录，未被禁止再报，无需开通"), code="not_blocked"
+        )
     settlement = status.settlement
     if settlement.pk is None:  # a card without an index row: record it now
         settlement.recorded_at = clock.now()
@@ -206,7 +219,7 @@ def reapply_lift(
             )
     except IntegrityError as exc:  # another official lifted at the same moment
         raise Conflict(
-            "该人员已开通再次申报权限，尚未使用，无需重复开通", code="already_lifted"
+            gettext_lazy("该人员已开通再次申报权限，尚未使用，无需重复开通"), code="already_lifted"
         ) from exc
     if open_case is not None:
         # One open application per person: an application started before the block was
@@ -253,16 +266,22 @@ def _clean_row(row: dict) -> tuple[str, int, District | None, str]:
         raise DomainError("身份证号码无效：" + "；".join(exc.messages)) from exc
     year_text = (row.get("year") or "").strip()
     if not (year_text.isdigit() and len(year_text) == 4):
-        raise DomainError(f"年份“{year_text}”无效：须为4位数字")
+        raise DomainError(
+            format_lazy(gettext_lazy("年份“{year_text}”无效：须为4位数字"), year_text=year_text)
+        )
     year = int(year_text)
     if not 1949 <= year <= clock.today().year:
-        raise DomainError(f"年份“{year}”无效：须在1949年至今年之间")
+        raise DomainError(
+            format_lazy(gettext_lazy("年份“{year}”无效：须在1949年至今年之间"), year=year)
+        )
     district = None
     code = (row.get("district_code") or "").strip()
     if code:
         district = District.objects.filter(code=code).first()
         if district is None:
-            raise DomainError(f"区划代码“{code}”不是广州市的区")
+            raise DomainError(
+                format_lazy(gettext_lazy("区划代码“{code}”不是广州市的区"), code=code)
+            )
     note = " ".join((row.get("note") or "").split())[:200]
     return number, year, district, note
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, pgettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from rencai.cases.models import Case, ChainStep
 from rencai.core.errors import DomainError
@@ -51,7 +52,12 @@ def route_kind(unit: Unit) -> str:
 def _office(code: str) -> Office:
     office = Office.objects.filter(code=code, is_active=True).first()
     if office is None:
-        raise DomainError(f"受理机构“{code}”未配置，请联系系统管理员加载机构参考数据。")
+        raise DomainError(
+            format_lazy(
+                gettext_lazy("受理机构“{code}”未配置，请联系系统管理员加载机构参考数据。"),
+                code=code,
+            )
+        )
     return office
 
 
@@ -126,8 +132,13 @@ def route_for(unit: Unit, *, district_office: Office | None = None) -> Route:
             centre = Office.objects.filter(code=DATA_CENTRE_CODE).first()
             contact = office_contact(centre) if centre else "hrssgz@gz.gov.cn"
             raise DomainError(
-                f"引进单位“{unit.name}”须经主管部门审核，但单位信息中没有登记主管部门，"
-                f"暂不能送审。请联系数据服务中心补登（{contact}）。",
+                format_lazy(
+                    gettext_lazy(
+                        "引进单位“{name}”须经主管部门审核，但单位信息中没有登记主管部门，暂不能送审。请联系数据服务中心补登（{contact}）。"
+                    ),
+                    name=unit.name,
+                    contact=contact,
+                ),
                 field="unit",
             )
         return Route(Case.Route.VIA_UNIT, _office(CITY_BUREAU_CODE), unit.supervisory_office)

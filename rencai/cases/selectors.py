@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.utils import dateformat, translation
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from rencai.cases import workflow
 from rencai.cases.models import Case, CaseEvent
@@ -71,7 +71,7 @@ def case_get_for_applicant(*, number: str, user) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound("申请不存在")
+        raise NotFound(gettext_lazy("申请不存在"))
     return case
 
 
@@ -94,7 +94,7 @@ def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
     )
     role = relation_of(case=case, actor=user, acting_as=acting_as) if case else None
     if case is None or role is None:
-        raise NotFound("申请不存在")
+        raise NotFound(gettext_lazy("申请不存在"))
     return case, role
 
 

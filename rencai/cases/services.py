@@ -11,21 +11,23 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.audit.services import audit_record
 from rencai.cases import effects, guards, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import Case, CaseEvent, CaseNumberSequence, ChainStep
-from rencai.cases.notifications import sms_render
+from rencai.cases.notifications import applicant_messages, arrivals_tell
 from rencai.cases.relations import acting_as_label, relation_of, step_refusal
 from rencai.cases.selectors import case_status_text
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
-from rencai.notify.services import sms_enqueue
+from rencai.notify.services import outbox_enqueue
 from rencai.orgs.models import Unit
 
 log = logging.getLogger(__name__)
-STALE = "该申请已被他人处理，请刷新后重试"
+STALE = gettext_lazy("该申请已被他人处理，请刷新后重试")
 OPEN_CASE_CODE = "open_case_exists"
 SYSTEM_REASONS = {
     "auto_accept": "系统自动受理（受理机构5个工作日内未查核或退案，第6个工作日自动受理）",
@@ -66,7 +68,10 @@ def case_create(*, applicant, unit, category: str, created_by=None, **form) -> C
     from rencai.documents.services import folder_create
 
     if category not in Case.Category.values:
-        raise DomainError(f"申报类别“{category}”无效", field="category")
+        raise DomainError(
+            format_lazy(gettext_lazy("申报类别“{category}”无效"), category=category),
+            field="category",
+        )
     now = clock.now()
     case = Case(
         number=case_number_next(now=now),
@@ -125,19 +130,33 @@ def _refuse_second_open(applicant, *, actor=None, exclude_pk: int | None = None)
 def _choose(ctx: TransitionContext, state: str, action: str) -> workflow.Transition:
     label = workflow.ACTION_LABELS.get(action, action)
     if action not in workflow.ACTION_LABELS:
-        raise Conflict(f"未知操作“{action}”", code="forbidden_transition")
+        raise Conflict(
+            format_lazy(gettext_lazy("未知操作“{action}”"), action=action),
+            code="forbidden_transition",
+        )
     if not any(t.action == action for t in workflow.transitions_from(state)):
         raise Conflict(
-            f"当前状态「{case_status_text(ctx.case)}」下不能执行「{label}」",
+            format_lazy(
+                gettext_lazy("当前状态「{case}」下不能执行「{label}」"),
+                case=case_status_text(ctx.case),
+                label=label,
+            ),
             code="forbidden_transition",
         )
     if ctx.role is None:
-        raise Conflict(f"您当前的身份不能对该申请执行「{label}」", code="forbidden_role")
+        raise Conflict(
+            format_lazy(gettext_lazy("您当前的身份不能对该申请执行「{label}」"), label=label),
+            code="forbidden_role",
+        )
     rows = workflow.candidates(state, action, ctx.role)
     if not rows:
         raise Conflict(
-            f"当前状态「{case_status_text(ctx.case)}」下，"
-            f"{workflow.Role.LABELS[ctx.role]}不能执行「{label}」",
+            format_lazy(
+                gettext_lazy("当前状态「{case}」下，{role}不能执行「{label}」"),
+                case=case_status_text(ctx.case),
+                role=workflow.Role.LABELS[ctx.role],
+                label=label,
+            ),
             code="forbidden_role",
         )
     if ctx.role == workflow.Role.OFFICE and (
@@ -158,7 +177,13 @@ def _choose(ctx: TransitionContext, state: str, action: str) -> workflow.Transit
             passed += 1
         if failure is None:
             if row.reason_required and not ctx.reason.strip():
-                raise DomainError(f"「{row.action_label}」须填写意见或原因", field="reason")
+                raise DomainError(
+                    format_lazy(
+                        gettext_lazy("「{action_label}」须填写意见或原因"),
+                        action_label=row.action_label,
+                    ),
+                    field="reason",
+                )
             return row
         if best is None or passed > best[0]:
             best = (passed, failure)
@@ -208,6 +233,7 @@ def case_transition(
         reopens = row.target in Case.OPEN_STATUSES and source not in Case.OPEN_STATUSES
         if reopens:
             _refuse_second_open(locked.applicant, actor=actor, exclude_pk=locked.pk)
+        before = (locked.holding_office_id, locked.chain_step_id)
         for name in row.effects:
             effects.EFFECTS[name](ctx)
         _set_deadline(locked, row, now)
@@ -240,6 +266,7 @@ def case_transition(
             detail=f"{locked.number} {source}→{row.target} {reason}".strip(),
         )  # fmt: skip
         _notify(locked, row, event, status_text, reason)
+        arrivals_tell(locked, row, before=before, actor=actor, status_text=status_text)
         _log_transition(locked, action, source, row.target, actor)
     case.refresh_from_db()
     return case
@@ -267,17 +294,12 @@ def _set_deadline(case: Case, row: workflow.Transition, now: datetime) -> None:
 
 
 def _notify(case: Case, row: workflow.Transition, event: CaseEvent, status_text: str, reason: str):
-    mobile = case.applicant.mobile
-    if not mobile:
-        return
-    office = case.holding_office
-    for index, template in enumerate(row.notify):
-        body = sms_render(
-            template, number=case.number, status=status_text, reason=reason or "无",
-            office=office.name if office else "", due_date=case.due_date or "",
-        )  # fmt: skip
-        key = f"case:{case.pk}:{event.pk}" + (f":{index}" if index else "")
-        sms_enqueue(mobile=mobile, body=body, key=key)
+    applicant = case.applicant
+    for channel, recipient, subject, body, key in applicant_messages(
+        case, row, status_text=status_text, reason=reason, key=f"case:{case.pk}:{event.pk}",
+        mobile=applicant.mobile or "", email=applicant.email,
+    ):  # fmt: skip
+        outbox_enqueue(channel=channel, recipient=recipient, subject=subject, body=body, key=key)
 
 
 def _fire_one(case_id: int, now: datetime) -> bool:
@@ -502,26 +524,24 @@ def _fire_many(claimed: list[Case], now: datetime) -> int:
             for case, row, source, reason, _text in fired
         ],
     )  # fmt: skip
-    mobiles = dict(
-        User.objects.filter(pk__in={c.applicant_id for c, *_ in fired}, mobile__isnull=False)
-        .exclude(mobile="")
-        .values_list("pk", "mobile")
-    )
+    contacts = {
+        pk: (mobile or "", email)
+        for pk, mobile, email in User.objects.filter(
+            pk__in={c.applicant_id for c, *_ in fired}
+        ).values_list("pk", "mobile", "email")
+    }
     messages = []
     for (case, row, _source, reason, status_text), event_id in zip(fired, event_ids, strict=True):
-        mobile = mobiles.get(case.applicant_id)
-        if not mobile:
+        mobile, email = contacts.get(case.applicant_id, ("", ""))
+        if not (mobile or email) or not row.notify:
             continue
-        office = case.holding_office
-        for index, template in enumerate(row.notify):
-            body = sms_render(
-                template, number=case.number, status=status_text, reason=reason or "无",
-                office=office.name if office else "", due_date=case.due_date or "",
-            )  # fmt: skip
-            key = f"case:{case.pk}:{event_id}" + (f":{index}" if index else "")
+        for channel, recipient, subject, body, key in applicant_messages(
+            case, row, status_text=status_text, reason=reason, key=f"case:{case.pk}:{event_id}",
+            mobile=mobile, email=email,
+        ):  # fmt: skip
             messages.append(
-                (OutboxMessage.Channel.SMS, mobile, "", scrub(body), key[:120],
-                 OutboxMessage.Status.PENDING, 0, audit_at, "", audit_at, None)
+                (channel, recipient, subject, scrub(body) if channel == "sms" else body,
+                 key[:120], OutboxMessage.Status.PENDING, 0, audit_at, "", audit_at, None)
             )  # fmt: skip
     _insert_rows(
         OutboxMessage,
@@ -628,7 +648,12 @@ def case_editable(case: Case, role: str | None) -> bool:
 
 
 def _refuse_edit(case: Case) -> None:
-    raise Conflict(f"当前状态「{case_status_text(case)}」下不能修改申请资料", code="not_editable")
+    raise Conflict(
+        format_lazy(
+            gettext_lazy("当前状态「{case}」下不能修改申请资料"), case=case_status_text(case)
+        ),
+        code="not_editable",
+    )
 
 
 def case_unit_change_refusal(case: Case) -> str | None:
@@ -655,22 +680,28 @@ def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, reques
     locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     role = relation_of(case=locked, actor=actor, acting_as=acting_as)
     if role is None:
-        raise NotFound("申请不存在")
+        raise NotFound(gettext_lazy("申请不存在"))
     if not case_editable(locked, role):
         _refuse_edit(locked)
     unknown = set(fields) - set(FORM_FIELDS)
     if unknown:
-        raise DomainError(f"字段“{sorted(unknown)[0]}”不能修改", field=sorted(unknown)[0])
+        raise DomainError(
+            format_lazy(gettext_lazy("字段“{unknown}”不能修改"), unknown=sorted(unknown)[0]),
+            field=sorted(unknown)[0],
+        )
     changed = []
     if unit is not None and unit.pk != locked.unit_id:
         if not isinstance(unit, Unit):
-            raise DomainError("引进单位：请通过搜索选择单位", field="unit")
+            raise DomainError(gettext_lazy("引进单位：请通过搜索选择单位"), field="unit")
         if role != workflow.Role.APPLICANT:
-            raise DomainError("引进单位：单位管理员不能更换引进单位", field="unit")
+            raise DomainError(gettext_lazy("引进单位：单位管理员不能更换引进单位"), field="unit")
         if (refusal := case_unit_change_refusal(locked)) is not None:
             raise DomainError("引进单位：" + refusal, field="unit")
         if not unit.is_active:
-            raise DomainError(f"引进单位：所选单位“{unit.name}”已注销", field="unit")
+            raise DomainError(
+                format_lazy(gettext_lazy("引进单位：所选单位“{name}”已注销"), name=unit.name),
+                field="unit",
+            )
         locked.unit = unit
         changed.append("unit")
     for name, value in fields.items():
@@ -706,7 +737,7 @@ def case_attachment_upload(*, case: Case, actor, acting_as, type_code: str, file
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         role = relation_of(case=locked, actor=actor, acting_as=acting_as)
         if role is None:
-            raise NotFound("申请不存在")
+            raise NotFound(gettext_lazy("申请不存在"))
         if not case_editable(locked, role):
             _refuse_edit(locked)
         document = document_upload(
@@ -784,7 +815,8 @@ def application_start(*, applicant, unit, category: str, created_by=None, reques
             raise _open_case_refusal(other, actor=actor) from exc
         if lift is not None and Case.objects.filter(reapply_lift=lift).exists():
             raise Conflict(
-                "再次申报权限已被另一份申请使用（每次开通仅限一次申报）", code="reapply_blocked"
+                gettext_lazy("再次申报权限已被另一份申请使用（每次开通仅限一次申报）"),
+                code="reapply_blocked",
             ) from exc
         raise
     if lift is not None:

@@ -23,7 +23,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils.translation import gettext, pgettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from rencai.accounts.models import RoleGrant, User, id_number_index
 from rencai.accounts.validators import validate_id_number
@@ -55,7 +56,7 @@ class PersonLookup:
 def _unit_of(acting_as):
     unit = getattr(acting_as, "unit", None)
     if unit is None:
-        raise DomainError("请先切换为单位身份", code="forbidden_role")
+        raise DomainError(gettext_lazy("请先切换为单位身份"), code="forbidden_role")
     return unit
 
 
@@ -80,11 +81,21 @@ def _count(*, admin, unit, now) -> None:
     recent = UnitLookup.objects.filter(admin=admin)
     if recent.filter(at__gte=now - timedelta(hours=1)).count() >= per_hour:
         raise RateLimited(
-            f"查询过于频繁：每位单位管理员每小时最多按身份证号码查询{per_hour}次，请稍后再试。"
+            format_lazy(
+                gettext_lazy(
+                    "查询过于频繁：每位单位管理员每小时最多按身份证号码查询{per_hour}次，请稍后再试。"
+                ),
+                per_hour=per_hour,
+            )
         )
     if recent.filter(at__gte=now - timedelta(days=1)).count() >= per_day:
         raise RateLimited(
-            f"查询过于频繁：每位单位管理员每天最多按身份证号码查询{per_day}次，请明天再试。"
+            format_lazy(
+                gettext_lazy(
+                    "查询过于频繁：每位单位管理员每天最多按身份证号码查询{per_day}次，请明天再试。"
+                ),
+                per_day=per_day,
+            )
         )
     UnitLookup.objects.create(admin=admin, unit=unit, at=now)
 
@@ -134,7 +145,7 @@ def unit_lookup(*, admin, acting_as, id_number: str, request=None) -> PersonLook
 
 def _check_category(category: str) -> str:
     if category not in Case.Category.values:
-        raise DomainError("申报类别：请从列表中选择", field="category")
+        raise DomainError(gettext_lazy("申报类别：请从列表中选择"), field="category")
     return category
 
 
@@ -145,7 +156,12 @@ def unit_invite(*, admin, acting_as, id_number: str, category: str, request=None
     unit = _unit_of(acting_as)
     if route_kind(unit) != Case.Route.VIA_UNIT:
         raise DomainError(
-            f"“{unit.name}”的申请由申请人本人填报后直接报送区人社局，无需单位代为发起。",
+            format_lazy(
+                gettext_lazy(
+                    "“{name}”的申请由申请人本人填报后直接报送区人社局，无需单位代为发起。"
+                ),
+                name=unit.name,
+            ),
             code="direct_route",
         )
     number = _clean_number(id_number)
@@ -242,10 +258,10 @@ def _invitation_for(person: User, invitation_id: int) -> UnitInvitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("申报邀请不存在")
+        raise NotFound(gettext_lazy("申报邀请不存在"))
     pending = _pending(UnitInvitation.objects.filter(pk=invitation.pk), clock.now()).exists()
     if not pending:
-        raise Conflict("该申报邀请已处理或已过期", code="invitation_closed")
+        raise Conflict(gettext_lazy("该申报邀请已处理或已过期"), code="invitation_closed")
     return invitation
 
 
@@ -257,7 +273,11 @@ def invitation_accept(*, person: User, invitation_id: int, request=None) -> Case
 
     invitation = _invitation_for(person, invitation_id)
     if not invitation.unit.is_active:
-        raise Conflict(f"引进单位“{invitation.unit.name}”已注销，不能接受该邀请")
+        raise Conflict(
+            format_lazy(
+                gettext_lazy("引进单位“{name}”已注销，不能接受该邀请"), name=invitation.unit.name
+            )
+        )
     case = application_start(
         applicant=person, unit=invitation.unit, category=invitation.category,
         created_by=invitation.invited_by, request=request,
@@ -298,7 +318,9 @@ def consents_active(person: User) -> list[UnitConsent]:
 def consent_grant(*, person: User, unit, request=None) -> UnitConsent:
     """「允许该单位为我申报」. Idempotent: granting again returns the active consent."""
     if not unit.is_active:
-        raise DomainError(f"单位：“{unit.name}”已注销", field="unit")
+        raise DomainError(
+            format_lazy(gettext_lazy("单位：“{name}”已注销"), name=unit.name), field="unit"
+        )
     consent = UnitConsent.objects.filter(person=person, unit=unit, revoked_at__isnull=True).first()
     if consent is not None:
         return consent
@@ -320,7 +342,7 @@ def consent_revoke(*, person: User, consent_id: int, request=None) -> None:
         .first()
     )
     if consent is None:
-        raise NotFound("授权不存在或已撤销")
+        raise NotFound(gettext_lazy("授权不存在或已撤销"))
     consent.revoked_at = clock.now()
     consent.save(update_fields=["revoked_at"])
     audit_record(event="unit.consent_revoked", actor=person, request=request, obj=consent,

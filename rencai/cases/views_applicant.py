@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rencai.accounts.roles import acting_as_for
@@ -412,6 +413,8 @@ def _section_save(request, case: Case, section: str, form) -> bool:
         fields, unit = {}, form.cleaned_data["unit"]
     else:
         fields, unit = dict(form.cleaned_data), None
+        for name in getattr(form, "NOT_SAVED", ()):
+            fields.pop(name, None)
     try:
         case_update(
             case=case, actor=request.user, acting_as=acting_as_for(request),
@@ -447,19 +450,53 @@ def upload(request, number: str):
         messages.error(request, _("当前状态下不能上传附件。"))
         return redirect("cases:detail", number=case.number)
     form = forms.UploadForm(request.POST, request.FILES, type_choices=_type_choices(case))
-    if form.is_valid():
-        try:
-            document = case_attachment_upload(
-                case=case, actor=request.user, acting_as=acting_as_for(request),
-                type_code=form.cleaned_data["type_code"], file=form.cleaned_data["file"],
-                request=request,
-            )  # fmt: skip
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            name = _type_names().get(document.type_code, document.type_code)
-            messages.success(request, _("已上传：%(name)s") % {"name": name})
-            return redirect(reverse("cases:edit", args=[case.number]) + "#attachments")
+    if form.is_valid() and _upload_files(request, case, form):
+        return redirect(reverse("cases:edit", args=[case.number]) + "#attachments")
     return render(
         request, "cases/edit.html", _edit_context(request, case, role, upload=form), status=400
     )
+
+
+def _upload_files(request, case: Case, form) -> bool:
+    """Several files in one POST (issue #11): each checked and stored on its own (one
+    transaction each, scanned as one upload is), so a refused file costs none of the
+    others; each refusal is named with its file. True when every file was stored."""
+    from rencai.documents.services import MULTI_TYPES
+
+    type_code, files = form.cleaned_data["type_code"], form.cleaned_data["file"]
+    name = _type_names().get(type_code, type_code)
+    if len(files) > 1 and type_code not in MULTI_TYPES:
+        # Each of these types keeps one current file: a second would replace the first.
+        form.add_error(
+            "file",
+            _(
+                "“%(type)s”只保留一个文件，您一次选择了%(n)d个：请只选择一个（多页材料请合并为"
+                "一个 PDF），或选择“其他材料”一次上传多个文件。"
+            )
+            % {"type": name, "n": len(files)},
+        )
+        return False
+    saved, failed = [], []
+    for one, error in files:
+        if error:
+            failed.append(_("%(file)s：%(error)s") % {"file": one.name, "error": error})
+            continue
+        try:
+            case_attachment_upload(
+                case=case, actor=request.user, acting_as=acting_as_for(request),
+                type_code=type_code, file=one, request=request,
+            )  # fmt: skip
+        except DomainError as exc:
+            failed.append(_("%(file)s：%(error)s") % {"file": one.name, "error": exc.message})
+        else:
+            saved.append(one.name)
+    if saved:
+        messages.success(
+            request,
+            _("已上传：%(name)s（%(files)s）")
+            % {"name": name, "files": pgettext("list separator", "、").join(saved)},
+        )
+    for line in failed:
+        form.add_error("file", line)
+    return not failed
+

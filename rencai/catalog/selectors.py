@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+from django.utils.translation import gettext
 
-from rencai.catalog.models import AttachmentType, Institution, Major, TitleSeries
+from rencai.catalog.models import AttachmentType, EducationLevel, Institution, Major, TitleSeries
 
 SEARCH_MIN_CHARS = 2
 SEARCH_LIMIT = 20
@@ -60,3 +61,32 @@ def attachment_type_list() -> QuerySet[AttachmentType]:
 
 def attachment_type_get(*, code: str) -> AttachmentType:
     return AttachmentType.objects.get(code=code)
+
+
+#: The catalogue level of major that goes with a highest education (FAQ 一.8): 本科
+#: graduates studied an undergraduate major, 大专 graduates a 高职专科 one. Graduate
+#: degrees have no catalogue of their own here: any level.
+MAJOR_LEVEL_FOR_EDUCATION = {
+    EducationLevel.BACHELOR: Major.Level.UNDERGRADUATE,
+    EducationLevel.COLLEGE: Major.Level.VOCATIONAL,
+}
+
+
+def major_level_for(education_level: str | None) -> str | None:
+    return MAJOR_LEVEL_FOR_EDUCATION.get(education_level or "")
+
+
+def major_level_mismatch(*, education_level: str | None, major: Major | None) -> str | None:
+    """The warning when the major's catalogue level does not go with the education."""
+    expected = major_level_for(education_level)
+    if major is None or expected is None or major.level == expected:
+        return None
+    return gettext(
+        "专业：“%(major)s”属于%(level)s专业目录，与最高学历“%(education)s”不符。请选择%(expected)s"
+        "专业；如毕业证书上的专业确属该层次，请勾选下方的确认后再保存。"
+    ) % {
+        "major": major.name,
+        "level": Major.Level(major.level).label,
+        "education": EducationLevel(education_level).label,
+        "expected": Major.Level(expected).label,
+    }

@@ -11,10 +11,24 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
-        self.message = message
+        # May be lazy (gettext_lazy / format_lazy): `message` renders it in the language
+        # active when it is read (the viewer's), not the one active when it was raised
+        # (case_transition works under the site language).
+        self._message = message
         self.field = field
         if code:
             self.code = code
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._message = value
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class NotFound(DomainError):

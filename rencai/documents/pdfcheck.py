@@ -20,6 +20,9 @@ from __future__ import annotations
 import io
 import logging
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
 # pikepdf announces its logger bridge at INFO on import: not worth a line in every log.
 logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
 
@@ -106,7 +109,10 @@ def pdf_refuse_active_content(*, data: bytes, name: str, max_pixels: int) -> Non
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError:
         raise DomainError(
-            f"“{name}”设置了打开密码，无法检查和审核，请取消密码后重新上传。",
+            format_lazy(
+                gettext_lazy("“{name}”设置了打开密码，无法检查和审核，请取消密码后重新上传。"),
+                name=name,
+            ),
             field="file",
             code="file_encrypted",
         ) from None
@@ -119,15 +125,24 @@ def pdf_refuse_active_content(*, data: bytes, name: str, max_pixels: int) -> Non
             _findings(obj, found, big_images, max_pixels)
     if found:
         raise DomainError(
-            f"“{name}”含有可执行的内容（{'、'.join(sorted(found))}），为安全起见不予接收。"
-            "请用“打印为 PDF”重新导出，或重新扫描纸质材料后上传。",
+            format_lazy(
+                gettext_lazy(
+                    "“{name}”含有可执行的内容（{found}），为安全起见不予接收。请用“打印为 PDF”重新导出，或重新扫描纸质材料后上传。"
+                ),
+                name=name,
+                found="、".join(sorted(found)),
+            ),
             field="file",
             code="pdf_active_content",
         )
     if big_images:
         width, height = max(big_images, key=lambda size: size[0] * size[1])
         raise DomainError(
-            f"“{name}”中的图片{pixels_message(width, height, max_pixels)}",
+            format_lazy(
+                gettext_lazy("“{name}”中的图片{max_pixels}"),
+                name=name,
+                max_pixels=pixels_message(width, height, max_pixels),
+            ),
             field="file",
             code="image_pixels",
         )

@@ -6,13 +6,15 @@ import io
 import warnings
 
 import filetype
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin
 
 from rencai.core.errors import DomainError
 
 ALLOWED_MIME = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
 PREVIEW_BOX = (1024, 1024)
-CORRUPT = "文件已损坏或无法读取，请重新扫描或拍照后上传（支持 JPEG、PNG、PDF）。"
+CORRUPT = gettext_lazy("文件已损坏或无法读取，请重新扫描或拍照后上传（支持 JPEG、PNG、PDF）。")
 
 
 def sniff(head: bytes) -> str:
@@ -23,7 +25,13 @@ def sniff(head: bytes) -> str:
         allowed = "、".join(ALLOWED_MIME.values())
         found = f"（检测到的类型：{kind.extension.upper()}）" if kind else ""
         raise DomainError(
-            f"附件格式不支持{found}：只能上传 {allowed} 格式的文件（按文件内容识别，与扩展名无关）。",
+            format_lazy(
+                gettext_lazy(
+                    "附件格式不支持{found}：只能上传 {allowed} 格式的文件（按文件内容识别，与扩展名无关）。"
+                ),
+                found=found,
+                allowed=allowed,
+            ),
             field="file",
             code="file_type",
         )

@@ -13,6 +13,8 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import DomainError
 
@@ -126,8 +128,13 @@ def scan_upload(*, data: bytes, name: str) -> None:
     if found:
         log.warning("upload refused, malware signature %s", found)
         raise DomainError(
-            f"“{name}”未通过病毒检查（检测到：{found}），已拒收。"
-            "请用杀毒软件检查电脑后重新扫描或导出文件再上传。",
+            format_lazy(
+                gettext_lazy(
+                    "“{name}”未通过病毒检查（检测到：{found}），已拒收。请用杀毒软件检查电脑后重新扫描或导出文件再上传。"
+                ),
+                name=name,
+                found=found,
+            ),
             field="file",
             code="file_malware",
         )

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.core import clock
 from rencai.core.errors import DomainError
@@ -39,7 +41,9 @@ def _read_limited(file, limit: int) -> bytes:
 def _too_big(limit: int):
     mb = limit / (1024 * 1024)
     raise DomainError(
-        f"附件过大：单个文件不能超过 {mb:g} MB，请压缩或分页后上传。",
+        format_lazy(
+            gettext_lazy("附件过大：单个文件不能超过 {mb:g} MB，请压缩或分页后上传。"), mb=mb
+        ),
         field="file",
         code="file_size",
     )
@@ -50,9 +54,12 @@ def _check_type_code(type_code: str) -> None:
 
     types = AttachmentType.objects.all()
     if types.exists() and not types.filter(code=type_code, active=True).exists():
-        raise DomainError(f"材料类型“{type_code}”不存在", field="type_code")
+        raise DomainError(
+            format_lazy(gettext_lazy("材料类型“{type_code}”不存在"), type_code=type_code),
+            field="type_code",
+        )
     if not type_code:
-        raise DomainError("请选择材料类型", field="type_code")
+        raise DomainError(gettext_lazy("请选择材料类型"), field="type_code")
 
 
 def _check_case_caps(*, folder: Folder, size: int, superseded) -> None:
@@ -63,8 +70,12 @@ def _check_case_caps(*, folder: Folder, size: int, superseded) -> None:
     current = folder.documents.filter(superseded_at__isnull=True)
     if current.count() - superseded.count() + 1 > max_files:
         raise DomainError(
-            f"本申请的附件已达上限（最多 {max_files} 个文件），不能再添加；"
-            "如需更换，请在对应材料处重新上传以替换原文件。",
+            format_lazy(
+                gettext_lazy(
+                    "本申请的附件已达上限（最多 {max_files} 个文件），不能再添加；如需更换，请在对应材料处重新上传以替换原文件。"
+                ),
+                max_files=max_files,
+            ),
             field="file",
             code="case_files",
         )
@@ -73,9 +84,14 @@ def _check_case_caps(*, folder: Folder, size: int, superseded) -> None:
     if used + size > max_bytes:
         mb = 1024 * 1024
         raise DomainError(
-            f"本申请的附件总大小不能超过 {max_bytes / mb:g} MB"
-            f"（已用 {used / mb:.1f} MB，含被替换的旧版本；本文件 {size / mb:.1f} MB），"
-            "请压缩后上传。",
+            format_lazy(
+                gettext_lazy(
+                    "本申请的附件总大小不能超过 {mb:g} MB（已用 {mb2:.1f} MB，含被替换的旧版本；本文件 {mb3:.1f} MB），请压缩后上传。"
+                ),
+                mb=max_bytes / mb,
+                mb2=used / mb,
+                mb3=size / mb,
+            ),
             field="file",
             code="case_bytes",
         )
@@ -97,7 +113,7 @@ def document_upload(
     folder = Folder.objects.select_for_update().get(pk=folder.pk)
     data = _read_limited(file, settings.RENCAI_UPLOAD_MAX_BYTES)
     if not data:
-        raise DomainError("文件为空，请重新选择。", field="file", code="file_empty")
+        raise DomainError(gettext_lazy("文件为空，请重新选择。"), field="file", code="file_empty")
     name = (getattr(file, "name", "") or "附件").replace("\\", "/").rsplit("/", 1)[-1][:200]
     if replaces is not None:
         old = Document.objects.filter(pk=replaces.pk, folder=folder, superseded_at__isnull=True)

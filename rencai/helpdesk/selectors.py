@@ -8,6 +8,7 @@ from datetime import datetime, time
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core import clock
 from rencai.core.errors import NotFound
@@ -28,7 +29,7 @@ def article_list() -> QuerySet[Article]:
 def article_get(*, slug: str) -> Article:
     article = article_list().filter(slug=slug).first()
     if article is None:
-        raise NotFound("帮助文章不存在 Article not found")
+        raise NotFound(gettext_lazy("帮助文章不存在 Article not found"))
     return article
 
 

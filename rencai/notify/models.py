@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +53,64 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class Preference(models.Model):
+    """How a person who must act (unit admin, office staff) hears of new work."""
+
+    class Mode(models.TextChoices):
+        IMMEDIATE = "immediate", _("每件即时通知")
+        DIGEST = "digest", _("每日汇总一次")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_preference"
+    )
+    mode = models.CharField(
+        _("待办通知方式"), max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("通知方式")
+        verbose_name_plural = _("通知方式")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.mode}"
+
+
+class Digest(models.Model):
+    """One day's digest of one person: at most one (a constraint), so the sweep sends once
+    per person per day however often, and however many workers, it runs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"
+
+
+class DigestItem(models.Model):
+    """A line waiting for a person's next digest (a case arrived in their queue)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    line = models.CharField(max_length=300)
+    # Same key → one line, however often the causing transaction is retried.
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField()
+    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["user"], condition=models.Q(digest__isnull=True), name="digest_pending"
+            )
+        ]
+        constraints = [models.UniqueConstraint(fields=["key"], name="digest_item_key")]
+
+    def __str__(self) -> str:
+        return self.line

@@ -5,4 +5,5 @@ from rencai.notify import views
 app_name = "notify"
 urlpatterns = [
     path("dev-inbox/", views.dev_inbox, name="dev_inbox"),
+    path("preference/", views.preference, name="preference"),
 ]

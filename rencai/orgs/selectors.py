@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import NotFound
 from rencai.orgs.models import Unit, UnitNameHistory
@@ -390,7 +392,7 @@ def unit_search(*, q: str, page: int = 1) -> SearchPage:
 def unit_get(*, unit_id: int) -> Unit:
     unit = Unit.objects.select_related("district", "supervisory_office").filter(pk=unit_id).first()
     if unit is None:
-        raise NotFound("单位不存在。", field="unit")
+        raise NotFound(gettext_lazy("单位不存在。"), field="unit")
     return unit
 
 
@@ -403,7 +405,12 @@ def unit_get_by_code(*, code: str) -> Unit:
     if unit is None and len(normalized) == 9:
         unit = qs.filter(org_code=normalized).order_by("id").first()
     if unit is None:
-        raise NotFound(f"单位代码：未找到“{normalized}”对应的单位。", field="code")
+        raise NotFound(
+            format_lazy(
+                gettext_lazy("单位代码：未找到“{normalized}”对应的单位。"), normalized=normalized
+            ),
+            field="code",
+        )
     return unit
 
 
@@ -438,13 +445,21 @@ def unit_choose(*, ref: str | int | None) -> Unit:
     unit = unit_resolve_reference(ref)
     if unit is None:
         raise DomainError(
-            f"引进单位：请从搜索结果中选择单位，“{str(ref or '')[:60]}”不是已登记单位的编号或代码，"
-            "不能手动填写单位名称。",
+            format_lazy(
+                gettext_lazy(
+                    "引进单位：请从搜索结果中选择单位，“{value}”不是已登记单位的编号或代码，不能手动填写单位名称。"
+                ),
+                value=str(ref or "")[:60],
+            ),
             field="unit",
             code="unit_reference",
         )
     if not unit.is_active:
         raise DomainError(
-            f"引进单位：所选单位“{unit.name}”已注销，不能选择。", field="unit", code="unit_inactive"
+            format_lazy(
+                gettext_lazy("引进单位：所选单位“{name}”已注销，不能选择。"), name=unit.name
+            ),
+            field="unit",
+            code="unit_inactive",
         )
     return unit

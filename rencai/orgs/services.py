@@ -12,6 +12,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.audit.services import audit_record
 from rencai.core import clock
@@ -37,10 +39,12 @@ def unit_search_keys(*, name: str, code: str, former_names: Iterable[str] = ()) 
 def unit_check_supervision(*, level: str, supervisory_office: Office | None) -> None:
     if supervisory_office is not None and supervisory_office.kind != Office.Kind.SUPERVISORY:
         raise DomainError(
-            "主管部门：只能选择市直主管部门（人事户头）。", field="supervisory_office"
+            gettext_lazy("主管部门：只能选择市直主管部门（人事户头）。"), field="supervisory_office"
         )
     if level == Unit.Level.CITY and supervisory_office is None:
-        raise DomainError("主管部门：市属单位必须填写主管部门。", field="supervisory_office")
+        raise DomainError(
+            gettext_lazy("主管部门：市属单位必须填写主管部门。"), field="supervisory_office"
+        )
 
 
 @transaction.atomic
@@ -61,12 +65,17 @@ def unit_create(
     try:
         code = validate_unit_code(code)
     except ValidationError as exc:
-        raise DomainError(f"单位代码：{exc.messages[0]}", field="code") from None
+        raise DomainError(
+            format_lazy(gettext_lazy("单位代码：{messages}"), messages=exc.messages[0]),
+            field="code",
+        ) from None
     name = " ".join((name or "").split())
     if len(name) < 2:
-        raise DomainError("单位名称：至少2个字。", field="name")
+        raise DomainError(gettext_lazy("单位名称：至少2个字。"), field="name")
     if Unit.objects.filter(code=code).exists():
-        raise Conflict(f"单位代码：{code} 已登记。", field="code")
+        raise Conflict(
+            format_lazy(gettext_lazy("单位代码：{code} 已登记。"), code=code), field="code"
+        )
     unit_check_supervision(level=level, supervisory_office=supervisory_office)
     former = [n.strip() for n in former_names if n.strip() and n.strip() != name]
     unit = Unit(
@@ -96,9 +105,9 @@ def unit_rename(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_name = " ".join((new_name or "").split())
     if len(new_name) < 2:
-        raise DomainError("单位名称：至少2个字。", field="name")
+        raise DomainError(gettext_lazy("单位名称：至少2个字。"), field="name")
     if new_name == unit.name:
-        raise DomainError("单位名称：新名称与现名称相同。", field="name")
+        raise DomainError(gettext_lazy("单位名称：新名称与现名称相同。"), field="name")
     UnitNameHistory.objects.create(
         unit=unit, name=unit.name, valid_until=valid_until or clock.today()
     )

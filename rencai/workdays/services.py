@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.audit.services import audit_record
 from rencai.core import clock
@@ -40,7 +42,13 @@ def workday_override_check(*, day: date, is_workday: bool) -> None:
         name = statutory.statutory_holidays(day.year).get(day)
         if name:
             raise DomainError(
-                f"是否工作日：{day.isoformat()} 是法定节假日（{name}），不能设为工作日。",
+                format_lazy(
+                    gettext_lazy(
+                        "是否工作日：{isoformat} 是法定节假日（{name}），不能设为工作日。"
+                    ),
+                    isoformat=day.isoformat(),
+                    name=name,
+                ),
                 field="is_workday",
             )
 
@@ -102,9 +110,12 @@ def official_year_mark(
 ) -> OfficialYear:
     """Record that `year`'s State Council schedule is loaded: its deadlines stop being provisional."""
     if source not in OfficialYear.Source.values:
-        raise DomainError(f"来源：未知的来源 {source!r}。", field="source")
+        raise DomainError(
+            format_lazy(gettext_lazy("来源：未知的来源 {source!r}。"), source=source),
+            field="source",
+        )
     if not 1900 <= year <= 2200:
-        raise DomainError("年份：应在 1900 至 2200 之间。", field="year")
+        raise DomainError(gettext_lazy("年份：应在 1900 至 2200 之间。"), field="year")
     official, _created = OfficialYear.objects.update_or_create(
         year=year, defaults={"source": source, "note": note, "loaded_at": clock.now()}
     )
@@ -132,19 +143,28 @@ def official_schedule_load(
     """Load one year's State Council schedule into overrides and mark the year official."""
     rows = list(rows)
     if not rows:
-        raise DomainError("节假日安排：文件中没有任何日期。", field="rows")
+        raise DomainError(gettext_lazy("节假日安排：文件中没有任何日期。"), field="rows")
     years = sorted({row.date.year for row in rows})
     if year is None and len(years) == 1:
         year = years[0]
     if years != [year]:
         found = "、".join(str(y) for y in years)
         raise DomainError(
-            f"节假日安排：一次只能加载一个年份的安排，文件中有 {found} 年的日期。", field="rows"
+            format_lazy(
+                gettext_lazy("节假日安排：一次只能加载一个年份的安排，文件中有 {found} 年的日期。"),
+                found=found,
+            ),
+            field="rows",
         )
     seen: set[date] = set()
     for row in rows:
         if row.date in seen:
-            raise DomainError(f"日期：{row.date.isoformat()} 重复出现。", field="date")
+            raise DomainError(
+                format_lazy(
+                    gettext_lazy("日期：{isoformat} 重复出现。"), isoformat=row.date.isoformat()
+                ),
+                field="date",
+            )
         seen.add(row.date)
         workday_override_check(day=row.date, is_workday=row.is_workday)
     created = updated = 0

@@ -22,7 +22,7 @@ from tests.backoffice.second_factor import mark_second_factor_passed
 from tests.cases.factories import build_world, new_case, person, place
 from tests.notice.conftest import APPROVED, approve
 
-SMS = "您的《广州市入户人员信息卡》已出具，请登录系统下载"
+SMS = "您的《广州市入户人员信息卡》已出具，请登录系统查看、下载：http"  # and the link
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ worker is SIGKILLed mid-batch and two real `rencai worker --once` processes foll
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def test_deemed_acceptance_on_the_sixth_working_day_across_national_day(world):
     assert sms.count() == sms_before + 1
     message = sms.first()
     assert message.idempotency_key == f"case:{case.pk}:{event.pk}"
-    assert case.number in message.body and "已受理" in message.body
+    assert case.number in message.body and "已由系统自动受理" in message.body
     assert "天河区" in message.body
 
 
@@ -241,7 +242,11 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
                 (
                     c,
                     "applicant" if r == case.applicant.mobile else r,
-                    b.replace(case.number, "N").replace(case.applicant.real_name, "P"),
+                    re.sub(
+                        r"/cards/[^/]+/",
+                        "/cards/C/",
+                        b.replace(case.number, "N").replace(case.applicant.real_name, "P"),
+                    ),
                 )
                 for c, r, b in sms
             ],

@@ -137,12 +137,17 @@ def test_reminder_then_escalation_to_the_department(world, settings):
     assert case.status == "unit_review" and case.due_action == "unit_review_escalate"
     reminder = CaseEvent.objects.get(case=case, action="unit_review_remind")
     assert reminder.actor is None and "提醒单位管理员" in reminder.reason
-    to_admin = OutboxMessage.objects.filter(recipient=world.unit_admin.mobile)
+    # (the first message told the admin the case arrived: notify.staff, issue #11)
+    to_admin = OutboxMessage.objects.filter(
+        recipient=world.unit_admin.mobile, idempotency_key__contains=":remind:"
+    )
     assert to_admin.count() == 1 and case.number in to_admin.get().body
     assert "逾期将转主管部门" in to_admin.get().body
     assert world.applicant.real_name in to_admin.get().body  # never an ID number:
     assert not re.search(r"\d{17}[\dX]", to_admin.get().body)
-    email = OutboxMessage.objects.get(recipient="hr@soe.example.cn")
+    email = OutboxMessage.objects.get(
+        recipient="hr@soe.example.cn", idempotency_key__contains=":remind:"
+    )
     assert email.channel == "email" and case.number in email.subject
 
     # The admin still does nothing: escalation after one more working day.
@@ -180,7 +185,9 @@ def test_acting_in_time_stops_the_unit_clock(world):
     assert case.status == "dept_review" and case.due_at is None
     with clock.frozen(deadline_for(MONDAY, 30).fires_at):
         assert deadlines_fire(batch=10) == 0
-    assert not OutboxMessage.objects.filter(recipient=world.unit_admin.mobile).exists()
+    # Told once, when the case arrived (issue #11); no reminder after acting in time.
+    (arrival,) = OutboxMessage.objects.filter(recipient=world.unit_admin.mobile)
+    assert ":arrival:" in arrival.idempotency_key
 
 
 def test_office_cannot_reroute_into_unit_review_of_a_unit_without_admin(world, school):

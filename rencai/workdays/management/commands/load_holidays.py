@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import DomainError
 from rencai.workdays.services import ScheduleRow, official_schedule_load
@@ -34,12 +36,22 @@ def parse_schedule(text: str) -> list[ScheduleRow]:
             if number == 1:
                 continue  # header
             raise DomainError(
-                f"第{number}行：日期 {cells[0]!r} 不是 YYYY-MM-DD。", field="date"
+                format_lazy(
+                    gettext_lazy("第{number}行：日期 {cells!r} 不是 YYYY-MM-DD。"),
+                    number=number,
+                    cells=cells[0],
+                ),
+                field="date",
             ) from exc
         if len(cells) < 2 or cells[1].lower() not in TRUE | FALSE:
             value = cells[1] if len(cells) > 1 else ""
             raise DomainError(
-                f"第{number}行：is_workday {value!r} 应为 1/0（上班/放假）。", field="is_workday"
+                format_lazy(
+                    gettext_lazy("第{number}行：is_workday {value!r} 应为 1/0（上班/放假）。"),
+                    number=number,
+                    value=value,
+                ),
+                field="is_workday",
             )
         note = cells[2] if len(cells) > 2 else ""
         rows.append(ScheduleRow(date=day, is_workday=cells[1].lower() in TRUE, note=note[:200]))
