@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "rencai.orgs",
     "rencai.catalog",
     "rencai.documents",
+    "rencai.process",
     "rencai.cases",
     "rencai.changes",
     "rencai.cards",
@@ -423,6 +424,7 @@ RENCAI_OUTBOX_LEASE_SECONDS = int(os.environ.get("RENCAI_OUTBOX_LEASE_SECONDS", 
 RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
     "rencai.cases.services.deadlines_fire",
+    "rencai.process.engine.deadlines_sweep",  # every process but cases (issue #14)
     "rencai.changes.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",

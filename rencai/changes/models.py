@@ -1,8 +1,9 @@
 """Reference-data change requests (信息变更申请) and unit-admin rights requests (单位系统管理员权限申请).
 
-Both are small cases of their own: a number, a holding office, a deadline in working days,
-a status the requester can follow, a decision with a reason. Their `status` and decision
-columns are written only by `rencai.changes.services`.
+Both are processes of rencai.process (declared in rencai.changes.processes): a number, a
+holding office, a deadline in working days, a status the requester can follow, a decision
+with a reason. Status, version, deadline and decision columns are written only by the
+engine's transitions.
 """
 
 from __future__ import annotations
@@ -11,23 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class RequestNumberSequence(models.Model):
-    """One row per (prefix, year); the row lock serialises number allocation (BG2026-000123)."""
-
-    prefix = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("申请编号序列")
-        verbose_name_plural = _("申请编号序列")
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="changes_sequence_prefix_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}{self.year}: {self.last}"
+from rencai.process.models import ProcessFields
 
 
 class RequestStatus(models.TextChoices):
@@ -36,7 +21,7 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("审核不通过")
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(ProcessFields):
     """新增/修改单位信息, 增加院校/专业, 修改单位电话/性质 — reviewed by the data service centre."""
 
     class Kind(models.TextChoices):
@@ -51,7 +36,7 @@ class ChangeRequest(models.Model):
     number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
     status = models.CharField(
-        _("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,9 +115,6 @@ class ChangeRequest(models.Model):
     before = models.JSONField(_("变更前"), default=dict, blank=True)
 
     submitted_at = models.DateTimeField(_("提交时间"))
-    due_date = models.DateField(_("办理期限"))
-    due_at = models.DateTimeField(_("逾期时间"), db_index=True)
-    due_provisional = models.BooleanField(default=False)
     reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -177,7 +159,7 @@ class ChangeRequest(models.Model):
         return self.status == RequestStatus.PENDING
 
 
-class UnitAdminRequest(models.Model):
+class UnitAdminRequest(ProcessFields):
     """A personal account asks for unit-admin rights; the unit's department decides (FAQ 二.1)."""
 
     Status = RequestStatus
@@ -196,13 +178,10 @@ class UnitAdminRequest(models.Model):
         "orgs.Office", verbose_name=_("审批部门"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        _("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     note = models.TextField(_("补充说明"), max_length=1000, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"))
-    due_date = models.DateField(_("办理期限"))
-    due_at = models.DateTimeField(_("逾期时间"))
-    due_provisional = models.BooleanField(default=False)
     reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
