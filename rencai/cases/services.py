@@ -13,19 +13,19 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import translation
 
 from rencai.audit.services import audit_record
-from rencai.cases import effects, guards, workflow
+from rencai.cases import effects, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import Case, CaseEvent, CaseNumberSequence, ChainStep
 from rencai.cases.notifications import sms_render
-from rencai.cases.relations import acting_as_label, relation_of, step_refusal
+from rencai.cases.process import CASE, STALE, WORKFLOW_FIELDS  # noqa: F401 (STALE: re-export)
+from rencai.cases.relations import acting_as_label, relation_of
 from rencai.cases.selectors import case_status_text
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
-from rencai.notify.services import sms_enqueue
 from rencai.orgs.models import Unit
+from rencai.process import engine
 
 log = logging.getLogger(__name__)
-STALE = "该申请已被他人处理，请刷新后重试"
 OPEN_CASE_CODE = "open_case_exists"
 SYSTEM_REASONS = {
     "auto_accept": "系统自动受理（受理机构5个工作日内未查核或退案，第6个工作日自动受理）",
@@ -36,12 +36,6 @@ SYSTEM_REASONS = {
 }
 #: Tests set this to observe (or kill the process) right after the status UPDATE.
 _after_status_update: Callable[[Case], None] | None = None
-
-WORKFLOW_FIELDS = [
-    "status", "version", "holding_office", "chain_step", "route", "supervisory_office",
-    "acceptance_office", "due_at", "due_date", "due_provisional", "due_action",
-    "submitted_at", "forwarded_at", "accepted_at", "decided_at", "closed_at", "unit_changeable",
-]  # fmt: skip
 
 
 def case_number_next(*, now: datetime | None = None) -> str:
@@ -122,52 +116,6 @@ def _refuse_second_open(applicant, *, actor=None, exclude_pk: int | None = None)
         raise _open_case_refusal(open_case, actor=actor)
 
 
-def _choose(ctx: TransitionContext, state: str, action: str) -> workflow.Transition:
-    label = workflow.ACTION_LABELS.get(action, action)
-    if action not in workflow.ACTION_LABELS:
-        raise Conflict(f"未知操作“{action}”", code="forbidden_transition")
-    if not any(t.action == action for t in workflow.transitions_from(state)):
-        raise Conflict(
-            f"当前状态「{case_status_text(ctx.case)}」下不能执行「{label}」",
-            code="forbidden_transition",
-        )
-    if ctx.role is None:
-        raise Conflict(f"您当前的身份不能对该申请执行「{label}」", code="forbidden_role")
-    rows = workflow.candidates(state, action, ctx.role)
-    if not rows:
-        raise Conflict(
-            f"当前状态「{case_status_text(ctx.case)}」下，"
-            f"{workflow.Role.LABELS[ctx.role]}不能执行「{label}」",
-            code="forbidden_role",
-        )
-    if ctx.role == workflow.Role.OFFICE and (
-        refusal := step_refusal(case=ctx.case, actor=ctx.actor)
-    ):
-        raise Conflict(refusal, code="forbidden_step")
-    best: tuple[int, str | DomainError] | None = None
-    for row in rows:
-        failure: str | DomainError | None = None
-        passed = 0
-        for name in row.guards:
-            try:
-                failure = guards.GUARDS[name](ctx)
-            except DomainError as exc:
-                failure = exc
-            if failure is not None:
-                break
-            passed += 1
-        if failure is None:
-            if row.reason_required and not ctx.reason.strip():
-                raise DomainError(f"「{row.action_label}」须填写意见或原因", field="reason")
-            return row
-        if best is None or passed > best[0]:
-            best = (passed, failure)
-    failure = best[1]
-    if isinstance(failure, DomainError):
-        raise failure
-    raise Conflict(failure, code="guard_failed")
-
-
 def case_transition(
     *,
     case: Case,
@@ -180,104 +128,17 @@ def case_transition(
     target_office=None,
     request=None,
 ) -> Case:
-    """Move a case along the workflow table; the only writer of its status.
-
-    One transaction: lock the row, check the version, pick the table row whose guards
-    pass, apply its effects and deadline, write a CaseEvent, an audit entry and the SMS
-    outbox rows. Anything refused raises (Conflict 409 / DomainError 400) and changes
-    nothing. `acting_as` is an accounts.roles.ActingAs (None with actor=None: system).
-    """
-    now = now or clock.now()
+    """Move a case along the workflow table: rencai.process.engine.transition with the
+    case process (rencai.cases.process). One transaction: lock, version, the table row
+    whose guards pass, effects, deadline, CaseEvent, audit entry, SMS outbox rows. Anything
+    refused raises (Conflict 409 / DomainError 400) and changes nothing. `acting_as` is an
+    accounts.roles.ActingAs (None with actor=None: system)."""
     reason = (reason or "").strip() or ("" if actor else SYSTEM_REASONS.get(action, ""))
-    # The event record and the SMS are written in the site language, not the viewer's.
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("unit", "unit__supervisory_office", "holding_office", "chain_step")
-            .get(pk=case.pk)
-        )
-        if expected_version is not None and locked.version != expected_version:
-            raise Conflict(STALE, code="stale")
-        role = relation_of(case=locked, actor=actor, acting_as=acting_as)
-        ctx = TransitionContext(
-            case=locked, actor=actor, role=role, now=now, reason=reason, target_office=target_office
-        )
-        source = locked.status
-        row = _choose(ctx, source, action)
-        # Reopening (已撤回 → 草稿) makes the case open again: refused beside another one.
-        reopens = row.target in Case.OPEN_STATUSES and source not in Case.OPEN_STATUSES
-        if reopens:
-            _refuse_second_open(locked.applicant, actor=actor, exclude_pk=locked.pk)
-        for name in row.effects:
-            effects.EFFECTS[name](ctx)
-        _set_deadline(locked, row, now)
-        locked.status = row.target
-        locked.version += 1
-        values = {f: getattr(locked, f) for f in WORKFLOW_FIELDS}
-        if reopens:
-            try:  # a concurrent start: the partial unique index decides
-                with transaction.atomic():
-                    Case.objects.filter(pk=locked.pk).update(**values)
-            except IntegrityError as exc:
-                other = case_open_of(locked.applicant, exclude_pk=locked.pk)
-                if other is None:
-                    raise
-                raise _open_case_refusal(other, actor=actor) from exc
-        else:
-            Case.objects.filter(pk=locked.pk).update(**values)
-        if _after_status_update is not None:
-            _after_status_update(locked)
-        status_text = case_status_text(locked)
-        label = acting_as_label(actor, acting_as)
-        event = CaseEvent.objects.create(
-            case=locked, at=now, actor=actor, acting_as=label, role=role, action=action,
-            from_status=source, to_status=row.target, status_text=status_text, reason=reason,
-            office=getattr(acting_as, "office", None) or locked.holding_office,
-            version=locked.version,
-        )  # fmt: skip
-        audit_record(
-            event=f"case.{action}", actor=actor, obj=locked, acting_as=label, request=request,
-            detail=f"{locked.number} {source}→{row.target} {reason}".strip(),
-        )  # fmt: skip
-        _notify(locked, row, event, status_text, reason)
-        _log_transition(locked, action, source, row.target, actor)
-    case.refresh_from_db()
+    engine.transition(
+        process=CASE, obj=case, action=action, actor=actor, acting_as=acting_as, reason=reason,
+        expected_version=expected_version, now=now, request=request, target_office=target_office,
+    )  # fmt: skip
     return case
-
-
-def _log_transition(case: Case, action: str, source: str, target: str, actor) -> None:
-    """One structured line per transition (docs/operations.md, Logs), after the commit."""
-    extra = {
-        "workflow": "case", "case": case.number, "action": action, "from": source,
-        "to": target, "actor_id": str(actor.pk) if actor is not None else "system",
-    }  # fmt: skip
-    transaction.on_commit(lambda: log.info("transition", extra=extra))
-
-
-def _set_deadline(case: Case, row: workflow.Transition, now: datetime) -> None:
-    if row.deadline is None:
-        case.due_at = case.due_date = None
-        case.due_provisional, case.due_action = False, ""
-        return
-    from rencai.workdays.calendar import deadline_for
-
-    deadline = deadline_for(now, row.deadline.workdays)
-    case.due_at, case.due_date = deadline.fires_at, deadline.due_date
-    case.due_provisional, case.due_action = deadline.provisional, row.deadline.action
-
-
-def _notify(case: Case, row: workflow.Transition, event: CaseEvent, status_text: str, reason: str):
-    mobile = case.applicant.mobile
-    if not mobile:
-        return
-    office = case.holding_office
-    for index, template in enumerate(row.notify):
-        body = sms_render(
-            template, number=case.number, status=status_text, reason=reason or "无",
-            office=office.name if office else "", due_date=case.due_date or "",
-        )  # fmt: skip
-        key = f"case:{case.pk}:{event.pk}" + (f":{index}" if index else "")
-        sms_enqueue(mobile=mobile, body=body, key=key)
 
 
 def _fire_one(case_id: int, now: datetime) -> bool:
@@ -444,19 +305,20 @@ def _fire_many(claimed: list[Case], now: datetime) -> int:
         for case in cases:
             action = case.due_action
             reason = SYSTEM_REASONS.get(action, "")
-            ctx = TransitionContext(
-                case=case, actor=None, role=workflow.Role.SYSTEM, now=now, reason=reason
-            )
-            before = [case.__dict__.get(a, _UNSET) for a in attnames]
             source = case.status
+            ctx = TransitionContext(
+                case=case, actor=None, role=workflow.Role.SYSTEM, now=now, reason=reason,
+                process=CASE, source=source,
+            )  # fmt: skip
+            before = [case.__dict__.get(a, _UNSET) for a in attnames]
             try:
-                row = _choose(ctx, source, action)  # reads only
+                row = engine.choose(ctx, action)  # reads only
             except DomainError as exc:
                 _deadline_skip(case, exc)
                 continue
             for name in row.effects:  # raising here falls back to one by one
                 effects.EFFECTS[name](ctx)
-            _set_deadline(case, row, now)
+            engine.set_deadline(case, row, now)
             case.status = row.target
             case.version += 1
             state = case.__dict__
@@ -531,7 +393,9 @@ def _fire_many(claimed: list[Case], now: datetime) -> int:
         ignore_conflicts=True,
     )  # fmt: skip
     for case, row, source, _reason, _text in fired:
-        _log_transition(case, row.action, source, row.target, None)
+        extra = {"workflow": "case", "case": case.number, "action": row.action, "from": source,
+                 "to": row.target, "actor_id": "system"}  # fmt: skip
+        transaction.on_commit(lambda extra=extra: log.info("transition", extra=extra))
     return len(fired)
 
 

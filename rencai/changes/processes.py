@@ -78,6 +78,7 @@ CHANGE = register(
         roles=ROLES,
         actions=ACTIONS,
         relation=_relation("requester"),
+        closed_is_stale=True,
         number_prefix=rules.NUMBER_PREFIX_CHANGE,
         # fmt: off
         transitions=(
@@ -155,6 +156,7 @@ UNIT_ADMIN = register(
         roles={**ROLES, OFFICE: _("审批部门工作人员")},
         actions={**ACTIONS, "request": _("提交申请"), "approve": _("批准")},
         relation=_relation("applicant"),
+        closed_is_stale=True,
         number_prefix=rules.NUMBER_PREFIX_UNIT_ADMIN,
         transitions=(
             T(NEW, "request", REQUESTER, S.PENDING, deadline=_deadline(rules.WORKDAYS_UNIT_ADMIN)),

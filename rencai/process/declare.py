@@ -92,6 +92,26 @@ class Process:
     #: False: the process has its own deadline worker (cases: bulk); the engine skips it.
     sweep: bool = True
     doc: str = ""  # a paragraph for the generated docs
+    #: A state with no way out refuses any action as "already handled" (409 stale),
+    #: rather than "not allowed in this state" (409 forbidden_transition).
+    closed_is_stale: bool = False
+    stale_message: str = ""  # the 409 text for a version mismatch (default: engine's)
+
+    # --- hooks for a process with more to it (the case workflow); all optional ----------
+    #: (**fields) -> the Context guards/effects see (a Context subclass).
+    context: Callable[..., Any] | None = None
+    #: (ctx, action_label) -> the error for an actor with no relation (default NotFound).
+    stranger: Callable[[Any, str], Exception] | None = None
+    #: (ctx) -> raise to refuse after the role is known, before the guards run.
+    before_guards: Callable[[Any], None] | None = None
+    #: (ctx) -> write the changed row (default: UPDATE of status/version/due_*/fields).
+    write: Callable[[Any], None] | None = None
+    #: (ctx) -> the history row (default: a ProcessEvent).
+    record: Callable[[Any], Any] | None = None
+    #: (ctx) -> send the row's notifications (default: notifications[name](ctx) for each).
+    notify: Callable[[Any], None] | None = None
+    #: (pks) -> {pk: latest history row} (default: from ProcessEvent), for lists.
+    last_events: Callable[[list[int]], dict] | None = None
 
     # --- reading the table ------------------------------------------------------------
 
@@ -141,7 +161,7 @@ class Process:
                 if name not in self.effects:
                     problems.append(f"{where}: unknown effect {name}")
             for name in t.notify:
-                if name not in self.notifications:
+                if self.notify is None and name not in self.notifications:
                     problems.append(f"{where}: unknown notification {name}")
             if t.deadline and not any(
                 r.source == t.target and r.action == t.deadline.action and r.role == SYSTEM

@@ -52,6 +52,14 @@ class Context:
     _cache: dict = field(default_factory=dict)
 
 
+def _context(p, obj, actor, acting_as, role, now, reason, request, extra) -> Context:
+    fields = dict(
+        process=p, obj=obj, actor=actor, acting_as=acting_as, role=role, now=now,
+        reason=_clean_reason(reason), request=request, extra=extra,
+    )  # fmt: skip
+    return p.context(**fields) if p.context else Context(**fields)
+
+
 def _process(process: Process | str) -> Process:
     return declare.get(process) if isinstance(process, str) else process
 
@@ -61,12 +69,15 @@ def _status_text(ctx: Context) -> str:
     return p.status_text(obj) if p.status_text else p.state_label(obj.status)
 
 
-def _choose(ctx: Context, action: str) -> Transition:
+def choose(ctx: Context, action: str) -> Transition:
+    """The table row for `action` from ctx.source whose guards pass (reads only), or raise."""
     p, state = ctx.process, ctx.source
     label = p.action_label(action)
+    if ctx.role is None and p.stranger is None:  # as if it did not exist
+        raise NotFound(_("申请不存在。"))
     if not any(t.action == action for t in p.transitions):
         raise Conflict(_("未知操作“%(action)s”") % {"action": action}, code="forbidden_transition")
-    if state in p.terminal and not p.rows_from(state):
+    if p.closed_is_stale and state in p.terminal and not p.rows_from(state):
         raise Conflict(_("该申请已被他人处理，请刷新后查看。"), code="stale")
     if not any(t.action == action for t in p.rows_from(state)):
         raise Conflict(
@@ -75,7 +86,7 @@ def _choose(ctx: Context, action: str) -> Transition:
             code="forbidden_transition",
         )
     if ctx.role is None:
-        raise NotFound(_("申请不存在。"))
+        raise p.stranger(ctx, label) if p.stranger else NotFound(_("申请不存在。"))
     rows = p.candidates(state, action, ctx.role)
     if not rows:
         raise Conflict(
@@ -83,6 +94,8 @@ def _choose(ctx: Context, action: str) -> Transition:
             % {"status": _status_text(ctx), "role": p.role_label(ctx.role), "action": label},
             code="forbidden_role",
         )
+    if p.before_guards is not None:
+        p.before_guards(ctx)
     best: tuple[int, str | DomainError] | None = None
     for row in rows:
         failure: str | DomainError | None = None
@@ -98,8 +111,7 @@ def _choose(ctx: Context, action: str) -> Transition:
         if failure is None:
             if row.reason_required and not ctx.reason:
                 raise DomainError(
-                    _("意见/原因：「%(action)s」须填写意见或原因。")
-                    % {"action": p.action_label(row)},
+                    _("「%(action)s」须填写意见或原因") % {"action": p.action_label(row)},
                     field="reason",
                 )
             return row
@@ -111,7 +123,8 @@ def _choose(ctx: Context, action: str) -> Transition:
     raise Conflict(failure, code="guard_failed")
 
 
-def _set_deadline(obj, row: Transition, now: datetime) -> None:
+def set_deadline(obj, row: Transition, now: datetime) -> None:
+    """Start, keep or clear the row's working-day clock on obj (not saved)."""
     if row.keep_due:
         obj.due_action = ""
         return
@@ -139,7 +152,7 @@ def _record(ctx: Context, action: str) -> None:
     """History row, audit entry, notifications, log line: the same for start and transition."""
     p, obj, row = ctx.process, ctx.obj, ctx.row
     label = _acting_label(ctx.actor, ctx.acting_as)
-    ctx.event = ProcessEvent.objects.create(
+    ctx.event = p.record(ctx) if p.record else ProcessEvent.objects.create(
         process=p.key, object_id=obj.pk, number=getattr(obj, "number", "") or "", at=ctx.now,
         actor=ctx.actor, acting_as=label[:120], role=ctx.role, action=action,
         from_status=ctx.source, to_status=row.target, status_text=_status_text(ctx)[:200],
@@ -152,10 +165,13 @@ def _record(ctx: Context, action: str) -> None:
         request=ctx.request, outcome=ctx.outcome,
         detail=f"{number} {ctx.source or '-'}→{row.target} {ctx.reason} {ctx.detail}".strip(),
     )  # fmt: skip
-    for name in row.notify:
-        p.notifications[name](ctx)
+    if p.notify is not None:
+        p.notify(ctx)
+    else:
+        for name in row.notify:
+            p.notifications[name](ctx)
     extra = {
-        "workflow": p.key, "number": str(number), "action": action, "from": ctx.source,
+        "workflow": p.key, p.key: str(number), "action": action, "from": ctx.source,
         "to": row.target, "actor_id": str(ctx.actor.pk) if ctx.actor is not None else "system",
     }  # fmt: skip
     transaction.on_commit(lambda: log.info("transition", extra=extra))
@@ -190,13 +206,13 @@ def start(
     now = now or clock.now()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         role = p.relation(obj, actor, acting_as)
-        ctx = Context(p, obj, actor, acting_as, role, now, _clean_reason(reason), request, extra)
+        ctx = _context(p, obj, actor, acting_as, role, now, reason, request, extra)
         ctx.source = NEW
-        row = ctx.row = _choose(ctx, action)
+        row = ctx.row = choose(ctx, action)
         if p.number_prefix and not getattr(obj, "number", ""):
             obj.number = number_next(prefix=p.number_prefix, now=now)
         obj.status, obj.version = row.target, 1
-        _set_deadline(obj, row, now)
+        set_deadline(obj, row, now)
         obj.full_clean()
         obj._engine_writes = True
         try:
@@ -248,20 +264,18 @@ def transition(
         locked = qs.filter(pk=obj.pk).first()
         if locked is None:
             raise NotFound(_("申请不存在。"))
-        role = p.relation(locked, actor, acting_as)
-        if role is None:
-            raise NotFound(_("申请不存在。"))
         if expected_version is not None and locked.version != expected_version:
-            raise Conflict(_("该申请已被他人处理，请刷新后查看。"), code="stale")
-        ctx = Context(p, locked, actor, acting_as, role, now, _clean_reason(reason), request, extra)
+            raise Conflict(p.stale_message or _("该申请已被他人处理，请刷新后查看。"), code="stale")
+        role = p.relation(locked, actor, acting_as)
+        ctx = _context(p, locked, actor, acting_as, role, now, reason, request, extra)
         ctx.source = locked.status
-        row = ctx.row = _choose(ctx, action)
+        row = ctx.row = choose(ctx, action)
         for name in row.effects:
             p.effects[name](ctx)
-        _set_deadline(locked, row, now)
+        set_deadline(locked, row, now)
         locked.status = row.target
         locked.version += 1
-        _write(ctx)
+        (p.write or _write)(ctx)
         _record(ctx, action)
     if obj is not locked:
         obj.refresh_from_db()

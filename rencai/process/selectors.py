@@ -48,7 +48,8 @@ def _last_events(key: str, pks: list[int]) -> dict[int, ProcessEvent]:
 
 def rows_for(*, process: Process, objs, office: bool = False) -> list[RequestRow]:
     objs = list(objs)
-    last = _last_events(process.key, [o.pk for o in objs])
+    pks = [o.pk for o in objs]
+    last = process.last_events(pks) if process.last_events else _last_events(process.key, pks)
     url = process.office_url if office else process.url
     rows = []
     for obj in objs:
