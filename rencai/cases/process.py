@@ -132,6 +132,7 @@ CASE = register(
             case=obj, actor=actor, acting_as=acting_as
         ),
         terminal=workflow.TERMINAL,
+        terminal_exits=workflow.TERMINAL_EXITS,
         roles=workflow.Role.LABELS,
         actions=workflow.ACTION_LABELS,
         guards=guards.GUARDS,  # the same dicts: rows and names appended there count here

@@ -67,6 +67,8 @@ class Process:
     #: (obj, actor, acting_as) -> the actor's role on this request, or None.
     relation: Callable[[Any, Any, Any], str | None]
     terminal: frozenset[str] = frozenset()
+    #: (state, action) pairs that may leave a terminal state (cases: reopen after withdrawing).
+    terminal_exits: frozenset[tuple[str, str]] = frozenset()
     roles: Mapping[str, str] = field(default_factory=dict)  # role -> label (lazy)
     actions: Mapping[str, str] = field(default_factory=dict)  # action -> button label (lazy)
     guards: dict[str, Guard] = field(default_factory=dict)  # name -> guard; append freely
@@ -152,7 +154,7 @@ class Process:
                 problems.append(f"{where}: unknown source state")
             if t.target not in self.states:
                 problems.append(f"{where}: unknown target state")
-            if t.source in self.terminal:
+            if t.source in self.terminal and (t.source, t.action) not in self.terminal_exits:
                 problems.append(f"{where}: leaves a terminal state")
             for name in t.guards:
                 if name not in self.guards:

@@ -76,3 +76,15 @@ def test_refusals_change_nothing(key, people, new_request):
     with pytest.raises(Conflict, match="已被他人处理"):  # double submit acts once
         engine.transition(process=process, obj=obj, action="approve", actor=office)
     assert len(history(process=process, obj=obj)) == 2
+
+
+def test_every_declaration_is_consistent_and_documented():
+    from django.core.management import call_command
+
+    from rencai.process import declare
+
+    assert {p.key for p in declare.processes()} >= {"case", "change", "unit_admin"}
+    assert {p.key: p.check() for p in declare.processes()} == {
+        p.key: [] for p in declare.processes()
+    }
+    call_command("process_docs", check=True)  # docs/processes/*.md are current
