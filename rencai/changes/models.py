@@ -21,7 +21,67 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("审核不通过")
 
 
-class ChangeRequest(ProcessFields):
+class ReviewedRequest(ProcessFields):
+    """What both request kinds have: a number, a requester's note, a decision with a reason."""
+
+    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
+
+    Status = RequestStatus
+
+    class Meta:
+        abstract = True
+        ordering = ["-submitted_at", "-id"]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
+def request_rules(prefix: str) -> tuple[list, list]:
+    """(indexes, constraints) of a reviewed request table, named `<prefix>_…`."""
+    indexes = [
+        models.Index(fields=["office", "status", "due_at"], name=f"{prefix}_worklist"),
+        # The reminder sweep's probe: empty while nothing is overdue and unreminded.
+        models.Index(
+            fields=["due_at"],
+            condition=models.Q(status="pending", reminded_at__isnull=True),
+            name=f"{prefix}_reminder_due",
+        ),
+    ]
+    constraints = [
+        models.CheckConstraint(
+            condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+            name=f"{prefix}_decided_has_time",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+            name=f"{prefix}_reject_has_reason",
+        ),
+    ]
+    return indexes, constraints
+
+
+CHANGE_INDEXES, CHANGE_CONSTRAINTS = request_rules("change")
+UNIT_ADMIN_INDEXES, UNIT_ADMIN_CONSTRAINTS = request_rules("unit_admin")
+
+
+class ChangeRequest(ReviewedRequest):
     """新增/修改单位信息, 增加院校/专业, 修改单位电话/性质 — reviewed by the data service centre."""
 
     class Kind(models.TextChoices):
@@ -31,13 +91,7 @@ class ChangeRequest(ProcessFields):
         MAJOR_NEW = "major_new", _("增加专业")
         UNIT_CONTACT = "unit_contact", _("修改单位电话/单位性质")
 
-    Status = RequestStatus
-
-    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
-    status = models.CharField(
-        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -110,61 +164,22 @@ class ChangeRequest(ProcessFields):
     phone = models.CharField(_("单位电话"), max_length=40, blank=True)
     address = models.CharField(_("地址/所在地"), max_length=200, blank=True)
     education_level = models.CharField(_("学历层次"), max_length=10, blank=True)
-    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
     # Values before the change, for the reviewer and the record: {"name": ..., "code": ...}.
     before = models.JSONField(_("变更前"), default=dict, blank=True)
 
-    submitted_at = models.DateTimeField(_("提交时间"))
-    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
-
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
+    class Meta(ReviewedRequest.Meta):
         verbose_name = _("信息变更申请")
         verbose_name_plural = _("信息变更申请")
-        indexes = [
-            models.Index(fields=["office", "status", "due_at"], name="change_worklist"),
-            # The reminder sweep's probe: empty while nothing is overdue and unreminded.
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(status="pending", reminded_at__isnull=True),
-                name="change_reminder_due",
-            ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
-                name="change_decided_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="change_reject_has_reason",
-            ),
-        ]
+        indexes = CHANGE_INDEXES
+        constraints = CHANGE_CONSTRAINTS
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING
 
-
-class UnitAdminRequest(ProcessFields):
+class UnitAdminRequest(ReviewedRequest):
     """A personal account asks for unit-admin rights; the unit's department decides (FAQ 二.1)."""
 
-    Status = RequestStatus
-
-    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -177,22 +192,6 @@ class UnitAdminRequest(ProcessFields):
     office = models.ForeignKey(
         "orgs.Office", verbose_name=_("审批部门"), on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"))
-    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("审批意见"), max_length=1000, blank=True)
     grant = models.OneToOneField(
         "accounts.RoleGrant",
         verbose_name=_("授权"),
@@ -202,37 +201,18 @@ class UnitAdminRequest(ProcessFields):
         related_name="admin_request",
     )
 
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
+    class Meta(ReviewedRequest.Meta):
         verbose_name = _("单位系统管理员权限申请")
         verbose_name_plural = _("单位系统管理员权限申请")
-        indexes = [
-            models.Index(fields=["office", "status", "due_at"], name="unit_admin_worklist"),
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(status="pending", reminded_at__isnull=True),
-                name="unit_admin_reminder_due",
-            ),
-        ]
+        indexes = UNIT_ADMIN_INDEXES
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "unit"],
                 condition=models.Q(status="pending"),
                 name="one_pending_unit_admin_request",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
-                name="unit_admin_decided_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="unit_admin_reject_has_reason",
-            ),
+            *UNIT_ADMIN_CONSTRAINTS,
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.unit}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING

@@ -62,124 +62,74 @@ def _deadline(days: int) -> DeadlineRule:
 DESCRIPTIONS = {
     "code_changed": "单位代码变更（9位改18位）",
     "code_kept": "单位代码不变",
-    "apply": "按申请类型写入单位/院校/专业库",
+    "change_apply": "按申请类型写入单位/院校/专业库",
     "grant": "开通单位系统管理员权限",
     "decided": "记录审核人、时间和意见",
     "remind": "短信/邮件催办审核人员，记录催办时间",
 }
 
-CHANGE = register(
-    Process(
-        key="change",
-        label=_("信息变更申请"),
-        model="changes.ChangeRequest",
-        states=STATES,
-        terminal=TERMINAL,
-        roles=ROLES,
-        actions=ACTIONS,
-        relation=_relation("requester"),
-        closed_is_stale=True,
-        number_prefix=rules.NUMBER_PREFIX_CHANGE,
-        # fmt: off
-        transitions=(
-            *(
-                T(
-                    NEW,
-                    "submit",
-                    REQUESTER,
-                    S.PENDING,
-                    guards=(f"kind_{kind}",),
-                    deadline=_deadline(days),
-                )
-                for kind, days in rules.WORKDAYS.items()
-                if kind != ChangeRequest.Kind.UNIT_CHANGE
-            ),
-            T(
-                NEW,
-                "submit",
-                REQUESTER,
-                S.PENDING,
-                guards=("kind_unit_change", "code_changed"),
-                deadline=_deadline(rules.WORKDAYS_CODE_CHANGE),
-            ),
-            T(
-                NEW,
-                "submit",
-                REQUESTER,
-                S.PENDING,
-                guards=("kind_unit_change", "code_kept"),
-                deadline=_deadline(rules.WORKDAYS[ChangeRequest.Kind.UNIT_CHANGE]),
-            ),
-            *_decided_rows(("apply",)),
-        ),
-        # fmt: on
-        guards={
-            **{f"kind_{k}": effects.kind_is(k) for k in ChangeRequest.Kind.values},
-            "code_changed": effects.code_changed,
-            "code_kept": effects.code_kept,
-        },
-        effects={
-            "apply": effects.change_apply,
-            "decided": effects.decided,
-            "remind": effects.change_remind,
-        },  # fmt: skip
-        notifications={"decided": effects.change_decided_sms},
-        descriptions={**DESCRIPTIONS, **{f"kind_{k}": str(k.label) for k in ChangeRequest.Kind}},
-        fields=(
-            "decided_at",
-            "decided_by",
-            "reason",
-            "reminded_at",
-            "unit",
-            "institution",
-            "major",
-        ),  # fmt: skip
-        select_related=("requester", "office", "unit"),
-        holder=lambda obj: obj.office.name,
-        title=lambda obj: str(obj),
-        mine=lambda user: ChangeRequest.objects.filter(requester=user).select_related("office"),
-        queue=lambda user: effects.office_queue(ChangeRequest, user),
-        url=lambda obj: reverse("changes:detail", args=[obj.number]),
-        office_url=lambda obj: reverse("changes:detail", args=[obj.number]),
-        sweep=False,  # swept by services.change_reminders_sweep (a named worker entry)
-        doc="审核机构为数据服务中心；期限见 rencai/changes/rules.py（常见问题 一.4、一.6、一.8、一.12）。",
-    )
+
+def _reviewed(*, model, requester: str, detail_url: str, approve: str, remind, **fields) -> Process:
+    """A reviewed request: pending → approved (running `approve`) | rejected, one reminder."""
+    return register(
+        Process(
+            model=f"changes.{model.__name__}", states=STATES, terminal=TERMINAL,
+            relation=_relation(requester), closed_is_stale=True,
+            effects={approve: getattr(effects, approve), "decided": effects.decided,
+                     "remind": remind, **fields.pop("effects", {})},
+            fields=("decided_at", "decided_by", "reason", "reminded_at", *fields.pop("fields")),
+            select_related=(requester, "office", "unit"),
+            holder=lambda obj: obj.office.name,
+            mine=lambda user: model.objects.filter(**{requester: user}).select_related("office"),
+            queue=lambda user: effects.office_queue(model, user),
+            url=lambda obj: reverse(detail_url, args=[obj.number]),
+            office_url=lambda obj: reverse(detail_url, args=[obj.number]),
+            sweep=False,  # swept by its named worker entry in services (change/unit_admin_…)
+            **fields,
+        )
+    )  # fmt: skip
+
+
+# fmt: off
+CHANGE = _reviewed(
+    key="change", label=_("信息变更申请"), model=ChangeRequest, requester="requester",
+    detail_url="changes:detail", approve="change_apply", remind=effects.change_remind,
+    roles=ROLES, actions=ACTIONS, number_prefix=rules.NUMBER_PREFIX_CHANGE,
+    reason_message=_("审核意见：不通过时必须填写原因，申请人会看到。"),
+    transitions=(
+        *(T(NEW, "submit", REQUESTER, S.PENDING, guards=(f"kind_{kind}",),
+            deadline=_deadline(days)) for kind, days in rules.WORKDAYS.items()
+          if kind != ChangeRequest.Kind.UNIT_CHANGE),
+        T(NEW, "submit", REQUESTER, S.PENDING, guards=("kind_unit_change", "code_changed"),
+          deadline=_deadline(rules.WORKDAYS_CODE_CHANGE)),
+        T(NEW, "submit", REQUESTER, S.PENDING, guards=("kind_unit_change", "code_kept"),
+          deadline=_deadline(rules.WORKDAYS[ChangeRequest.Kind.UNIT_CHANGE])),
+        *_decided_rows(("change_apply",)),
+    ),
+    guards={**{f"kind_{k}": effects.kind_is(k) for k in ChangeRequest.Kind.values},
+            "code_changed": effects.code_changed, "code_kept": effects.code_kept},
+    notifications={"decided": effects.change_decided_sms},
+    descriptions={**DESCRIPTIONS, **{f"kind_{k}": str(k.label) for k in ChangeRequest.Kind}},
+    fields=("unit", "institution", "major"),
+    title=lambda obj: str(obj),
+    doc="审核机构为数据服务中心；期限见 rencai/changes/rules.py（常见问题 一.4、一.6、一.8、一.12）。",
 )
 
-UNIT_ADMIN = register(
-    Process(
-        key="unit_admin",
-        label=_("单位系统管理员权限申请"),
-        model="changes.UnitAdminRequest",
-        states=STATES,
-        terminal=TERMINAL,
-        roles={**ROLES, OFFICE: _("审批部门工作人员")},
-        actions={**ACTIONS, "request": _("提交申请"), "approve": _("批准")},
-        relation=_relation("applicant"),
-        closed_is_stale=True,
-        number_prefix=rules.NUMBER_PREFIX_UNIT_ADMIN,
-        transitions=(
-            T(NEW, "request", REQUESTER, S.PENDING, deadline=_deadline(rules.WORKDAYS_UNIT_ADMIN)),
-            *_decided_rows(("grant",)),
-        ),
-        effects={
-            "grant": effects.grant,
-            "decided": effects.decided,
-            "remind": effects.unit_admin_remind,
-        },  # fmt: skip
-        notifications={"decided": effects.unit_admin_decided_sms},
-        descriptions=DESCRIPTIONS,
-        fields=("decided_at", "decided_by", "reason", "reminded_at", "grant"),
-        select_related=("applicant", "office", "unit"),
-        holder=lambda obj: obj.office.name,
-        title=lambda obj: f"{UnitAdminRequest._meta.verbose_name}：{obj.unit.name}",
-        mine=lambda user: UnitAdminRequest.objects.filter(applicant=user).select_related(
-            "office", "unit"
-        ),
-        queue=lambda user: effects.office_queue(UnitAdminRequest, user),
-        url=lambda obj: reverse("changes:unit_admin_detail", args=[obj.number]),
-        office_url=lambda obj: reverse("changes:unit_admin_detail", args=[obj.number]),
-        sweep=False,  # swept by services.unit_admin_reminders_sweep
-        doc="市属单位由市直主管部门审批，区属单位由所在区人社局审批（常见问题 二.1、二.2）。",
-    )
+UNIT_ADMIN = _reviewed(
+    key="unit_admin", label=_("单位系统管理员权限申请"), model=UnitAdminRequest,
+    requester="applicant", detail_url="changes:unit_admin_detail", approve="grant",
+    remind=effects.unit_admin_remind, roles={**ROLES, OFFICE: _("审批部门工作人员")},
+    actions={**ACTIONS, "request": _("提交申请"), "approve": _("批准")},
+    number_prefix=rules.NUMBER_PREFIX_UNIT_ADMIN,
+    reason_message=_("审批意见：不通过时必须填写原因，申请人会看到。"),
+    transitions=(
+        T(NEW, "request", REQUESTER, S.PENDING, deadline=_deadline(rules.WORKDAYS_UNIT_ADMIN)),
+        *_decided_rows(("grant",)),
+    ),
+    notifications={"decided": effects.unit_admin_decided_sms},
+    descriptions=DESCRIPTIONS,
+    fields=("grant",),
+    title=lambda obj: f"{UnitAdminRequest._meta.verbose_name}：{obj.unit.name}",
+    doc="市属单位由市直主管部门审批，区属单位由所在区人社局审批（常见问题 二.1、二.2）。",
 )
+# fmt: on

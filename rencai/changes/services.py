@@ -13,24 +13,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rencai.accounts.models import RoleGrant
-from rencai.audit.services import audit_record
 from rencai.catalog.models import Institution, Major, education_needs_catalogue_school
 from rencai.changes import rules
-from rencai.changes.effects import _sms
-from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
-from rencai.changes.processes import CHANGE, UNIT_ADMIN
+from rencai.changes.attachments import (  # noqa: F401 (views use these names)
+    DRAFT_OWNER_KIND,
+    OWNER_KIND,
+    _attach,
+    change_draft_folder,
+    change_draft_upload,
+)
+from rencai.changes.models import ChangeRequest, RequestStatus
+from rencai.changes.processes import CHANGE
 from rencai.changes.selectors import (
     institution_similar,
     major_similar,
-    official_office_ids,
     unit_existing_for_code,
     unit_similar,
 )
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
 from rencai.documents.models import Folder
-from rencai.documents.selectors import folder_type_codes
-from rencai.documents.services import document_upload, folder_create
 from rencai.orgs.models import District, Office, Unit
 from rencai.orgs.services import (
     unit_check_supervision,
@@ -39,8 +41,6 @@ from rencai.orgs.validators import validate_unit_code
 from rencai.process import engine
 
 Kind = ChangeRequest.Kind
-OWNER_KIND = "change_request"
-DRAFT_OWNER_KIND = "change_draft"
 STALE = "该申请已被他人处理，请刷新后查看。"
 REASON_MAX = 500
 
@@ -70,88 +70,6 @@ class SimilarFound(DomainError):
 
 def _clean_text(value: str | None, *, limit: int) -> str:
     return " ".join((value or "").split())[:limit]
-
-
-def _upload(*, folder: Folder, kind: str, files: Mapping[str, object], user) -> None:
-    allowed = rules.ATTACHMENT_TYPES[kind]
-    for type_code, file in files.items():
-        if not file:
-            continue
-        if type_code not in allowed:
-            raise DomainError(
-                f"附件：材料类型“{type_code}”不适用于“{Kind(kind).label}”申请，"
-                f"可上传：{'、'.join(rules.ATTACHMENT_NAMES[t] for t in allowed)}。",
-                field=type_code,
-            )
-        try:
-            document_upload(folder=folder, type_code=type_code, file=file, uploaded_by=user)
-        except DomainError as exc:
-            label = rules.ATTACHMENT_NAMES.get(type_code, type_code)
-            raise DomainError(f"{label}：{exc.message}", field=type_code, code=exc.code) from None
-
-
-@transaction.atomic
-def change_draft_upload(
-    *, user, folder: Folder | None, kind: str, files: Mapping[str, object]
-) -> tuple[Folder | None, dict[str, str]]:
-    """Keep attachments of a form that did not validate yet, so they need not be re-selected.
-
-    Returns the draft folder (created on first use) and per-type upload errors; each file is
-    stored in its own savepoint so one bad file does not lose the others."""
-    if folder is not None:
-        folder = change_draft_folder(user=user, folder_id=folder.pk)
-    errors: dict[str, str] = {}
-    for type_code, file in files.items():
-        if not file:
-            continue
-        if folder is None:
-            folder = folder_create(owner_kind=DRAFT_OWNER_KIND)
-        try:
-            with transaction.atomic():
-                _upload(folder=folder, kind=kind, files={type_code: file}, user=user)
-        except DomainError as exc:
-            errors[type_code] = exc.message
-    return folder, errors
-
-
-def change_draft_folder(*, user, folder_id: int) -> Folder:
-    """A draft folder of `user` (every document in it uploaded by them) or NotFound."""
-    folder = Folder.objects.filter(pk=folder_id, owner_kind=DRAFT_OWNER_KIND).first()
-    if folder is None or folder.documents.exclude(uploaded_by=user).exists():
-        raise NotFound("附件草稿不存在或已提交，请重新选择附件。", field="attachments")
-    return folder
-
-
-def _attach(
-    *,
-    kind: str,
-    user,
-    files: Mapping[str, object],
-    draft: Folder | None,
-    required: tuple[str, ...] | None = None,
-) -> Folder:
-    """Collect the request's attachments; `required` defaults to the kind's rule."""
-    if required is None:
-        required = rules.required_attachments(kind)
-    if draft is not None:
-        folder = Folder.objects.select_for_update().get(
-            pk=change_draft_folder(user=user, folder_id=draft.pk).pk
-        )
-        folder.owner_kind = OWNER_KIND
-        folder.save(update_fields=["owner_kind"])
-    else:
-        folder = folder_create(owner_kind=OWNER_KIND)
-    _upload(folder=folder, kind=kind, files=files, user=user)
-    have = folder_type_codes(folder=folder)
-    missing = [t for t in required if t not in have]
-    if missing:
-        names = "、".join(rules.ATTACHMENT_NAMES[t] for t in missing)
-        raise DomainError(
-            f"附件：请上传{names}（JPEG、PNG 或 PDF）。",
-            field=missing[0],
-            code="attachment_missing",
-        )
-    return folder
 
 
 def _code_or_error(value: str, *, field: str = "code") -> str:
@@ -537,13 +455,6 @@ def change_request_unit_contact(
 # --- decisions -------------------------------------------------------------------------
 
 
-def _reason_or_error(reason: str, what: str) -> str:
-    reason = (reason or "").strip()[:REASON_MAX]
-    if not reason:
-        raise DomainError(f"{what}：不通过时必须填写原因，申请人会看到。", field="reason")
-    return reason
-
-
 def change_request_approve(*, change: ChangeRequest, reviewer, request=None) -> ChangeRequest:
     """Approve and apply in one transaction (the change is immediately visible)."""
     return engine.transition(
@@ -554,130 +465,27 @@ def change_request_approve(*, change: ChangeRequest, reviewer, request=None) -> 
 def change_request_reject(
     *, change: ChangeRequest, reviewer, reason: str, request=None
 ) -> ChangeRequest:
-    reason = _reason_or_error(reason, "审核意见")
     return engine.transition(
         process=CHANGE, obj=change, action="reject", actor=reviewer, reason=reason,
         request=request,
     )  # fmt: skip
 
 
-# --- unit-admin rights (法人单位系统管理员) -------------------------------------------------
-
-
-@transaction.atomic
-def unit_admin_request_create(
-    *, applicant, unit: Unit, office: Office | None, note: str = "", request=None
-) -> UnitAdminRequest:
-    """A personal account applies for unit-admin rights of `unit`, to the department that
-    approves them (FAQ 二.2). Refuses units that need no unit admin (FAQ 二.1)."""
-    refusal = rules.unit_admin_refusal(unit)
-    if refusal:
-        raise DomainError(refusal, field="unit", code="unit_admin_not_needed")
-    approvers = rules.unit_admin_approvers(unit)
-    if office is None or office.pk not in {o.pk for o in approvers}:
-        right = approvers[0]
-        why = (
-            "市属单位请选择其市直主管部门"
-            if right.kind == Office.Kind.SUPERVISORY
-            else "区属单位请选择所属区的人社局"
-        )
-        raise DomainError(
-            f"审批部门：{why}，“{unit.name}”的审批部门是{right.name}。",
-            field="office",
-            code="wrong_office",
-        )
-    if RoleGrant.objects.filter(
-        user=applicant, unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
-    ).exists():
-        raise Conflict(
-            f"您已是“{unit.name}”的单位系统管理员，可在“切换身份”中切换为该单位。", field="unit"
-        )
-    if UnitAdminRequest.objects.filter(
-        applicant=applicant, unit=unit, status=RequestStatus.PENDING
-    ).exists():
-        raise Conflict(
-            f"您对“{unit.name}”的权限申请已在审批中，请联系{office.name}审批。", field="unit"
-        )
-    admin_request = UnitAdminRequest(
-        applicant=applicant, unit=unit, office=office, note=(note or "").strip()[:1000],
-        submitted_at=clock.now(),
-    )  # fmt: skip
-    return engine.start(
-        process=UNIT_ADMIN, obj=admin_request, action="request", actor=applicant,
-        request=request,
-    )  # fmt: skip
-
-
-def unit_admin_request_approve(
-    *, admin_request: UnitAdminRequest, official, request=None
-) -> UnitAdminRequest:
-    return engine.transition(
-        process=UNIT_ADMIN, obj=admin_request, action="approve", actor=official, request=request
-    )
-
-
-def unit_admin_request_reject(
-    *, admin_request: UnitAdminRequest, official, reason: str, request=None
-) -> UnitAdminRequest:
-    reason = _reason_or_error(reason, "审批意见")
-    return engine.transition(
-        process=UNIT_ADMIN, obj=admin_request, action="reject", actor=official, reason=reason,
-        request=request,
-    )  # fmt: skip
-
-
-def unit_admin_can_revoke(*, user, grant: RoleGrant) -> bool:
-    if not user.is_authenticated or grant.role != RoleGrant.Role.UNIT_ADMIN:
-        return False
-    if user.is_superuser:
-        return True
-    mine = official_office_ids(user=user)
-    offices = {o.pk for o in rules.unit_admin_approvers(grant.unit)}
-    offices |= set(UnitAdminRequest.objects.filter(grant=grant).values_list("office_id", flat=True))
-    return bool(mine & offices)
-
-
-@transaction.atomic
-def unit_admin_revoke(*, grant: RoleGrant, actor, reason: str, request=None) -> RoleGrant:
-    """Revoke unit-admin rights (the approving department or a superuser); audited."""
-    reason = (reason or "").strip()[:REASON_MAX]
-    grant = (
-        RoleGrant.objects.select_for_update(of=("self",))
-        .select_related("unit", "user")
-        .filter(pk=grant.pk)
-        .first()
-    )
-    if grant is None or not unit_admin_can_revoke(user=actor, grant=grant):
-        raise NotFound("授权不存在。")
-    if grant.revoked_at is not None:
-        raise Conflict("该权限已撤销。")
-    if not reason:
-        raise DomainError("撤销原因：请填写，被撤销的管理员会看到。", field="reason")
-    grant.revoked_at = clock.now()
-    grant.save(update_fields=["revoked_at"])
-    audit_record(
-        event="role.revoke",
-        actor=actor,
-        request=request,
-        obj=grant,
-        detail=f"unit_admin unit={grant.unit.code} user={grant.user_id} {reason}",
-    )
-    _sms(
-        grant.user.mobile,
-        f"您的“{grant.unit.name}”单位系统管理员权限已被撤销，原因：{reason[:80]}。",
-        key=f"unit-admin:grant{grant.pk}:revoked",
-    )
-    return grant
-
-
 # --- overdue reminders (催办): the engine's deadline sweep, one named worker entry each ---
-
-
-def unit_admin_reminders_sweep(*, batch: int = 100) -> int:
-    """Remind the approving department once when a rights request passes its deadline."""
-    return engine.deadlines_sweep(batch=batch, processes=(UNIT_ADMIN.key,))
 
 
 def change_reminders_sweep(*, batch: int = 100) -> int:
     """Remind the data service centre's reviewers once when a change request is overdue."""
     return engine.deadlines_sweep(batch=batch, processes=(CHANGE.key,))
+
+
+# Unit-admin rights live in rencai.changes.rights; these names are what views, the API,
+# settings.RENCAI_WORKER_SWEEPS and tests use.
+from rencai.changes.rights import (  # noqa: E402, F401
+    unit_admin_can_revoke,
+    unit_admin_reminders_sweep,
+    unit_admin_request_approve,
+    unit_admin_request_create,
+    unit_admin_request_reject,
+    unit_admin_revoke,
+)

@@ -98,6 +98,7 @@ class Process:
     #: rather than "not allowed in this state" (409 forbidden_transition).
     closed_is_stale: bool = False
     stale_message: str = ""  # the 409 text for a version mismatch (default: engine's)
+    reason_message: str = ""  # the 400 text when a required reason is missing (lazy)
 
     # --- hooks for a process with more to it (the case workflow); all optional ----------
     #: (**fields) -> the Context guards/effects see (a Context subclass).

@@ -110,10 +110,8 @@ def choose(ctx: Context, action: str) -> Transition:
             passed += 1
         if failure is None:
             if row.reason_required and not ctx.reason:
-                raise DomainError(
-                    _("「%(action)s」须填写意见或原因") % {"action": p.action_label(row)},
-                    field="reason",
-                )
+                message = p.reason_message or _("「%(action)s」须填写意见或原因")
+                raise DomainError(str(message) % {"action": p.action_label(row)}, field="reason")
             return row
         if best is None or passed > best[0]:
             best = (passed, failure)

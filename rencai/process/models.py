@@ -60,13 +60,9 @@ class ProcessEventQuerySet(models.QuerySet):
         raise AppendOnlyError("process history cannot be deleted")
 
 
-class ProcessEvent(models.Model):
-    """One row per transition of any process (cases keep their hash-chained CaseEvent,
-    with the same columns)."""
+class HistoryFields(models.Model):
+    """The one history shape: what every process's history row says about a transition."""
 
-    process = models.CharField(_("流程"), max_length=30)
-    object_id = models.PositiveBigIntegerField(_("对象"))
-    number = models.CharField(_("编号"), max_length=20, blank=True)
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,12 +72,12 @@ class ProcessEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )  # None: the system
-    acting_as = models.CharField(_("身份"), max_length=120, blank=True)
+    acting_as = models.CharField(_("身份"), max_length=120)
     role = models.CharField(_("角色"), max_length=20)
     action = models.CharField(_("操作"), max_length=30)
-    from_status = models.CharField(_("原状态"), max_length=30, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=30)
     to_status = models.CharField(_("新状态"), max_length=30)
-    status_text = models.CharField(_("状态说明"), max_length=200, blank=True)
+    status_text = models.CharField(_("状态说明"), max_length=200)  # as shown at that moment
     reason = models.TextField(_("意见/原因"), blank=True)
     office = models.ForeignKey(
         "orgs.Office",
@@ -92,6 +88,22 @@ class ProcessEvent(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(_("版本"))  # the object's version after the event
+
+    class Meta:
+        abstract = True
+
+
+class ProcessEvent(HistoryFields):
+    """One row per transition of any process but cases (CaseEvent: the same HistoryFields,
+    hash-chained)."""
+
+    process = models.CharField(_("流程"), max_length=30)
+    object_id = models.PositiveBigIntegerField(_("对象"))
+    number = models.CharField(_("编号"), max_length=20, blank=True)
+    # A row from NEW has no source state; the system has no acting-as text of its own.
+    acting_as = models.CharField(_("身份"), max_length=120, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=30, blank=True)
+    status_text = models.CharField(_("状态说明"), max_length=200, blank=True)
 
     objects = ProcessEventQuerySet.as_manager()
 
