@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "rencai.orgs",
     "rencai.catalog",
     "rencai.documents",
+    "rencai.process",
     "rencai.cases",
     "rencai.changes",
     "rencai.cards",
@@ -470,6 +471,7 @@ RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
     "rencai.cases.services.deadlines_fire",
     "rencai.notify.staff.digest_sweep",  # daily digests of new work (issue #11)
+    "rencai.process.engine.deadlines_sweep",  # every process but cases (issue #14)
     "rencai.changes.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",

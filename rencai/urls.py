@@ -22,6 +22,7 @@ urlpatterns = [
     path("catalog/", include("rencai.catalog.urls")),
     path("cases/", include("rencai.cases.urls")),
     path("changes/", include("rencai.changes.urls")),
+    path("process/", include("rencai.process.urls")),
     path("cards/", include("rencai.cards.urls")),
     path("notice/", include("rencai.notice.urls")),
     path("files/", include("rencai.documents.urls")),

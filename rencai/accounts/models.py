@@ -33,7 +33,7 @@ class UserManager(BaseUserManager):
     def create_user(self, login_name: str, password: str | None = None, **fields):
         id_number = fields.pop("id_number", None)
         if fields.get("real_name") and "name_pinyin" not in fields:
-            from rencai.accounts.services import pinyin_alias
+            from rencai.accounts.pinyin import pinyin_alias
 
             fields["name_pinyin"], fields["name_pinyin_incomplete"] = pinyin_alias(
                 fields["real_name"]

@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
+        from rencai.cases import process  # noqa: F401 (registers the case process)
         from rencai.cases.checks import check_department_chains
         from rencai.cases.permissions import case_document_permission
         from rencai.documents.permissions import register

@@ -17,6 +17,20 @@ class TransitionContext:
     reason: str = ""
     target_office: object = None  # reroute: an Office chosen by the official
     _cache: dict = field(default_factory=dict)
+    # What rencai.process.engine adds (its Context's other fields).
+    process: object = None
+    acting_as: object = None
+    request: object = None
+    extra: dict = field(default_factory=dict)
+    source: str = ""
+    row: object = None
+    event: object = None
+    outcome: str = "ok"
+    detail: str = ""
+
+    @property
+    def obj(self) -> Case:
+        return self.case
 
     def route(self):
         """The route from the registry as it is now."""

@@ -198,9 +198,18 @@ def back_to_review(ctx):
 
 
 def _objections_close(ctx, *, upheld: bool) -> None:
-    from rencai.notice.services import objections_close
+    """Each open objection moves on its own process ("notice", by key: no import of it)."""
+    from django.apps import apps
 
-    objections_close(case=ctx.case, upheld=upheld, actor=ctx.actor, reason=ctx.reason, now=ctx.now)
+    from rencai.process import engine
+
+    Objection = apps.get_model("notice", "Objection")
+    action = "objection_upheld" if upheld else "objection_dismissed"
+    for objection in Objection.objects.filter(case=ctx.case, status="open").order_by("pk"):
+        engine.transition(
+            process="notice", obj=objection, action=action, actor=ctx.actor,
+            acting_as=ctx.acting_as, reason=ctx.reason, now=ctx.now, request=ctx.request,
+        )  # fmt: skip
 
 
 @effect("objections_dismissed", "公示异议记为“不成立”（附处理意见）")

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rencai.cases.models import Case
 from rencai.orgs.models import Unit
+from rencai.process import declare as process_declare
+from rencai.process.declare import DeadlineRule
+
+__all__ = ["DeadlineRule", "Transition", "TRANSITIONS"]
 
 State = Case.Status
 STATES: tuple[str, ...] = tuple(State.values)
@@ -86,29 +89,9 @@ UNIT_CHANGE_AFTER_WITHDRAW = frozenset({Unit.Nature.INSTITUTION, Unit.Nature.CIT
 
 
 @dataclass(frozen=True)
-class DeadlineRule:
-    action: str  # the action the system fires when the deadline passes
-    days: int  # working days, unless `setting` names a setting that overrides them
-    setting: str = ""
-
-    @property
-    def workdays(self) -> int:
-        """Read at each use, so a deployment (or a test) may change the setting."""
-        return int(getattr(settings, self.setting, self.days)) if self.setting else self.days
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    action: str
-    role: str
-    target: str
-    guards: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
-    deadline: DeadlineRule | None = None
-    notify: tuple[str, ...] = ()  # SMS templates sent to the applicant
-    reason_required: bool = False
-    label: str = ""  # overrides ACTION_LABELS[action] for this row (lazy, like them)
+class Transition(process_declare.Transition):
+    """A row of the table: the engine's Transition (rencai.process.declare), with the
+    case's action labels."""
 
     @property
     def action_label(self) -> str:

@@ -7,6 +7,7 @@ class ChangesConfig(AppConfig):
     verbose_name = "信息变更申请 Change requests"
 
     def ready(self):
+        from rencai.changes import processes  # noqa: F401 (registers the two processes)
         from rencai.changes.selectors import change_document_permission
         from rencai.documents.permissions import register
 

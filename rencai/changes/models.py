@@ -1,8 +1,9 @@
 """Reference-data change requests (信息变更申请) and unit-admin rights requests (单位系统管理员权限申请).
 
-Both are small cases of their own: a number, a holding office, a deadline in working days,
-a status the requester can follow, a decision with a reason. Their `status` and decision
-columns are written only by `rencai.changes.services`.
+Both are processes of rencai.process (declared in rencai.changes.processes): a number, a
+holding office, a deadline in working days, a status the requester can follow, a decision
+with a reason. Status, version, deadline and decision columns are written only by the
+engine's transitions.
 """
 
 from __future__ import annotations
@@ -11,23 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class RequestNumberSequence(models.Model):
-    """One row per (prefix, year); the row lock serialises number allocation (BG2026-000123)."""
-
-    prefix = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("申请编号序列")
-        verbose_name_plural = _("申请编号序列")
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="changes_sequence_prefix_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}{self.year}: {self.last}"
+from rencai.process.models import ProcessFields
 
 
 class RequestStatus(models.TextChoices):
@@ -36,7 +21,67 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("审核不通过")
 
 
-class ChangeRequest(models.Model):
+class ReviewedRequest(ProcessFields):
+    """What both request kinds have: a number, a requester's note, a decision with a reason."""
+
+    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
+
+    Status = RequestStatus
+
+    class Meta:
+        abstract = True
+        ordering = ["-submitted_at", "-id"]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RequestStatus.PENDING
+
+
+def request_rules(prefix: str) -> tuple[list, list]:
+    """(indexes, constraints) of a reviewed request table, named `<prefix>_…`."""
+    indexes = [
+        models.Index(fields=["office", "status", "due_at"], name=f"{prefix}_worklist"),
+        # The reminder sweep's probe: empty while nothing is overdue and unreminded.
+        models.Index(
+            fields=["due_at"],
+            condition=models.Q(status="pending", reminded_at__isnull=True),
+            name=f"{prefix}_reminder_due",
+        ),
+    ]
+    constraints = [
+        models.CheckConstraint(
+            condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+            name=f"{prefix}_decided_has_time",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+            name=f"{prefix}_reject_has_reason",
+        ),
+    ]
+    return indexes, constraints
+
+
+CHANGE_INDEXES, CHANGE_CONSTRAINTS = request_rules("change")
+UNIT_ADMIN_INDEXES, UNIT_ADMIN_CONSTRAINTS = request_rules("unit_admin")
+
+
+class ChangeRequest(ReviewedRequest):
     """新增/修改单位信息, 增加院校/专业, 修改单位电话/性质 — reviewed by the data service centre."""
 
     class Kind(models.TextChoices):
@@ -46,13 +91,7 @@ class ChangeRequest(models.Model):
         MAJOR_NEW = "major_new", _("增加专业")
         UNIT_CONTACT = "unit_contact", _("修改单位电话/单位性质")
 
-    Status = RequestStatus
-
-    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -125,64 +164,22 @@ class ChangeRequest(models.Model):
     phone = models.CharField(_("单位电话"), max_length=40, blank=True)
     address = models.CharField(_("地址/所在地"), max_length=200, blank=True)
     education_level = models.CharField(_("学历层次"), max_length=10, blank=True)
-    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
     # Values before the change, for the reviewer and the record: {"name": ..., "code": ...}.
     before = models.JSONField(_("变更前"), default=dict, blank=True)
 
-    submitted_at = models.DateTimeField(_("提交时间"))
-    due_date = models.DateField(_("办理期限"))
-    due_at = models.DateTimeField(_("逾期时间"), db_index=True)
-    due_provisional = models.BooleanField(default=False)
-    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
-
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
+    class Meta(ReviewedRequest.Meta):
         verbose_name = _("信息变更申请")
         verbose_name_plural = _("信息变更申请")
-        indexes = [
-            models.Index(fields=["office", "status", "due_at"], name="change_worklist"),
-            # The reminder sweep's probe: empty while nothing is overdue and unreminded.
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(status="pending", reminded_at__isnull=True),
-                name="change_reminder_due",
-            ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
-                name="change_decided_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="change_reject_has_reason",
-            ),
-        ]
+        indexes = CHANGE_INDEXES
+        constraints = CHANGE_CONSTRAINTS
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING
 
-
-class UnitAdminRequest(models.Model):
+class UnitAdminRequest(ReviewedRequest):
     """A personal account asks for unit-admin rights; the unit's department decides (FAQ 二.1)."""
 
-    Status = RequestStatus
-
-    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),
@@ -195,25 +192,6 @@ class UnitAdminRequest(models.Model):
     office = models.ForeignKey(
         "orgs.Office", verbose_name=_("审批部门"), on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"))
-    due_date = models.DateField(_("办理期限"))
-    due_at = models.DateTimeField(_("逾期时间"))
-    due_provisional = models.BooleanField(default=False)
-    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("审批意见"), max_length=1000, blank=True)
     grant = models.OneToOneField(
         "accounts.RoleGrant",
         verbose_name=_("授权"),
@@ -223,37 +201,18 @@ class UnitAdminRequest(models.Model):
         related_name="admin_request",
     )
 
-    class Meta:
-        ordering = ["-submitted_at", "-id"]
+    class Meta(ReviewedRequest.Meta):
         verbose_name = _("单位系统管理员权限申请")
         verbose_name_plural = _("单位系统管理员权限申请")
-        indexes = [
-            models.Index(fields=["office", "status", "due_at"], name="unit_admin_worklist"),
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(status="pending", reminded_at__isnull=True),
-                name="unit_admin_reminder_due",
-            ),
-        ]
+        indexes = UNIT_ADMIN_INDEXES
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "unit"],
                 condition=models.Q(status="pending"),
                 name="one_pending_unit_admin_request",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
-                name="unit_admin_decided_has_time",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="unit_admin_reject_has_reason",
-            ),
+            *UNIT_ADMIN_CONSTRAINTS,
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.unit}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING

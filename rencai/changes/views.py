@@ -20,12 +20,14 @@ from rencai.backoffice.access import official_required
 from rencai.catalog.models import EducationLevel
 from rencai.changes import forms, rules, selectors, services
 from rencai.changes.models import ChangeRequest
+from rencai.changes.processes import CHANGE, UNIT_ADMIN
 from rencai.core.errors import DomainError, NotFound
 from rencai.documents.selectors import folder_documents
 from rencai.orgs.forms import UnitChoiceField
 from rencai.orgs.models import Office
 from rencai.orgs.selectors import unit_resolve_reference
 from rencai.orgs.validators import normalize_unit_code
+from rencai.process import views as process_views
 
 Kind = ChangeRequest.Kind
 DRAFT_SALT = "rencai.changes.draft"
@@ -208,34 +210,20 @@ def _change_form(request, kind: str):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_new(request):
-    return _change_form(request, Kind.UNIT_NEW)
+def _form_view(kind: str):
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request):
+        return _change_form(request, kind)
+
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_change(request):
-    return _change_form(request, Kind.UNIT_CHANGE)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def institution_new(request):
-    return _change_form(request, Kind.INSTITUTION_NEW)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def major_new(request):
-    return _change_form(request, Kind.MAJOR_NEW)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_contact(request):
-    return _change_form(request, Kind.UNIT_CONTACT)
+unit_new, unit_change, institution_new, major_new, unit_contact = (
+    _form_view(kind)
+    for kind in (Kind.UNIT_NEW, Kind.UNIT_CHANGE, Kind.INSTITUTION_NEW, Kind.MAJOR_NEW,
+                 Kind.UNIT_CONTACT)
+)  # fmt: skip
 
 
 # --- progress (查询信息注册情况及进度) -------------------------------------------------------
@@ -329,29 +317,12 @@ def decide(request, number: str):
         raise Http404 from None
     if not selectors.change_request_is_reviewer(user=request.user, change=change):
         raise Http404
-    form = forms.DecideForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["action"] == "approve":
-                services.change_request_approve(
-                    change=change, reviewer=request.user, request=request
-                )
-                messages.success(
-                    request, _("已审核通过 %(number)s，变更已生效。") % {"number": change.number}
-                )
-            else:
-                services.change_request_reject(
-                    change=change,
-                    reviewer=request.user,
-                    reason=form.cleaned_data["reason"],
-                    request=request,
-                )
-                messages.success(request, _("已驳回 %(number)s。") % {"number": change.number})
-            return redirect("changes:worklist")
-        except DomainError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
-    change.refresh_from_db()
-    return _detail_page(request, change, decide_form=form, status=400)
+    return process_views.decide(
+        request, process=CHANGE, obj=change, form=forms.DecideForm(request.POST),
+        done="changes:worklist",
+        success={"approve": _("已审核通过 %(number)s，变更已生效。"), "reject": _("已驳回 %(number)s。")},
+        failed=lambda form: _detail_page(request, change, decide_form=form, status=400),
+    )  # fmt: skip
 
 
 @login_required
@@ -471,33 +442,15 @@ def unit_admin_decide(request, number: str):
         raise Http404 from None
     if admin_request.office_id not in selectors.official_office_ids(user=request.user):
         raise Http404
-    form = forms.DecideForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["action"] == "approve":
-                services.unit_admin_request_approve(
-                    admin_request=admin_request, official=request.user, request=request
-                )
-                messages.success(
-                    request,
-                    _("已批准 %(number)s，申请人已获得单位系统管理员权限。")
-                    % {"number": admin_request.number},
-                )
-            else:
-                services.unit_admin_request_reject(
-                    admin_request=admin_request,
-                    official=request.user,
-                    reason=form.cleaned_data["reason"],
-                    request=request,
-                )
-                messages.success(
-                    request, _("已驳回 %(number)s。") % {"number": admin_request.number}
-                )
-            return redirect("changes:unit_admin_worklist")
-        except DomainError as exc:
-            form.add_error("reason" if exc.field == "reason" else None, exc.message)
-    admin_request.refresh_from_db()
-    return _admin_detail_page(request, admin_request, decide_form=form, status=400)
+    return process_views.decide(
+        request, process=UNIT_ADMIN, obj=admin_request, form=forms.DecideForm(request.POST),
+        done="changes:unit_admin_worklist",
+        success={
+            "approve": _("已批准 %(number)s，申请人已获得单位系统管理员权限。"),
+            "reject": _("已驳回 %(number)s。"),
+        },
+        failed=lambda form: _admin_detail_page(request, admin_request, decide_form=form, status=400),
+    )  # fmt: skip
 
 
 @login_required

@@ -6,8 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rencai.process.models import ProcessFields
 
-class Objection(models.Model):
+
+class Objection(ProcessFields):
+    """A process of rencai.process (rencai.notice.process): open → dismissed | upheld."""
+
     class Status(models.TextChoices):
         OPEN = "open", _("核查中")
         DISMISSED = "dismissed", _("异议不成立")
@@ -23,7 +27,7 @@ class Objection(models.Model):
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
     filed_at = models.DateTimeField(_("提出时间"))
     status = models.CharField(
-        _("处理结果"), max_length=10, choices=Status.choices, default=Status.OPEN
+        _("处理结果"), max_length=30, choices=Status.choices, default=Status.OPEN
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(

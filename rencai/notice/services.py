@@ -6,7 +6,7 @@ objection and, if the notice is still running, moves the case as the *system*
 workflow table has no public role; this service is the only door, and it checks the
 notice period under the case's row lock. The office then decides with
 `objection_dismiss` (the notice resumes) or `objection_uphold` (back to review); those
-rows' effects close the open objections (`objections_close`).
+rows' effects close each open objection through the engine (rencai.notice.process).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
 from rencai.core.masking import scrub
 from rencai.notice.models import Objection
+from rencai.notice.process import FINDING_MAX, OBJECTION
+from rencai.process import engine
 
 #: Cases whose notice page takes objections (a paused notice still takes more).
 NOTICE_STATES = (Case.Status.IN_NOTICE, Case.Status.OBJECTION)
@@ -104,11 +106,9 @@ def objection_file(
         case=case, contact_name=contact_name, contact_phone=contact_phone,
         contact_email=contact_email, text=text, ip=ip, filed_at=now,
     )  # fmt: skip
-    objection.full_clean()
-    objection.save()
-    audit_record(
-        event="notice.objection_filed", request=request, obj=objection,
-        detail=f"{case.number} 异议#{objection.pk}",
+    engine.start(
+        process=OBJECTION, obj=objection, action="objection_filed", actor=None, now=now,
+        request=request,
     )  # fmt: skip
     if case.status == Case.Status.IN_NOTICE:
         case_transition(
@@ -119,7 +119,6 @@ def objection_file(
     return objection
 
 
-FINDING_MAX = 2000
 #: The objector is told only this: the case number, the outcome and the office's finding.
 OUTCOME_TEXT = {
     Objection.Status.UPHELD: "异议成立，该申请退回重新审批",
@@ -172,7 +171,7 @@ def is_mobile(phone: str) -> bool:
     return len(phone) == 11 and phone.isdigit() and phone.startswith("1")
 
 
-def _tell_objector(objection: Objection, *, office_name: str) -> str:
+def tell_objector(objection: Objection, *, office_name: str) -> str:
     """Queue the outcome to the objector: SMS to a mobile, else e-mail; '' if neither."""
     from rencai.notify.services import outbox_enqueue, sms_enqueue
 
@@ -192,25 +191,3 @@ def _tell_objector(objection: Objection, *, office_name: str) -> str:
         )  # fmt: skip
         return "email"
     return ""
-
-
-def objections_close(*, case: Case, upheld: bool, actor, reason: str, now) -> int:
-    """Close the case's open objections with the office's decision (workflow effect): each
-    keeps its own finding (else the decision's reason), and each objector is told the
-    outcome through the outbox, in the transaction of the decision."""
-    status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-    office = case.holding_office
-    office_name = office.name if office else "办理机构"
-    closed = 0
-    for objection in Objection.objects.select_for_update().filter(
-        case=case, status=Objection.Status.OPEN
-    ):
-        objection.case = case
-        objection.status = status
-        objection.resolved_at = now
-        objection.resolved_by = actor
-        objection.resolution = objection.resolution or scrub(reason)[:FINDING_MAX]
-        objection.save(update_fields=["status", "resolved_at", "resolved_by", "resolution"])
-        _tell_objector(objection, office_name=office_name)
-        closed += 1
-    return closed

@@ -149,7 +149,7 @@ def test_parallel_sweep_on_postgresql_fires_each_case_once(world, monkeypatch):
 
     from django.db import connection
 
-    from rencai.cases import services
+    from rencai.cases import sweep as services  # the bulk worker's module
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")

@@ -132,7 +132,7 @@ def test_batches_share_the_work_and_keys_stop_duplicates(requester, reviewer):
     assert all(sum(c.number in b for b in bodies) == 1 for c in (first, second))
     # A worker that claimed the row before the mark was written: the outbox key keeps it
     # to one message per reviewer.
-    ChangeRequest.objects.filter(pk=first.pk).update(reminded_at=None)
+    ChangeRequest.objects.filter(pk=first.pk).update(reminded_at=None, due_action="remind")
     assert change_reminders_sweep(batch=10) == 1
     assert _reminders().count() == 2
 

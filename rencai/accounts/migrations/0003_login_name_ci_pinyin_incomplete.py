@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def realias(apps, schema_editor):
     """Aliases made before this migration kept unreadable characters as they were."""
-    from rencai.accounts.services import pinyin_alias  # a pure function of the name
+    from rencai.accounts.pinyin import pinyin_alias  # a pure function of the name
 
     User = apps.get_model("accounts", "User")
     for user in User.objects.only("pk", "real_name", "name_pinyin").iterator():

@@ -1,0 +1,316 @@
+"""Guards, effects and notifications of the change and rights processes (processes.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rencai.accounts.models import RoleGrant
+from rencai.audit.services import audit_record
+from rencai.catalog.models import Institution, Major
+from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
+from rencai.changes.selectors import office_reviewers, official_office_ids
+from rencai.core import clock
+from rencai.core.errors import Conflict, DomainError
+from rencai.notify.services import outbox_enqueue, sms_enqueue
+from rencai.orgs.models import Unit
+from rencai.orgs.services import unit_create, unit_refresh_search_keys, unit_rename
+
+Kind = ChangeRequest.Kind
+SMS_PREFIX = "【广州人才引进】"
+
+
+def _sms(mobile: str | None, body: str, key: str) -> None:
+    if mobile:
+        sms_enqueue(mobile=mobile, body=SMS_PREFIX + body, key=key)
+
+
+def office_queue(model, user):
+    return (
+        model.objects.filter(
+            office_id__in=official_office_ids(user=user), status=RequestStatus.PENDING
+        )
+        .select_related("office")
+        .order_by("due_at", "id")
+    )
+
+
+# --- guards --------------------------------------------------------------------------------
+
+
+def kind_is(kind: str):
+    def guard(ctx) -> str | None:
+        return None if ctx.obj.kind == kind else f"kind is not {kind}"
+
+    return guard
+
+
+def code_changed(ctx) -> str | None:
+    obj = ctx.obj
+    return None if obj.code != obj.before.get("code") else "code unchanged"
+
+
+def code_kept(ctx) -> str | None:
+    return "code changed" if code_changed(ctx) is None else None
+
+
+# --- effects -------------------------------------------------------------------------------
+
+
+def decided(ctx) -> None:
+    obj = ctx.obj
+    obj.decided_at, obj.decided_by = ctx.now, ctx.actor
+    if ctx.reason:
+        obj.reason = ctx.reason
+
+
+def change_apply(ctx) -> None:
+    ctx._cache["effect"] = _apply(ctx.obj, reviewer=ctx.actor, request=ctx.request)
+
+
+def grant(ctx) -> None:
+    obj, official = ctx.obj, ctx.actor
+    existing = RoleGrant.objects.filter(
+        user=obj.applicant, unit=obj.unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
+    ).first()
+    if existing is None:
+        existing = RoleGrant(
+            user=obj.applicant, role=RoleGrant.Role.UNIT_ADMIN, unit=obj.unit,
+            granted_by=official, granted_at=ctx.now,
+        )  # fmt: skip
+        existing.full_clean()
+        existing.save()
+        audit_record(
+            event="role.grant", actor=official, request=ctx.request, obj=existing,
+            detail=f"unit_admin unit={obj.unit.code} user={obj.applicant_id} {obj.number}",
+        )  # fmt: skip
+    obj.grant = existing
+
+
+def change_decided_sms(ctx) -> None:
+    change = ctx.obj
+    kind = change.get_kind_display()
+    if change.status == RequestStatus.APPROVED:
+        text = f"您的{kind}申请{change.number}已审核通过。{ctx._cache.get('effect', '')}"
+    else:
+        text = (
+            f"您的{kind}申请{change.number}未通过审核，原因：{ctx.reason[:80]}。"
+            "可登录系统“查询信息注册情况及进度”查看。"
+        )
+    _sms(change.requester.mobile, text, key=f"change:{change.number}:decided")
+
+
+def unit_admin_decided_sms(ctx) -> None:
+    obj = ctx.obj
+    what = f"您申请的“{obj.unit.name}”单位系统管理员权限（{obj.number}）"
+    if obj.status == RequestStatus.APPROVED:
+        text = f"{what}已开通，登录后在“切换身份”中切换为该单位即可办理。"
+    else:
+        text = f"{what}未获批准，原因：{ctx.reason[:80]}。"
+    _sms(obj.applicant.mobile, text, key=f"unit-admin:{obj.number}:decided")
+
+
+def _reminded(ctx, sent: int, unsent: str) -> None:
+    ctx.obj.reminded_at = ctx.now
+    ctx.outcome = "ok" if sent else unsent
+    ctx.detail = f"recipients={sent}"
+
+
+def change_remind(ctx) -> None:
+    _reminded(ctx, _change_reminder_send(ctx.obj), "no_recipient")
+
+
+def unit_admin_remind(ctx) -> None:
+    _reminded(ctx, _unit_admin_reminder_send(ctx.obj), "no_email")
+
+
+def _unit_change_code(*, unit: Unit, code: str, actor, request) -> None:
+    """Replace a unit's code (9 → 18 characters, FAQ 一.6); the unit keeps its identity.
+    TODO(orgs): move into rencai.orgs.services as unit_change_code."""
+    if Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():
+        raise Conflict(f"单位代码：{code} 已登记为其他单位，不能再用于本单位。", field="code")
+    old = unit.code
+    unit.code = code
+    unit_refresh_search_keys(unit=unit)
+    audit_record(
+        event="unit.code", actor=actor, request=request, obj=unit, detail=f"{old} → {code}"
+    )
+
+
+def _apply(change: ChangeRequest, *, reviewer, request) -> str:
+    """Apply an approved change; returns the effect for the SMS."""
+    now = clock.now()
+    if change.kind == Kind.UNIT_NEW:
+        unit = unit_create(
+            name=change.name,
+            code=change.code,
+            nature=change.nature,
+            level=change.level,
+            district=change.district,
+            supervisory_office=change.supervisory_office,
+            phone=change.phone,
+            address=change.address,
+            actor=reviewer,
+            request=request,
+        )
+        change.unit = unit
+        return f"单位“{unit.name}”已登记，现在即可在系统中搜索选择。"
+    if change.kind == Kind.UNIT_CHANGE:
+        unit = Unit.objects.select_for_update().get(pk=change.unit_id)
+        if unit.name != change.before.get("name") or unit.code != change.before.get("code"):
+            raise Conflict(
+                "单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。"
+            )
+        if change.code != unit.code:
+            _unit_change_code(unit=unit, code=change.code, actor=reviewer, request=request)
+        if change.name != unit.name:
+            unit_rename(
+                unit=unit,
+                new_name=change.name,
+                valid_until=now.astimezone(clock.SHANGHAI).date(),
+                actor=reviewer,
+                request=request,
+            )
+        return f"单位信息已更新为“{change.name}”（{change.code}），原名称仍可搜索到。"
+    if change.kind == Kind.UNIT_CONTACT:
+        unit = Unit.objects.select_for_update().get(pk=change.unit_id)
+        fields = []
+        if change.phone:
+            unit.phone = change.phone
+            fields.append("phone")
+        if change.nature:
+            unit.nature = change.nature
+            fields.append("nature")
+        unit.full_clean()
+        unit.save(update_fields=[*fields, "updated_at"])
+        audit_record(
+            event="unit.contact",
+            actor=reviewer,
+            request=request,
+            obj=unit,
+            detail=f"{change.before} → phone={change.phone} nature={change.nature}",
+        )
+        return "单位电话/单位性质已更新。"
+    if change.kind == Kind.INSTITUTION_NEW:
+        code = change.code or f"Z{change.pk:09d}"
+        if (
+            Institution.objects.filter(moe_code=code).exists()
+            or Institution.objects.filter(name=change.name).exists()
+        ):
+            raise Conflict(
+                f"院校“{change.name}”或学校标识码{code}已在院校库中，请驳回本申请并说明。"
+            )
+        institution = Institution(
+            moe_code=code,
+            name=change.name,
+            level=change.level,
+            location=change.address,
+            source=f"信息变更申请 {change.number}",
+            remarks="申请增补",
+        )
+        institution.full_clean()
+        institution.save()
+        change.institution = institution
+        audit_record(
+            event="catalog.institution_add",
+            actor=reviewer,
+            request=request,
+            obj=institution,
+            detail=change.number,
+        )
+        return f"院校“{institution.name}”已加入院校库，现在即可搜索选择。"
+    if change.kind == Kind.MAJOR_NEW:
+        code = change.code or f"Z{change.pk:07d}"
+        if (
+            Major.objects.filter(code=code).exists()
+            or Major.objects.filter(name=change.name, level=change.level).exists()
+        ):
+            raise Conflict(f"专业“{change.name}”或专业代码{code}已在专业库中，请驳回本申请并说明。")
+        major = Major(
+            code=code,
+            name=change.name,
+            level=change.level,
+            discipline_code="ZZ",
+            discipline="申请增补",
+            category_code="ZZZZ",
+            category="申请增补",
+            source=f"信息变更申请 {change.number}",
+        )
+        major.full_clean()
+        major.save()
+        change.major = major
+        audit_record(
+            event="catalog.major_add",
+            actor=reviewer,
+            request=request,
+            obj=major,
+            detail=change.number,
+        )
+        return f"专业“{major.name}”已加入专业库，现在即可搜索选择。"
+    raise DomainError(f"未知的申请类型：{change.kind}")  # pragma: no cover
+
+
+def _at(value: datetime) -> str:
+    return f"{value.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}"
+
+
+def _unit_admin_reminder_send(admin_request: UnitAdminRequest) -> int:
+    """The approving department's mailbox."""
+    office = admin_request.office
+    if not office.email:
+        return 0
+    outbox_enqueue(
+        channel="email",
+        recipient=office.email,
+        subject=f"催办：单位系统管理员权限申请{admin_request.number}已超过办理期限",
+        body=(
+            f"{office.name}：\n\n单位系统管理员权限申请{admin_request.number}"
+            f"（单位：{admin_request.unit.name}，申请人：{admin_request.applicant.real_name}）"
+            f"于{_at(admin_request.submitted_at)}提交，"
+            f"办理期限为{admin_request.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
+        ),
+        key=f"unit-admin:{admin_request.number}:reminder",
+    )
+    return 1
+
+
+def _change_reminder_send(change: ChangeRequest) -> int:
+    """Every reviewer who sees the office's worklist: an SMS, or an email for a reviewer
+    without a mobile. Nobody reachable: the office's mailbox, so the reminder is not lost."""
+    kind = change.get_kind_display()
+    subject = f"催办：{kind}申请{change.number}已超过办理期限"
+    what = change.name or (change.unit.name if change.unit_id else "")
+    body = (
+        f"{kind}申请{change.number}（{what}，申请人：{change.requester.real_name}）"
+        f"于{_at(change.submitted_at)}提交，办理期限为{change.due_date:%Y-%m-%d}，"
+        "现已逾期，请尽快登录系统在“信息变更审核”中审核。\n"
+    )
+    sent = 0
+    for reviewer in office_reviewers(office=change.office):
+        key = f"change:{change.number}:reminder:u{reviewer.pk}"
+        if reviewer.mobile:
+            _sms(
+                reviewer.mobile,
+                f"{subject}（期限{change.due_date:%Y-%m-%d}），请尽快登录系统审核。",
+                key=key,
+            )
+        elif reviewer.email:
+            outbox_enqueue(
+                channel="email",
+                recipient=reviewer.email,
+                subject=subject,
+                body=f"{reviewer.real_name}：\n\n{body}",
+                key=key,
+            )
+        else:
+            continue
+        sent += 1
+    if not sent and change.office.email:
+        outbox_enqueue(
+            channel="email",
+            recipient=change.office.email,
+            subject=subject,
+            body=f"{change.office.name}：\n\n{body}",
+            key=f"change:{change.number}:reminder:office",
+        )
+        sent = 1
+    return sent

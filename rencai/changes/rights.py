@@ -1,0 +1,137 @@
+"""Writes on unit-admin rights (单位系统管理员权限, FAQ 二.1, 二.2): request, decide, revoke.
+
+Requests run on rencai.process (process `unit_admin`, rencai.changes.processes)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from rencai.accounts.models import RoleGrant
+from rencai.audit.services import audit_record
+from rencai.changes import rules
+from rencai.changes.effects import _sms
+from rencai.changes.models import RequestStatus, UnitAdminRequest
+from rencai.changes.processes import UNIT_ADMIN
+from rencai.changes.selectors import official_office_ids
+from rencai.core import clock
+from rencai.core.errors import Conflict, DomainError, NotFound
+from rencai.orgs.models import Office, Unit
+from rencai.process import engine
+
+REASON_MAX = 500
+
+
+# --- unit-admin rights (法人单位系统管理员) -------------------------------------------------
+
+
+@transaction.atomic
+def unit_admin_request_create(
+    *, applicant, unit: Unit, office: Office | None, note: str = "", request=None
+) -> UnitAdminRequest:
+    """A personal account applies for unit-admin rights of `unit`, to the department that
+    approves them (FAQ 二.2). Refuses units that need no unit admin (FAQ 二.1)."""
+    refusal = rules.unit_admin_refusal(unit)
+    if refusal:
+        raise DomainError(refusal, field="unit", code="unit_admin_not_needed")
+    approvers = rules.unit_admin_approvers(unit)
+    if office is None or office.pk not in {o.pk for o in approvers}:
+        right = approvers[0]
+        why = (
+            "市属单位请选择其市直主管部门"
+            if right.kind == Office.Kind.SUPERVISORY
+            else "区属单位请选择所属区的人社局"
+        )
+        raise DomainError(
+            f"审批部门：{why}，“{unit.name}”的审批部门是{right.name}。",
+            field="office",
+            code="wrong_office",
+        )
+    if RoleGrant.objects.filter(
+        user=applicant, unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
+    ).exists():
+        raise Conflict(
+            f"您已是“{unit.name}”的单位系统管理员，可在“切换身份”中切换为该单位。", field="unit"
+        )
+    if UnitAdminRequest.objects.filter(
+        applicant=applicant, unit=unit, status=RequestStatus.PENDING
+    ).exists():
+        raise Conflict(
+            f"您对“{unit.name}”的权限申请已在审批中，请联系{office.name}审批。", field="unit"
+        )
+    admin_request = UnitAdminRequest(
+        applicant=applicant, unit=unit, office=office, note=(note or "").strip()[:1000],
+        submitted_at=clock.now(),
+    )  # fmt: skip
+    return engine.start(
+        process=UNIT_ADMIN, obj=admin_request, action="request", actor=applicant,
+        request=request,
+    )  # fmt: skip
+
+
+def unit_admin_request_approve(
+    *, admin_request: UnitAdminRequest, official, request=None
+) -> UnitAdminRequest:
+    return engine.transition(
+        process=UNIT_ADMIN, obj=admin_request, action="approve", actor=official, request=request
+    )
+
+
+def unit_admin_request_reject(
+    *, admin_request: UnitAdminRequest, official, reason: str, request=None
+) -> UnitAdminRequest:
+    return engine.transition(
+        process=UNIT_ADMIN, obj=admin_request, action="reject", actor=official, reason=reason,
+        request=request,
+    )  # fmt: skip
+
+
+def unit_admin_can_revoke(*, user, grant: RoleGrant) -> bool:
+    if not user.is_authenticated or grant.role != RoleGrant.Role.UNIT_ADMIN:
+        return False
+    if user.is_superuser:
+        return True
+    mine = official_office_ids(user=user)
+    offices = {o.pk for o in rules.unit_admin_approvers(grant.unit)}
+    offices |= set(UnitAdminRequest.objects.filter(grant=grant).values_list("office_id", flat=True))
+    return bool(mine & offices)
+
+
+@transaction.atomic
+def unit_admin_revoke(*, grant: RoleGrant, actor, reason: str, request=None) -> RoleGrant:
+    """Revoke unit-admin rights (the approving department or a superuser); audited."""
+    reason = (reason or "").strip()[:REASON_MAX]
+    grant = (
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .filter(pk=grant.pk)
+        .first()
+    )
+    if grant is None or not unit_admin_can_revoke(user=actor, grant=grant):
+        raise NotFound("授权不存在。")
+    if grant.revoked_at is not None:
+        raise Conflict("该权限已撤销。")
+    if not reason:
+        raise DomainError("撤销原因：请填写，被撤销的管理员会看到。", field="reason")
+    grant.revoked_at = clock.now()
+    grant.save(update_fields=["revoked_at"])
+    audit_record(
+        event="role.revoke",
+        actor=actor,
+        request=request,
+        obj=grant,
+        detail=f"unit_admin unit={grant.unit.code} user={grant.user_id} {reason}",
+    )
+    _sms(
+        grant.user.mobile,
+        f"您的“{grant.unit.name}”单位系统管理员权限已被撤销，原因：{reason[:80]}。",
+        key=f"unit-admin:grant{grant.pk}:revoked",
+    )
+    return grant
+
+
+# --- overdue reminders (催办) ------------------------------------------------------------
+
+
+def unit_admin_reminders_sweep(*, batch: int = 100) -> int:
+    """Remind the approving department once when a rights request passes its deadline."""
+    return engine.deadlines_sweep(batch=batch, processes=(UNIT_ADMIN.key,))
