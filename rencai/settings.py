@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "rencai.cards",
     "rencai.notice",
     "rencai.helpdesk",
+    "rencai.support",
     "rencai.reference",
     "rencai.backoffice",
     "rencai.api",

@@ -32,6 +32,7 @@ from rencai.core.errors import Conflict, DomainError, NotFound, RateLimited
 from rencai.documents.models import Document
 from rencai.documents.selectors import folder_documents
 from rencai.documents.views import document_response
+from rencai.support.templatetags.support import support_csv_rows
 
 
 def _safe_next(request) -> str:
@@ -516,6 +517,7 @@ def stats_csv(request):
     writer.writerow(["逾期", "当前逾期", stats.overdue, "", ""])
     writer.writerow(["受理", "受理总数", stats.accepted, "", ""])
     writer.writerow(["受理", "系统自动受理", stats.deemed, "", ""])
+    support_csv_rows(request, writer)  # 好差评 per office and step (rencai.support)
     if stats.offices:
         writer.writerow(["机构", "名称", "在办", "逾期", "受理", "系统自动受理"])
         for row in stats.offices:
