@@ -93,9 +93,17 @@ def ticket_page_context(request, ticket, *, office: bool, **extra) -> dict:
     return {
         "ticket": ticket,
         "history": history(process=TICKET, obj=ticket),
-        "actions": engine.actions_for(
-            process=TICKET, obj=ticket, actor=request.user, acting_as=acting
-        ),
+        "actions": [
+            {
+                "action": t.action,
+                "label": TICKET.action_label(t),
+                "reason_required": t.reason_required,
+            }
+            for t in engine.actions_for(
+                process=TICKET, obj=ticket, actor=request.user, acting_as=acting
+            )
+            if t.action not in ("fix_reroute", "fix_return") or ticket.case_id
+        ],
         "office_view": office,
         **extra,
     }
