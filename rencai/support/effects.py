@@ -27,7 +27,7 @@ def remind(ctx) -> None:
     office = ctx.obj.office
     if office.email:
         outbox_enqueue(
-            channel="email", recipient=office.email, key=f"ticket-remind-{ctx.obj.number}",
+            channel="email", recipient=office.email, key=f"ticket-remind-{ctx.obj.number}-{ctx.obj.version}",
             subject=_("咨询/反馈逾期催办：%(n)s") % {"n": ctx.obj.number},
             body=_("咨询/反馈%(n)s已超过答复期限，请尽快登录系统答复。") % {"n": ctx.obj.number},
         )  # fmt: skip
@@ -74,7 +74,7 @@ def opened(ctx) -> None:
     ticket = ctx.obj
     if ticket.office.email:
         outbox_enqueue(
-            channel="email", recipient=ticket.office.email, key=f"ticket-open-{ticket.number}",
+            channel="email", recipient=ticket.office.email, key=f"ticket-open-{ticket.number}-{ticket.version}",
             subject=_("新的咨询/反馈：%(n)s") % {"n": ticket.number},
             body=_("收到咨询/反馈%(n)s（%(topic)s），请登录系统答复。")
             % {"n": ticket.number, "topic": ticket.get_topic_display()},

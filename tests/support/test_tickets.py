@@ -32,7 +32,12 @@ def test_opening_a_ticket_carries_the_context_and_goes_to_the_holding_office(
 ):
     response = applicant_client.post(
         _new_url(case),
-        {"case": case.number, "topic": "wrong_office", "body": "单位在越秀区", "token": "t1"},
+        {
+            "case": case.number,
+            "topic": "wrong_office",
+            "body": "单位在越秀区，我叫𠇔" + "长" * 60,
+            "token": "t1",
+        },
     )
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
@@ -41,7 +46,7 @@ def test_opening_a_ticket_carries_the_context_and_goes_to_the_holding_office(
     assert ticket.number.startswith("ZX") and ticket.case_id == case.pk
     assert ticket.office.code == "district-440106" and ticket.context_number == case.number
     assert "天河区" in ticket.context_status and ticket.due_date is not None
-    assert ticket.requester == world.applicant
+    assert ticket.requester == world.applicant and "𠇔" in ticket.body
 
 
 def test_an_id_number_in_the_body_is_refused_and_nothing_typed_is_lost(applicant_client, case):

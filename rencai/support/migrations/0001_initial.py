@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    rencai_safety = "creates this app's tables: they are new and empty, so nothing waits on the locks"
 
     initial = True
 
