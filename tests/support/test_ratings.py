@@ -143,3 +143,28 @@ def test_work_order_exactly_for_poor_scores(score, accepted, world):
     except _Undo:
         pass
     assert not Rating.objects.exists()
+
+
+def test_an_id_number_in_the_comment_is_refused_and_kept(applicant_client, accepted, world):
+    from tests.cases.factories import id_number
+
+    comment = f"我的号码{id_number()}"
+    url = reverse("support:rate", args=[_step(world, accepted).key])
+    response = applicant_client.post(url, {"score": "4", "comment": comment})
+    assert response.status_code == 400 and comment in response.content.decode()
+    assert "评价内容：请不要填写身份证号码" in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_the_status_page_box_costs_two_queries(accepted, world, rf):
+    """The include on every case page: the office steps and their ratings, nothing per row."""
+    from django.db import connection
+    from django.template import Context, Template
+    from django.test.utils import CaptureQueriesContext
+
+    request = rf.get("/")
+    request.user = world.applicant
+    template = Template("{% load support %}{% support_box case %}")
+    with CaptureQueriesContext(connection) as queries:
+        html = template.render(Context({"request": request, "case": accepted}))
+    assert "support-rate" in html and len(queries) == 2

@@ -195,3 +195,15 @@ def test_overdue_ticket_is_reminded_once(open_ticket):
         assert deadlines_sweep(batch=10, processes=("ticket",)) == 0
     ticket.refresh_from_db()
     assert ticket.status == "open" and ticket.reminded_at is not None and not ticket.due_action
+
+
+def test_tickets_are_on_my_requests_and_the_office_worklist(open_ticket, world, window):
+    from rencai.process.selectors import my_requests, worklist
+
+    ticket = open_ticket()
+    mine = [r for r in my_requests(user=world.applicant) if r.process == "ticket"]
+    assert [(r.number, r.status_text, r.holder) for r in mine] == [
+        (ticket.number, "待答复", ticket.office.name)
+    ]
+    queue = [r for r in worklist(user=window[0]) if r.process == "ticket"]
+    assert [r.number for r in queue] == [ticket.number] and queue[0].due_date == ticket.due_date
