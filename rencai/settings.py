@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "rencai.cards",
     "rencai.notice",
     "rencai.helpdesk",
+    "rencai.support",
     "rencai.reference",
     "rencai.backoffice",
     "rencai.api",

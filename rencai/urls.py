@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("rencai.accounts.urls")),
     path("help/", include("rencai.helpdesk.urls")),
+    path("support/", include("rencai.support.urls")),
     path("units/", include("rencai.orgs.urls")),
     path("catalog/", include("rencai.catalog.urls")),
     path("cases/", include("rencai.cases.urls")),

@@ -12,6 +12,7 @@ from rencai.backoffice import charts, forms, selectors
 from rencai.backoffice.access import office_required
 from rencai.backoffice.views import _not_found
 from rencai.core.errors import NotFound
+from rencai.support.templatetags.support import support_csv_rows
 
 # --- statistics ---------------------------------------------------------------------------
 
@@ -79,6 +80,7 @@ def stats_csv(request):
     writer.writerow(["逾期", "当前逾期", stats.overdue, "", ""])
     writer.writerow(["受理", "受理总数", stats.accepted, "", ""])
     writer.writerow(["受理", "系统自动受理", stats.deemed, "", ""])
+    support_csv_rows(request, writer)  # 好差评 per office and step (rencai.support)
     if stats.offices:
         writer.writerow(["机构", "名称", "在办", "逾期", "受理", "系统自动受理"])
         for row in stats.offices:
