@@ -32,7 +32,6 @@ from rencai.accounts.selectors import user_find_by_identifier
 from rencai.audit.services import audit_record
 from rencai.core import clock
 from rencai.core.errors import DomainError, RateLimited
-from rencai.core.masking import mask_mobile
 
 BACKEND = "rencai.accounts.backends.IdentifierBackend"
 SENSITIVE = ("password", "password1", "password2", "old_password", "code", "id_number")
@@ -313,40 +312,6 @@ def register_view(request):
 
 
 # --- personal pages ---------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET"])
-def dashboard(request):
-    """Where do I stand: the application, its holder and next action; what waits for me."""
-    from rencai.cases.dashboard import dashboard_for
-    from rencai.cases.routing import office_contact
-    from rencai.helpdesk.selectors import phone_links
-
-    user = request.user
-    grants = list(roles.active_grants(user))
-    board = dashboard_for(user=user, grants=grants)
-    office = board.holder.office if board.holder else None
-    contact = (
-        {
-            "office": office,
-            "phones": phone_links(office.phones or []),
-            "contact": office_contact(office),
-        }
-        if office
-        else None
-    )
-    return render(
-        request,
-        "accounts/dashboard.html",
-        {
-            "mobile_masked": mask_mobile(user.mobile or ""),
-            "grants": grants,
-            "is_official": any(g.role == "official" for g in grants),
-            "board": board,
-            "contact": contact,
-        },
-    )
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""长辈版 (elderly-friendly mode, MIIT 2021 适老化 rules): a switch in the header.
+"""The dashboard (where do I stand) and 长辈版, split from views.py (issue #11).
+
+长辈版 (elderly-friendly mode, MIIT 2021 适老化 rules): a switch in the header.
 
 Remembered on the person (User.elder_mode) and in a cookie, so it also holds before
 login and on this device after logout. A plain form post (works without JS), then back
@@ -7,9 +9,14 @@ to the page the switch was pressed on.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rencai.accounts import roles
+from rencai.core.masking import mask_mobile
 
 COOKIE = "rencai_elder"
 COOKIE_AGE = 365 * 24 * 3600
@@ -40,3 +47,37 @@ def elder_mode(request):
         COOKIE, "1" if on else "0", max_age=COOKIE_AGE, samesite="Lax", secure=request.is_secure()
     )
     return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def dashboard(request):
+    """Where do I stand: the application, its holder and next action; what waits for me."""
+    from rencai.cases.dashboard import dashboard_for
+    from rencai.cases.routing import office_contact
+    from rencai.helpdesk.selectors import phone_links
+
+    user = request.user
+    grants = list(roles.active_grants(user))
+    board = dashboard_for(user=user, grants=grants)
+    office = board.holder.office if board.holder else None
+    contact = (
+        {
+            "office": office,
+            "phones": phone_links(office.phones or []),
+            "contact": office_contact(office),
+        }
+        if office
+        else None
+    )
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "mobile_masked": mask_mobile(user.mobile or ""),
+            "grants": grants,
+            "is_official": any(g.role == "official" for g in grants),
+            "board": board,
+            "contact": contact,
+        },
+    )

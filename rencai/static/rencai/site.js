@@ -45,3 +45,10 @@ document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
 });
+
+// ux (issue #11): a page that opens with an error summary moves focus to it, so screen
+// readers announce it first (GOV.UK pattern); without JS the #error-summary anchor scrolls there.
+(function () {
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) { summary.focus(); }
+})();
