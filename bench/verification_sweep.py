@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rencai_bench_verify \\
         .venv/bin/python bench/verification_sweep.py
 
-Creates N education cases waiting for acceptance whose applicants all have records in a
+Creates (in a fresh database) N education cases waiting for acceptance whose applicants all have records in a
 generated gateway seed, starts the development gateway (`python -m
 rencai.verification.gateway`) as a separate process on a free port, queues one
 submission request per case and times `verifications_run` until the queue is empty:
@@ -49,13 +49,14 @@ os.environ["RENCAI_VERIFICATION_GATEWAY_URL"] = f"http://127.0.0.1:{PORT}"
 def _ensure_pg_database() -> None:
     url = os.environ["DATABASE_URL"]
     if not url.startswith("postgres"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)  # a fresh one each run
         return
     import psycopg
 
     base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8')
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:  # a fresh one each run
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING UTF8')
 
 
 _ensure_pg_database()
