@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from rencai.cases.models import Case
 from rencai.catalog.models import EducationLevel
 
@@ -19,23 +21,23 @@ class Requirement:
 
 REQUIRED_ATTACHMENTS: dict[str, tuple[Requirement, ...]] = {
     Case.Category.EDUCATION: (
-        Requirement("id_card", "身份证"),
-        Requirement("diploma", "毕业证书"),
-        Requirement("degree", "学位证书", only_if="bachelor_or_above"),
-        Requirement("labour_contract", "劳动合同"),
-        Requirement("selfie", "身份确认自拍照"),
+        Requirement("id_card", _("身份证")),
+        Requirement("diploma", _("毕业证书")),
+        Requirement("degree", _("学位证书"), only_if="bachelor_or_above"),
+        Requirement("labour_contract", _("劳动合同")),
+        Requirement("selfie", _("身份确认自拍照")),
     ),
     Case.Category.TITLE: (
-        Requirement("id_card", "身份证"),
-        Requirement("title_cert", "职称证书"),
-        Requirement("labour_contract", "劳动合同"),
-        Requirement("selfie", "身份确认自拍照"),
+        Requirement("id_card", _("身份证")),
+        Requirement("title_cert", _("职称证书")),
+        Requirement("labour_contract", _("劳动合同")),
+        Requirement("selfie", _("身份确认自拍照")),
     ),
     Case.Category.SKILL: (
-        Requirement("id_card", "身份证"),
-        Requirement("skill_cert", "职业资格（技能）证书"),
-        Requirement("labour_contract", "劳动合同"),
-        Requirement("selfie", "身份确认自拍照"),
+        Requirement("id_card", _("身份证")),
+        Requirement("skill_cert", _("职业资格（技能）证书")),
+        Requirement("labour_contract", _("劳动合同")),
+        Requirement("selfie", _("身份确认自拍照")),
     ),
 }
 

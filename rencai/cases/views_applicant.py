@@ -80,7 +80,7 @@ def _add_error(form, exc: DomainError) -> None:
 def _type_names() -> dict[str, str]:
     from rencai.catalog.models import AttachmentType
 
-    return dict(AttachmentType.objects.filter(active=True).values_list("code", "name"))
+    return {t.code: t.display_name for t in AttachmentType.objects.filter(active=True)}
 
 
 def _type_choices(case: Case) -> list[tuple[str, str]]:

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class TitleSeries(models.Model):
+class EnglishNameMixin:
+    """`display_name`: the English name when English is active and one is set."""
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class TitleSeries(EnglishNameMixin, models.Model):
     """One of the 28 professional-title series (职称系列) of FAQ 一.14."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("系列名称"), max_length=40, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -20,14 +32,15 @@ class TitleSeries(models.Model):
         verbose_name_plural = _("职称系列")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
-class AttachmentType(models.Model):
+class AttachmentType(EnglishNameMixin, models.Model):
     """Typed attachments of an application. Other apps reference these by `code`."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("材料名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     description = models.TextField(_("说明"), blank=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
@@ -38,7 +51,7 @@ class AttachmentType(models.Model):
         verbose_name_plural = _("附件类型")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class EducationLevel(models.TextChoices):

@@ -126,14 +126,28 @@ def institutions_import(*, path: Path, source: str, update_existing: bool = True
 def _load_simple() -> tuple[int, int, str]:
     path = DATA / "reference.json"
     data = json.loads(path.read_text(encoding="utf-8"))
+    from rencai.catalog.names_en import ATTACHMENT_TYPES_EN, TITLE_SERIES_EN
+
     for sort, (code, name) in enumerate(data["title_series"], start=1):
-        TitleSeries.objects.update_or_create(code=code, defaults={"name": name, "sort": sort})
+        TitleSeries.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "sort": sort, "name_en": TITLE_SERIES_EN.get(code, "")},
+        )
     for sort, (code, name, description) in enumerate(data["attachment_types"], start=1):
         # Names are ours; descriptions and the active flag are maintained in the admin.
         AttachmentType.objects.update_or_create(
             code=code,
-            defaults={"name": name, "sort": sort * 10},
-            create_defaults={"name": name, "sort": sort * 10, "description": description},
+            defaults={
+                "name": name,
+                "sort": sort * 10,
+                "name_en": ATTACHMENT_TYPES_EN.get(code, ""),
+            },
+            create_defaults={
+                "name": name,
+                "sort": sort * 10,
+                "description": description,
+                "name_en": ATTACHMENT_TYPES_EN.get(code, ""),
+            },
         )
     series, types = len(data["title_series"]), len(data["attachment_types"])
     version = dataset_record(

@@ -120,5 +120,4 @@ def test_every_journey_page_is_english(world):
             left = _han_left(response.content.decode(), allowed)
             if left:
                 found[url] = left
-    import json; open("/tmp/english/found.json","w").write(json.dumps(found, ensure_ascii=False, indent=0))
     assert found == {}, found
