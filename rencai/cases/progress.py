@@ -98,23 +98,22 @@ def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     if via_unit:
         steps.append(Step("unit", gettext("单位审核"), case.unit.name))
         if dept is not None:
-            for s in routing.department_steps(dept):
+            for i, s in enumerate(routing.department_steps(dept), 1):
                 steps.append(
                     Step(
-                        f"dept:{s.order}",
-                        gettext("主管部门第%(order)s步：%(step)s")
-                        % {"order": s.order, "step": s.name},
+                        f"dept:{i}",
+                        gettext("主管部门第%(order)s步：%(step)s") % {"order": i, "step": s.name},
                         dept.name,
                     )
                 )
     where = accept.name if accept else gettext("受理机构")
     steps.append(Step("accept", gettext("受理"), where))
     if accept is not None:
-        for s in routing.review_steps(accept):
+        for i, s in enumerate(routing.review_steps(accept), 1):
             steps.append(
                 Step(
-                    f"review:{s.order}",
-                    gettext("审批第%(order)s步：%(step)s") % {"order": s.order, "step": s.name},
+                    f"review:{i}",
+                    gettext("审批第%(order)s步：%(step)s") % {"order": i, "step": s.name},
                     where,
                 )
             )
@@ -149,8 +148,16 @@ def _current_key(case: Case) -> str:
     if status == S.AWAITING_ACCEPTANCE:
         return "accept"
     if status in (S.DEPT_REVIEW, S.UNDER_REVIEW):
-        order = case.chain_step.order if case.chain_step_id else 1
-        return f"{_chain_key(status)}:{order}"
+        # Keys count the office's active steps from 1 (as the history replay does); the
+        # stored `order` values need not be 1, 2, 3.
+        chain = (
+            routing.department_steps(case.holding_office)
+            if status == S.DEPT_REVIEW
+            else routing.review_steps(case.holding_office)
+        )
+        ids = list(chain.values_list("pk", flat=True)) if case.holding_office_id else []
+        position = ids.index(case.chain_step_id) + 1 if case.chain_step_id in ids else 1
+        return f"{_chain_key(status)}:{position}"
     if status in (S.IN_NOTICE, S.OBJECTION):
         return "notice"
     if status == S.CARD_ISSUED:

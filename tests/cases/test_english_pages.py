@@ -85,6 +85,11 @@ def _english(client: Client) -> Client:
     return client
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #11 open: office hours, the brand mark, worklist tab/column and statistics "
+    "labels and the acting-as label still render in Chinese on English pages",
+)
 def test_every_journey_page_is_english(world):
     draft = new_case(world, attach=False)
     fill_title(draft)
