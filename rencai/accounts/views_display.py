@@ -10,13 +10,16 @@ to the page the switch was pressed on.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rencai.accounts import roles
 from rencai.core.masking import mask_mobile
+from rencai.core.views_language import cross_site
 
 COOKIE = "rencai_elder"
 COOKIE_AGE = 365 * 24 * 3600
@@ -30,8 +33,11 @@ def elder_mode_on(request) -> bool:
     return request.COOKIES.get(COOKIE) == "1"
 
 
+@csrf_exempt  # on every page: no token, so anonymous pages stay cacheable (as set_language)
 @require_POST
 def elder_mode(request):
+    if cross_site(request):
+        return HttpResponseForbidden(_("请求来自其他网站，已拒绝。"))
     on = request.POST.get("on") == "1"
     user = request.user
     if user.is_authenticated and user.elder_mode != on:

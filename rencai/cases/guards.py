@@ -55,7 +55,7 @@ def attachments_complete(ctx):
 
     missing = missing_attachments(ctx.case)
     if missing:
-        return "请先上传以下必备材料：" + "、".join(r.name for r in missing)
+        return "请先上传以下必备材料：" + "、".join(str(r.name) for r in missing)
     return None
 
 

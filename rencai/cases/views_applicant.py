@@ -499,4 +499,3 @@ def _upload_files(request, case: Case, form) -> bool:
     for line in failed:
         form.add_error("file", line)
     return not failed
-

@@ -53,6 +53,7 @@ def _key(request, group: str) -> str:
             request.path,
             request.META.get("QUERY_STRING", ""),
             get_language_from_request(request) or settings.LANGUAGE_CODE,
+            request.COOKIES.get("rencai_elder", ""),  # 长辈版 renders another page
         ]
     )
     return f"page:{group}:{hashlib.sha256(raw.encode()).hexdigest()}"

@@ -26,8 +26,9 @@ def run_once(*, batch: int = 500) -> dict[str, int]:
     from rencai.ops.services import worker_heartbeat
 
     done = {}
-    for sweep in sweeps():
-        done[f"{sweep.__module__}.{sweep.__name__}"] = sweep(batch=batch)
+    # Keyed by the configured path (a sweep may live elsewhere and be re-exported there).
+    for path, sweep in zip(settings.RENCAI_WORKER_SWEEPS, sweeps(), strict=True):
+        done[path] = sweep(batch=batch)
     worker_heartbeat(done=sum(done.values()))  # readiness: this worker is alive
     return done
 

@@ -25,10 +25,12 @@ OTHER: tuple[tuple[str, str, str, str, str], ...] = (
     ("rencai.cards.services", "入户卡作废", "持卡人", "短信", "卡号与作废原因"),
     ("rencai.cases.reapply", "开通再次申报权限", "申请人", "短信", "开通机构，限一次申报"),
     ("rencai.cases.unit_access", "单位邀请员工申报", "被邀请人", "短信", "单位名称与申报类别"),
-    ("rencai.changes.services", "变更、新增单位、单位管理员权限申请的结果与催办", "申请人；逾期时审核人员与机构邮箱",
+    ("rencai.changes.effects", "变更、新增单位、单位管理员权限申请的结果与催办", "申请人；逾期时审核人员与机构邮箱",
      "短信、邮件", "申请编号与结果或期限"),
     ("rencai.notice.services", "公示异议核查结果", "异议人（留有电话、邮箱的）", "短信、邮件",
      "核查结果"),
+    ("rencai.support.effects", "咨询/反馈的答复、工单的答复与逾期催办", "提问人、评价人；逾期时办理机构邮箱",
+     "短信、邮件", "编号与答复内容或期限"),
     ("rencai.ops.retention", "草稿长期未更新将被删除", "申请人", "短信", "删除日期"),
 )  # fmt: skip
 

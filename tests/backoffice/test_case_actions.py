@@ -130,7 +130,7 @@ def test_two_officials_at_once_the_second_gets_a_conflict(world, as_office):
     assert _act(first, case, "accept", version=version).status_code == 302
     response = _act(second, case, "return", "材料不全", version=version)
     assert response.status_code == 409
-    assert STALE in response.content.decode()
+    assert str(STALE) in response.content.decode()
     case.refresh_from_db()
     assert case.status == "under_review"
     assert not CaseEvent.objects.filter(case=case, action="return").exists()

@@ -56,7 +56,8 @@ def test_withdrawal_after_61_minutes_names_a_contact(client, world):
     assert NONE_ON_RECORD not in page and "12333" in page
 
     response = client.post(
-        f"/cases/{case.number}/act/", {"action": "unit_withdraw", "expected_version": case.version},
+        f"/cases/{case.number}/act/",
+        {"action": "unit_withdraw", "expected_version": case.version},
         follow=True,
     )
     body = response.content.decode()

@@ -143,7 +143,8 @@ def test_reopen_is_refused_while_another_case_is_open(client, world):
     assert response.status_code == 302
     (second,) = open_cases(world.applicant)
     response = client.post(
-        f"/cases/{withdrawn.number}/act/", {"action": "reopen", "expected_version": 1},
+        f"/cases/{withdrawn.number}/act/",
+        {"action": "reopen", "expected_version": 1},
         follow=True,
     )
     assert response.redirect_chain[-1][1] == 302 and second.number in response.content.decode()

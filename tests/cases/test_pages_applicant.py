@@ -59,12 +59,15 @@ def test_full_draft_flow_route_before_submit_and_idempotent_submit(client, world
 
     # Submitting with attachments missing: refused, the checklist says what is missing.
     response = client.post(
-        f"/cases/{case.number}/act/", {"action": "submit", "expected_version": case.version},
+        f"/cases/{case.number}/act/",
+        {"action": "submit", "expected_version": case.version},
         follow=True,
     )
     # post/redirect/get: the draft opens with the error summary, every item a link.
     assert response.redirect_chain == [(f"/cases/{case.number}/edit/?refused=1#error-summary", 302)]
-    assert "身份证" in response.content.decode() and 'id="error-summary"' in response.content.decode()
+    assert (
+        "身份证" in response.content.decode() and 'id="error-summary"' in response.content.decode()
+    )
     upload_required(client, case)
     page = client.get(f"/cases/{case.number}/edit/").content.decode()
     assert page.count("case-thumb") == 4 and "未上传</span>" not in page
@@ -238,7 +241,8 @@ def test_accepted_case_cannot_be_withdrawn_by_a_hand_made_post(client, world):
     case = place(new_case(world), "under_review")
     client.force_login(world.applicant)
     response = client.post(
-        f"/cases/{case.number}/act/", {"action": "withdraw", "expected_version": case.version},
+        f"/cases/{case.number}/act/",
+        {"action": "withdraw", "expected_version": case.version},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == f"/cases/{case.number}/#actions-h"

@@ -103,7 +103,8 @@ def test_worklist_return_with_reason_and_forward(admin_client, world):
     assert "单位审核通过并送审" in html and "退回修改" in html
     # Return needs a reason; without it nothing changes and the error is shown.
     response = admin_client.post(
-        f"/cases/{other.number}/act/", {"action": "return", "expected_version": other.version},
+        f"/cases/{other.number}/act/",
+        {"action": "return", "expected_version": other.version},
         follow=True,
     )
     assert response.redirect_chain[-1][1] == 302 and "须填写意见或原因" in response.content.decode()

@@ -66,7 +66,8 @@ def test_department_without_chain_or_contact_points_to_the_city_bureau_on_the_pa
     case = new_case(world, unit=u)
     client.force_login(world.applicant)
     response = client.post(
-        f"/cases/{case.number}/act/", {"action": "submit", "expected_version": case.version},
+        f"/cases/{case.number}/act/",
+        {"action": "submit", "expected_version": case.version},
         follow=True,
     )
     page = response.content.decode()

@@ -126,7 +126,7 @@ def test_file_inputs_carry_the_limit_for_the_browser_side_check(client, db):
 
     html = str(UploadForm(type_choices=[("id_card", "身份证")])["file"])
     assert f'data-max-bytes="{settings.RENCAI_UPLOAD_MAX_BYTES}"' in html
-    assert "文件（JPEG、PNG 或 PDF）：文件不能超过 10 MB" in html
+    assert "文件（JPEG、PNG 或 PDF，可一次选择多个）：文件不能超过 10 MB" in html
     page = _html(client.get(reverse("accounts:login")))
     assert "/static/rencai/upload-limit.js" in page
     assert page.index("upload-limit.js") < page.index("rencai/site.js")  # runs first

@@ -140,6 +140,10 @@ class Objects:
             "consent_id": str(self.consent.pk),
             "invitation_id": str(self.invitation.pk),
             "objection_id": str(self.objection.pk),
+            # a step of the victim's case to rate (rencai.support): its latest history row
+            "key": "c%d" % self.case.events.order_by("-pk").values_list("pk", flat=True)[0]
+            if self.case.events.exists()
+            else "c1",
         }
         if ghost:
             values.update(
@@ -149,6 +153,7 @@ class Objects:
                 consent_id="999999",
                 invitation_id="999999",
                 objection_id="999999",
+                key="c999999",
             )
             if route.startswith(("cards/", "api/cards")):
                 values["number"] = "GZRK2099999999"

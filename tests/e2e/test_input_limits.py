@@ -51,7 +51,7 @@ def test_a_file_over_the_limit_is_stopped_before_sending(page, live_server, sett
     )
     page.click("form.case-upload button[type=submit]")
     message = page.locator("form.case-upload .errorlist.upload-limit")
-    expect(message).to_contain_text("文件（JPEG、PNG 或 PDF）：文件不能超过 4 KB")
+    expect(message).to_contain_text("文件（JPEG、PNG 或 PDF，可一次选择多个）：文件不能超过 4 KB")
     assert posts == [] and not Document.objects.filter(folder=case.folder).exists()
     # A file within the limit goes through: the stopped form was not left "submitting".
     page.set_input_files(

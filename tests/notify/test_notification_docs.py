@@ -13,7 +13,7 @@ from rencai.notify.docs import OTHER, notifications_markdown
 ROOT = Path(__file__).resolve().parents[2]
 QUEUES = re.compile(r"\b(sms_enqueue|outbox_enqueue|staff_tell)\(")
 #: Modules that queue messages and whose templates the generated part documents.
-GENERATED = {"rencai.cases.services", "rencai.cases.effects", "rencai.cases.notifications",
+GENERATED = {"rencai.cases.services", "rencai.cases.process", "rencai.cases.effects", "rencai.cases.notifications",
              "rencai.notify.staff", "rencai.notify.services"}  # fmt: skip
 
 
@@ -41,7 +41,7 @@ def test_every_workflow_template_is_used_and_documented():
     assert used == set(notifications.SMS_TEMPLATES)
     text = notifications_markdown()
     for name, body in notifications.SMS_TEMPLATES.items():
-        assert f"| `{name}` |" in text and body in text
+        assert f"| `{name}` |" in text and str(body) in text
     for name in ("UNIT_ARRIVAL", "OFFICE_ARRIVAL", "DIGEST_SMS", "UNIT_ADMIN_REMINDER",
                  "DEPARTMENT_ALERT"):  # fmt: skip
         assert f"`{name}`" in text

@@ -6,6 +6,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    rencai_safety = "only verbose_name labels change (审批→审核): no SQL is emitted for these AlterField operations"
+
 
     dependencies = [
         ('changes', '0003_process_engine'),

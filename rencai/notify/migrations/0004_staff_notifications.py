@@ -6,6 +6,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    rencai_safety = "the constraint and index are on tables created by this same migration (empty, unused by old code)"
+
 
     dependencies = [
         ('notify', '0003_outbox_delivery_id'),

@@ -11,5 +11,7 @@ def cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    rencai_safety = "creates the database cache table if it is missing (a new table; nothing reads it before this release)"
+
     dependencies = [("ops", "0002_retention")]
     operations = [migrations.RunPython(cache_table, migrations.RunPython.noop)]
