@@ -141,9 +141,7 @@ class Objects:
             "invitation_id": str(self.invitation.pk),
             "objection_id": str(self.objection.pk),
             # a step of the victim's case to rate (rencai.support): its latest history row
-            "key": "c%d" % self.case.events.order_by("-pk").values_list("pk", flat=True)[0]
-            if self.case.events.exists()
-            else "c1",
+            "key": f"c{self.case.events.order_by('-pk').values_list('pk', flat=True).first() or 1}",
         }
         if ghost:
             values.update(
