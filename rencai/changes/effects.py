@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
 from rencai.catalog.models import Institution, Major
 from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
-from rencai.changes.selectors import office_reviewers, official_office_ids
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError
-from rencai.notify.services import outbox_enqueue, sms_enqueue
 from rencai.orgs.models import Unit
 from rencai.orgs.services import unit_create, unit_refresh_search_keys, unit_rename
+from rencai.process.reviewed import at_text, reminder, sms
 
 Kind = ChangeRequest.Kind
-SMS_PREFIX = "【广州人才引进】"
-
-
-def _sms(mobile: str | None, body: str, key: str) -> None:
-    if mobile:
-        sms_enqueue(mobile=mobile, body=SMS_PREFIX + body, key=key)
-
-
-def office_queue(model, user):
-    return (
-        model.objects.filter(
-            office_id__in=official_office_ids(user=user), status=RequestStatus.PENDING
-        )
-        .select_related("office")
-        .order_by("due_at", "id")
-    )
 
 
 # --- guards --------------------------------------------------------------------------------
@@ -54,13 +35,6 @@ def code_kept(ctx) -> str | None:
 
 
 # --- effects -------------------------------------------------------------------------------
-
-
-def decided(ctx) -> None:
-    obj = ctx.obj
-    obj.decided_at, obj.decided_by = ctx.now, ctx.actor
-    if ctx.reason:
-        obj.reason = ctx.reason
 
 
 def change_apply(ctx) -> None:
@@ -96,7 +70,7 @@ def change_decided_sms(ctx) -> None:
             f"您的{kind}申请{change.number}未通过审核，原因：{ctx.reason[:80]}。"
             "可登录系统“查询信息注册情况及进度”查看。"
         )
-    _sms(change.requester.mobile, text, key=f"change:{change.number}:decided")
+    sms(change.requester.mobile, text, key=f"change:{change.number}:decided")
 
 
 def unit_admin_decided_sms(ctx) -> None:
@@ -106,21 +80,41 @@ def unit_admin_decided_sms(ctx) -> None:
         text = f"{what}已开通，登录后在“切换身份”中切换为该单位即可办理。"
     else:
         text = f"{what}未获批准，原因：{ctx.reason[:80]}。"
-    _sms(obj.applicant.mobile, text, key=f"unit-admin:{obj.number}:decided")
+    sms(obj.applicant.mobile, text, key=f"unit-admin:{obj.number}:decided")
 
 
-def _reminded(ctx, sent: int, unsent: str) -> None:
-    ctx.obj.reminded_at = ctx.now
-    ctx.outcome = "ok" if sent else unsent
-    ctx.detail = f"recipients={sent}"
+def _unit_admin_reminder(obj: UnitAdminRequest) -> dict:
+    """The approving department's mailbox."""
+    return {
+        "subject": f"催办：单位系统管理员权限申请{obj.number}已超过办理期限",
+        "body": (
+            f"单位系统管理员权限申请{obj.number}（单位：{obj.unit.name}，申请人："
+            f"{obj.applicant.real_name}）于{at_text(obj.submitted_at)}提交，"
+            f"办理期限为{obj.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
+        ),
+        "key": f"unit-admin:{obj.number}:reminder",
+    }
 
 
-def change_remind(ctx) -> None:
-    _reminded(ctx, _change_reminder_send(ctx.obj), "no_recipient")
+def _change_reminder(change: ChangeRequest) -> dict:
+    """Every reviewer who sees the office's worklist (rencai.process.reviewed.office_remind)."""
+    kind = change.get_kind_display()
+    subject = f"催办：{kind}申请{change.number}已超过办理期限"
+    what = change.name or (change.unit.name if change.unit_id else "")
+    return {
+        "subject": subject,
+        "body": (
+            f"{kind}申请{change.number}（{what}，申请人：{change.requester.real_name}）"
+            f"于{at_text(change.submitted_at)}提交，办理期限为{change.due_date:%Y-%m-%d}，"
+            "现已逾期，请尽快登录系统在“信息变更审核”中审核。\n"
+        ),
+        "short": f"{subject}（期限{change.due_date:%Y-%m-%d}），请尽快登录系统审核。",
+        "key": f"change:{change.number}:reminder",
+    }
 
 
-def unit_admin_remind(ctx) -> None:
-    _reminded(ctx, _unit_admin_reminder_send(ctx.obj), "no_email")
+change_remind = reminder(_change_reminder, unsent="no_recipient")
+unit_admin_remind = reminder(_unit_admin_reminder, unsent="no_email")
 
 
 def _unit_change_code(*, unit: Unit, code: str, actor, request) -> None:
@@ -247,70 +241,3 @@ def _apply(change: ChangeRequest, *, reviewer, request) -> str:
         )
         return f"专业“{major.name}”已加入专业库，现在即可搜索选择。"
     raise DomainError(f"未知的申请类型：{change.kind}")  # pragma: no cover
-
-
-def _at(value: datetime) -> str:
-    return f"{value.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}"
-
-
-def _unit_admin_reminder_send(admin_request: UnitAdminRequest) -> int:
-    """The approving department's mailbox."""
-    office = admin_request.office
-    if not office.email:
-        return 0
-    outbox_enqueue(
-        channel="email",
-        recipient=office.email,
-        subject=f"催办：单位系统管理员权限申请{admin_request.number}已超过办理期限",
-        body=(
-            f"{office.name}：\n\n单位系统管理员权限申请{admin_request.number}"
-            f"（单位：{admin_request.unit.name}，申请人：{admin_request.applicant.real_name}）"
-            f"于{_at(admin_request.submitted_at)}提交，"
-            f"办理期限为{admin_request.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
-        ),
-        key=f"unit-admin:{admin_request.number}:reminder",
-    )
-    return 1
-
-
-def _change_reminder_send(change: ChangeRequest) -> int:
-    """Every reviewer who sees the office's worklist: an SMS, or an email for a reviewer
-    without a mobile. Nobody reachable: the office's mailbox, so the reminder is not lost."""
-    kind = change.get_kind_display()
-    subject = f"催办：{kind}申请{change.number}已超过办理期限"
-    what = change.name or (change.unit.name if change.unit_id else "")
-    body = (
-        f"{kind}申请{change.number}（{what}，申请人：{change.requester.real_name}）"
-        f"于{_at(change.submitted_at)}提交，办理期限为{change.due_date:%Y-%m-%d}，"
-        "现已逾期，请尽快登录系统在“信息变更审核”中审核。\n"
-    )
-    sent = 0
-    for reviewer in office_reviewers(office=change.office):
-        key = f"change:{change.number}:reminder:u{reviewer.pk}"
-        if reviewer.mobile:
-            _sms(
-                reviewer.mobile,
-                f"{subject}（期限{change.due_date:%Y-%m-%d}），请尽快登录系统审核。",
-                key=key,
-            )
-        elif reviewer.email:
-            outbox_enqueue(
-                channel="email",
-                recipient=reviewer.email,
-                subject=subject,
-                body=f"{reviewer.real_name}：\n\n{body}",
-                key=key,
-            )
-        else:
-            continue
-        sent += 1
-    if not sent and change.office.email:
-        outbox_enqueue(
-            channel="email",
-            recipient=change.office.email,
-            subject=subject,
-            body=f"{change.office.name}：\n\n{body}",
-            key=f"change:{change.number}:reminder:office",
-        )
-        sent = 1
-    return sent

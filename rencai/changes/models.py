@@ -8,77 +8,15 @@ engine's transitions.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.process.models import ProcessFields
+from rencai.process.models import ReviewedFields, ReviewStatus, review_rules, user_ref
 
-
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("审核通过")
-    REJECTED = "rejected", _("审核不通过")
-
-
-class ReviewedRequest(ProcessFields):
-    """What both request kinds have: a number, a requester's note, a decision with a reason."""
-
-    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
-    status = models.CharField(
-        _("状态"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"))
-    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
-
-    Status = RequestStatus
-
-    class Meta:
-        abstract = True
-        ordering = ["-submitted_at", "-id"]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == RequestStatus.PENDING
-
-
-def request_rules(prefix: str) -> tuple[list, list]:
-    """(indexes, constraints) of a reviewed request table, named `<prefix>_…`."""
-    indexes = [
-        models.Index(fields=["office", "status", "due_at"], name=f"{prefix}_worklist"),
-        # The reminder sweep's probe: empty while nothing is overdue and unreminded.
-        models.Index(
-            fields=["due_at"],
-            condition=models.Q(status="pending", reminded_at__isnull=True),
-            name=f"{prefix}_reminder_due",
-        ),
-    ]
-    constraints = [
-        models.CheckConstraint(
-            condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
-            name=f"{prefix}_decided_has_time",
-        ),
-        models.CheckConstraint(
-            condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-            name=f"{prefix}_reject_has_reason",
-        ),
-    ]
-    return indexes, constraints
-
-
-CHANGE_INDEXES, CHANGE_CONSTRAINTS = request_rules("change")
-UNIT_ADMIN_INDEXES, UNIT_ADMIN_CONSTRAINTS = request_rules("unit_admin")
+RequestStatus = ReviewStatus
+ReviewedRequest = ReviewedFields
+CHANGE_INDEXES, CHANGE_CONSTRAINTS = review_rules("change")
+UNIT_ADMIN_INDEXES, UNIT_ADMIN_CONSTRAINTS = review_rules("unit_admin")
 
 
 class ChangeRequest(ReviewedRequest):
@@ -92,12 +30,7 @@ class ChangeRequest(ReviewedRequest):
         UNIT_CONTACT = "unit_contact", _("修改单位电话/单位性质")
 
     kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
-    requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requester = user_ref(_("申请人"), null=False, blank=False)
     # The unit the requester was acting as (unit admins): its other admins see the request too.
     acting_unit = models.ForeignKey(
         "orgs.Unit",
@@ -180,12 +113,7 @@ class ChangeRequest(ReviewedRequest):
 class UnitAdminRequest(ReviewedRequest):
     """A personal account asks for unit-admin rights; the unit's department decides (FAQ 二.1)."""
 
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申请人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    applicant = user_ref(_("申请人"), null=False, blank=False)
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="admin_requests"
     )

@@ -9,7 +9,6 @@ from django.db import transaction
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
 from rencai.changes import rules
-from rencai.changes.effects import _sms
 from rencai.changes.models import RequestStatus, UnitAdminRequest
 from rencai.changes.processes import UNIT_ADMIN
 from rencai.changes.selectors import official_office_ids
@@ -17,6 +16,7 @@ from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
 from rencai.orgs.models import Office, Unit
 from rencai.process import engine
+from rencai.process.reviewed import decision, sms, sweeper
 
 REASON_MAX = 500
 
@@ -68,21 +68,10 @@ def unit_admin_request_create(
     )  # fmt: skip
 
 
-def unit_admin_request_approve(
-    *, admin_request: UnitAdminRequest, official, request=None
-) -> UnitAdminRequest:
-    return engine.transition(
-        process=UNIT_ADMIN, obj=admin_request, action="approve", actor=official, request=request
-    )
-
-
-def unit_admin_request_reject(
-    *, admin_request: UnitAdminRequest, official, reason: str, request=None
-) -> UnitAdminRequest:
-    return engine.transition(
-        process=UNIT_ADMIN, obj=admin_request, action="reject", actor=official, reason=reason,
-        request=request,
-    )  # fmt: skip
+unit_admin_request_approve = decision(UNIT_ADMIN, "approve", obj="admin_request", actor="official")
+unit_admin_request_reject = decision(UNIT_ADMIN, "reject", obj="admin_request", actor="official")
+#: Remind the approving department once when a rights request passes its deadline.
+unit_admin_reminders_sweep = sweeper(UNIT_ADMIN)
 
 
 def unit_admin_can_revoke(*, user, grant: RoleGrant) -> bool:
@@ -121,17 +110,9 @@ def unit_admin_revoke(*, grant: RoleGrant, actor, reason: str, request=None) -> 
         obj=grant,
         detail=f"unit_admin unit={grant.unit.code} user={grant.user_id} {reason}",
     )
-    _sms(
+    sms(
         grant.user.mobile,
         f"您的“{grant.unit.name}”单位系统管理员权限已被撤销，原因：{reason[:80]}。",
         key=f"unit-admin:grant{grant.pk}:revoked",
     )
     return grant
-
-
-# --- overdue reminders (催办) ------------------------------------------------------------
-
-
-def unit_admin_reminders_sweep(*, batch: int = 100) -> int:
-    """Remind the approving department once when a rights request passes its deadline."""
-    return engine.deadlines_sweep(batch=batch, processes=(UNIT_ADMIN.key,))

@@ -9,73 +9,40 @@ Visibility (a request of someone else is NotFound, never "forbidden"):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from rencai.accounts.models import RoleGrant, User
+from rencai.accounts.models import RoleGrant
 from rencai.catalog.models import Institution, Major
 from rencai.catalog.selectors import institution_search, major_search
-from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
-from rencai.core import clock
-from rencai.core.errors import NotFound
+from rencai.changes.models import ChangeRequest, UnitAdminRequest
 from rencai.orgs.models import Office, Unit
 from rencai.orgs.selectors import unit_search
 from rencai.orgs.validators import normalize_unit_code, org_code_of
-from rencai.workdays.calendar import remaining_workdays
+from rencai.process.selectors import (  # noqa: F401 (the app's readers use these names)
+    admin_unit_ids,
+    deadline_view,
+    normalize_number,
+    office_queue,
+    office_reviewers,
+    official_office_ids,
+    request_get,
+)
 
 SIMILAR_LIMIT = 10
-_NUMBER = re.compile(r"[A-Z]{2}\d{4}-\d{6}")
+CHANGE_RELATED = ("office", "unit", "acting_unit", "requester", "district")
+ADMIN_RELATED = ("unit", "unit__district", "office", "applicant", "grant")
 # Common parts of unit names that say nothing about which unit it is.
 _NAME_NOISE = re.compile(
     r"^(中国)?(广东省)?(广州市|广州)?|(股份有限公司|有限责任公司|有限公司|集团|公司|分公司|中心|事务所)$"
 )
 
 
-def official_office_ids(*, user) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        RoleGrant.objects.filter(
-            user=user, role=RoleGrant.Role.OFFICIAL, revoked_at__isnull=True, office__is_active=True
-        ).values_list("office_id", flat=True)
-    )
-
-
-def office_reviewers(*, office: Office) -> QuerySet[User]:
-    """The people who see `office`'s worklists: active users with an active official grant
-    on it (the mirror image of `official_office_ids`)."""
-    if not office.is_active:
-        return User.objects.none()
-    return User.objects.filter(
-        is_active=True,
-        role_grants__role=RoleGrant.Role.OFFICIAL,
-        role_grants__office=office,
-        role_grants__revoked_at__isnull=True,
-    ).order_by("pk")
-
-
-def admin_unit_ids(*, user) -> set[int]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        RoleGrant.objects.filter(
-            user=user, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
-        ).values_list("unit_id", flat=True)
-    )
-
-
-def normalize_number(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
-
-
 # --- change requests -----------------------------------------------------------------
 
 
 def _changes() -> QuerySet[ChangeRequest]:
-    return ChangeRequest.objects.select_related(
-        "office", "unit", "acting_unit", "requester", "district"
-    )
+    return ChangeRequest.objects.select_related(*CHANGE_RELATED)
 
 
 def change_request_list_mine(*, user) -> QuerySet[ChangeRequest]:
@@ -91,11 +58,8 @@ def change_request_list_mine(*, user) -> QuerySet[ChangeRequest]:
 
 def change_request_get(*, user, number: str) -> ChangeRequest:
     """A request `user` may see, by number; NotFound otherwise (no hint that it exists)."""
-    number = normalize_number(number)
-    change = _changes().filter(number=number).first() if _NUMBER.fullmatch(number) else None
-    if change is None or not change_request_visible(user=user, change=change):
-        raise NotFound(f"申请编号：未找到您的申请“{number[:20]}”，请核对编号。", field="number")
-    return change
+    visible = lambda user, obj: change_request_visible(user=user, change=obj)  # noqa: E731
+    return request_get(queryset=_changes(), user=user, number=number, visible=visible)
 
 
 def change_request_visible(*, user, change: ChangeRequest) -> bool:
@@ -116,10 +80,9 @@ def change_request_is_reviewer(*, user, change: ChangeRequest) -> bool:
 
 def change_worklist(*, user, include_decided: bool = False) -> QuerySet[ChangeRequest]:
     """Pending requests of the reviewer's offices, earliest deadline first."""
-    qs = _changes().filter(office_id__in=official_office_ids(user=user))
-    if not include_decided:
-        qs = qs.filter(status=RequestStatus.PENDING)
-    return qs.order_by("due_at", "id")
+    return office_queue(
+        ChangeRequest, user, include_decided=include_decided, related=CHANGE_RELATED
+    )
 
 
 def change_document_permission(user, document) -> bool:
@@ -134,9 +97,7 @@ def change_document_permission(user, document) -> bool:
 
 
 def _admin_requests() -> QuerySet[UnitAdminRequest]:
-    return UnitAdminRequest.objects.select_related(
-        "unit", "unit__district", "office", "applicant", "grant"
-    )
+    return UnitAdminRequest.objects.select_related(*ADMIN_RELATED)
 
 
 def unit_admin_request_list_mine(*, user) -> QuerySet[UnitAdminRequest]:
@@ -145,24 +106,18 @@ def unit_admin_request_list_mine(*, user) -> QuerySet[UnitAdminRequest]:
     return _admin_requests().filter(applicant=user).order_by("-submitted_at", "-id")
 
 
+def _admin_visible(user, obj) -> bool:
+    return obj.applicant_id == user.pk or obj.office_id in official_office_ids(user=user)
+
+
 def unit_admin_request_get(*, user, number: str) -> UnitAdminRequest:
-    number = normalize_number(number)
-    admin_request = (
-        _admin_requests().filter(number=number).first() if _NUMBER.fullmatch(number) else None
-    )
-    if admin_request is None or not (
-        admin_request.applicant_id == user.pk
-        or admin_request.office_id in official_office_ids(user=user)
-    ):
-        raise NotFound(f"申请编号：未找到您的申请“{number[:20]}”，请核对编号。", field="number")
-    return admin_request
+    return request_get(queryset=_admin_requests(), user=user, number=number, visible=_admin_visible)
 
 
 def unit_admin_worklist(*, user, include_decided: bool = False) -> QuerySet[UnitAdminRequest]:
-    qs = _admin_requests().filter(office_id__in=official_office_ids(user=user))
-    if not include_decided:
-        qs = qs.filter(status=RequestStatus.PENDING)
-    return qs.order_by("due_at", "id")
+    return office_queue(
+        UnitAdminRequest, user, include_decided=include_decided, related=ADMIN_RELATED
+    )
 
 
 def unit_admin_grants_revocable(*, user) -> QuerySet[RoleGrant]:
@@ -184,23 +139,6 @@ def unit_admin_grants_revocable(*, user) -> QuerySet[RoleGrant]:
         elif office.kind == Office.Kind.DISTRICT_WINDOW:
             condition |= Q(unit__district_id=office.district_id) & ~Q(unit__level=Unit.Level.CITY)
     return qs.filter(condition).distinct().order_by("unit__name", "id")
-
-
-# --- deadlines as shown ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeadlineView:
-    due_date: object
-    remaining: int  # working days; 0 = due today, negative = overdue
-    overdue: bool
-    provisional: bool
-
-
-def deadline_view(obj) -> DeadlineView:
-    overdue = obj.status == RequestStatus.PENDING and clock.now() >= obj.due_at
-    remaining = remaining_workdays(obj.due_date, clock.today())
-    return DeadlineView(obj.due_date, remaining, overdue, obj.due_provisional)
 
 
 # --- duplicates --------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from rencai.orgs.services import (
 )
 from rencai.orgs.validators import validate_unit_code
 from rencai.process import engine
+from rencai.process.reviewed import decision, sweeper
 
 Kind = ChangeRequest.Kind
 STALE = "该申请已被他人处理，请刷新后查看。"
@@ -452,31 +453,12 @@ def change_request_unit_contact(
     )
 
 
-# --- decisions -------------------------------------------------------------------------
+# --- decisions and overdue reminders: the engine's transition and deadline sweep -------
 
-
-def change_request_approve(*, change: ChangeRequest, reviewer, request=None) -> ChangeRequest:
-    """Approve and apply in one transaction (the change is immediately visible)."""
-    return engine.transition(
-        process=CHANGE, obj=change, action="approve", actor=reviewer, request=request
-    )
-
-
-def change_request_reject(
-    *, change: ChangeRequest, reviewer, reason: str, request=None
-) -> ChangeRequest:
-    return engine.transition(
-        process=CHANGE, obj=change, action="reject", actor=reviewer, reason=reason,
-        request=request,
-    )  # fmt: skip
-
-
-# --- overdue reminders (催办): the engine's deadline sweep, one named worker entry each ---
-
-
-def change_reminders_sweep(*, batch: int = 100) -> int:
-    """Remind the data service centre's reviewers once when a change request is overdue."""
-    return engine.deadlines_sweep(batch=batch, processes=(CHANGE.key,))
+change_request_approve = decision(CHANGE, "approve", obj="change", actor="reviewer")
+change_request_reject = decision(CHANGE, "reject", obj="change", actor="reviewer")
+#: Remind the data service centre's reviewers once when a change request is overdue.
+change_reminders_sweep = sweeper(CHANGE)
 
 
 # Unit-admin rights live in rencai.changes.rights; these names are what views, the API,

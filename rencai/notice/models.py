@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.process.models import ProcessFields
+from rencai.process.models import ProcessFields, user_ref
 
 
 class Objection(ProcessFields):
@@ -30,14 +29,7 @@ class Objection(ProcessFields):
         _("处理结果"), max_length=30, choices=Status.choices, default=Status.OPEN
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("处理人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    resolved_by = user_ref(_("处理人"))
     resolution = models.TextField(_("处理意见"), blank=True)
 
     class Meta:

@@ -52,6 +52,68 @@ class ProcessFields(models.Model):
         return obj
 
 
+def user_ref(label, **kwargs) -> models.ForeignKey:
+    """A "who did it" column (decided_by, resolved_by, …): optional, never cascades."""
+    options = {"null": True, "blank": True, "on_delete": models.PROTECT, "related_name": "+"}
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, **{**options, **kwargs})
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("审核通过")
+    REJECTED = "rejected", _("审核不通过")
+
+
+class ReviewedFields(ProcessFields):
+    """A request one office decides (pending → approved | rejected): a number, the
+    requester's note, the decision with its reason, one overdue reminder."""
+
+    number = models.CharField(_("申请编号"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=30, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    note = models.TextField(_("补充说明"), max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = user_ref(_("审核人"))
+    reason = models.TextField(_("审核意见"), max_length=1000, blank=True)
+
+    Status = ReviewStatus
+
+    class Meta:
+        abstract = True
+        ordering = ["-submitted_at", "-id"]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+
+def review_rules(prefix: str) -> tuple[list, list]:
+    """(indexes, constraints) of a reviewed request table, named `<prefix>_…`."""
+    pending = models.Q(status="pending")
+    indexes = [
+        models.Index(fields=["office", "status", "due_at"], name=f"{prefix}_worklist"),
+        # The reminder sweep's probe: empty while nothing is overdue and unreminded.
+        models.Index(
+            fields=["due_at"], condition=models.Q(status="pending", reminded_at__isnull=True),
+            name=f"{prefix}_reminder_due",
+        ),
+    ]  # fmt: skip
+    constraints = [
+        models.CheckConstraint(
+            condition=pending | models.Q(decided_at__isnull=False),
+            name=f"{prefix}_decided_has_time",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+            name=f"{prefix}_reject_has_reason",
+        ),
+    ]
+    return indexes, constraints
+
+
 class ProcessEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("process history cannot be changed")
@@ -64,14 +126,7 @@ class HistoryFields(models.Model):
     """The one history shape: what every process's history row says about a transition."""
 
     at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )  # None: the system
+    actor = user_ref(_("操作人"))  # None: the system
     acting_as = models.CharField(_("身份"), max_length=120)
     role = models.CharField(_("角色"), max_length=20)
     action = models.CharField(_("操作"), max_length=30)

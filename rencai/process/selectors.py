@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
+from rencai.accounts.models import RoleGrant, User
+from rencai.core import clock
+from rencai.core.errors import NotFound
 from rencai.process import declare
 from rencai.process.declare import Process
-from rencai.process.models import ProcessEvent
+from rencai.process.models import ProcessEvent, ReviewStatus
 
 
 def history(*, process: Process | str, obj) -> list[ProcessEvent]:
@@ -105,3 +111,81 @@ def worklist(*, user, process: Process | str | None = None, limit: int = 200) ->
             rows += rows_for(process=p, objs=p.queue(user)[:limit], office=True)
     rows.sort(key=lambda r: (r.due_date or date.max, r.number))
     return rows[:limit]
+
+
+# --- who acts for an office; numbers and deadlines as shown ------------------------------
+
+_NUMBER = re.compile(r"[A-Z]{2}\d{4}-\d{6}")
+
+
+def official_office_ids(*, user) -> set[int]:
+    """The active offices this user works for (an active official grant)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        RoleGrant.objects.filter(
+            user=user, role=RoleGrant.Role.OFFICIAL, revoked_at__isnull=True, office__is_active=True
+        ).values_list("office_id", flat=True)
+    )
+
+
+def office_reviewers(*, office) -> QuerySet:
+    """The people who see `office`'s worklists: active users with an active official grant
+    on it (the mirror image of `official_office_ids`)."""
+    if not office.is_active:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        role_grants__role=RoleGrant.Role.OFFICIAL,
+        role_grants__office=office,
+        role_grants__revoked_at__isnull=True,
+    ).order_by("pk")
+
+
+def admin_unit_ids(*, user) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        RoleGrant.objects.filter(
+            user=user, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def normalize_number(value: str) -> str:
+    return (value or "").strip().upper().replace(" ", "")
+
+
+def request_get(*, queryset, user, number: str, visible) -> Any:
+    """The request numbered `number` that `visible(user, obj)` lets the user see, or
+    NotFound (the same for one that exists but is not theirs)."""
+    number = normalize_number(number)
+    obj = queryset.filter(number=number).first() if _NUMBER.fullmatch(number) else None
+    if obj is None or not visible(user, obj):
+        raise NotFound(f"申请编号：未找到您的申请“{number[:20]}”，请核对编号。", field="number")
+    return obj
+
+
+def office_queue(model, user, *, include_decided: bool = False, related=("office",)) -> QuerySet:
+    """Requests held by the user's offices (pending ones unless `include_decided`),
+    earliest deadline first."""
+    qs = model.objects.filter(office_id__in=official_office_ids(user=user))
+    if not include_decided:
+        qs = qs.filter(status=ReviewStatus.PENDING)
+    return qs.select_related(*related).order_by("due_at", "id")
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    due_date: object
+    remaining: int  # working days; 0 = due today, negative = overdue
+    overdue: bool
+    provisional: bool
+
+
+def deadline_view(obj) -> DeadlineView:
+    from rencai.workdays.calendar import remaining_workdays
+
+    overdue = obj.status == ReviewStatus.PENDING and clock.now() >= obj.due_at
+    remaining = remaining_workdays(obj.due_date, clock.today())
+    return DeadlineView(obj.due_date, remaining, overdue, obj.due_provisional)
