@@ -6,6 +6,7 @@ Same services and visibility as the pages: someone else's request number is 404.
 
 from __future__ import annotations
 
+import inspect
 from datetime import date, datetime
 
 from ninja import Field, File, Form, Router, Schema, Status
@@ -197,58 +198,31 @@ def create_request(
         )
 
 
+#: The payload's names for what a kind's service calls otherwise (service name: payload name).
+RENAMED = {
+    Kind.UNIT_CHANGE: {"new_name": "name", "new_code": "code"},
+    Kind.INSTITUTION_NEW: {"location": "address", "moe_code": "code"},
+    Kind.MAJOR_NEW: {"major_code": "code"},
+}
+#: References resolved only for the kinds whose service takes them.
+RESOLVE = {
+    "district": _district,
+    "supervisory_office": _office,
+    "unit": lambda ref: unit_choose(ref=ref),
+}
+
+
 def _create(request, p: ChangeIn, files: dict) -> ChangeRequest:
-    common = {"requester": request.user, "request": request, "files": files, "note": p.note}
-    acting_unit = acting_as_for(request).unit
-    if p.kind == Kind.UNIT_NEW:
-        change = services.change_request_unit_new(
-            name=p.name,
-            code=p.code,
-            nature=p.nature,
-            level=p.level,
-            district=_district(p.district),
-            supervisory_office=_office(p.supervisory_office),
-            phone=p.phone,
-            address=p.address,
-            confirm_new=p.confirm_new,
-            acting_unit=acting_unit,
-            **common,
-        )
-    elif p.kind == Kind.UNIT_CHANGE:
-        change = services.change_request_unit_change(
-            unit=unit_choose(ref=p.unit),
-            new_name=p.name,
-            new_code=p.code,
-            acting_unit=acting_unit,
-            **common,
-        )
-    elif p.kind == Kind.INSTITUTION_NEW:
-        change = services.change_request_institution_new(
-            education_level=p.education_level,
-            name=p.name,
-            level=p.level,
-            location=p.address,
-            moe_code=p.code,
-            confirm_new=p.confirm_new,
-            **common,
-        )
-    elif p.kind == Kind.MAJOR_NEW:
-        change = services.change_request_major_new(
-            education_level=p.education_level,
-            name=p.name,
-            major_code=p.code,
-            confirm_new=p.confirm_new,
-            **common,
-        )
-    elif p.kind == Kind.UNIT_CONTACT:
-        change = services.change_request_unit_contact(
-            acting_unit=acting_unit, phone=p.phone, nature=p.nature, **common
-        )
-    else:
-        raise DomainError(
-            f"申请类型：“{p.kind[:20]}”无效，可选 {', '.join(Kind.values)}。", field="kind"
-        )
-    return change
+    values = p.dict()
+    for name, source in RENAMED.get(p.kind, {}).items():
+        values[name] = values.pop(source)
+    takes = inspect.signature(services.SUBMIT.get(p.kind, lambda: None)).parameters
+    for name, resolve in RESOLVE.items():
+        values[name] = resolve(values[name]) if name in takes else None
+    return services.change_request_submit(
+        **values, requester=request.user, request=request, files=files,
+        acting_unit=acting_as_for(request).unit,
+    )  # fmt: skip
 
 
 @router.get("/requests", response=list[ChangeOut], summary="我的信息变更申请 My change requests")

@@ -6,6 +6,7 @@ declares the table; effects.py applies an approved change in the same transactio
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping
 
@@ -451,6 +452,27 @@ def change_request_unit_contact(
         note=(note or "").strip()[:1000],
         before={"phone": unit.phone, "nature": unit.nature},
     )
+
+
+SUBMIT = {
+    Kind.UNIT_NEW: change_request_unit_new,
+    Kind.UNIT_CHANGE: change_request_unit_change,
+    Kind.INSTITUTION_NEW: change_request_institution_new,
+    Kind.MAJOR_NEW: change_request_major_new,
+    Kind.UNIT_CONTACT: change_request_unit_contact,
+}
+
+
+def change_request_submit(*, kind: str, **values) -> ChangeRequest:
+    """One way in for every kind (pages and API): the kind's service above, given the
+    values it takes (the rest — other kinds' fields, attachments by type — is ignored)."""
+    service = SUBMIT.get(kind)
+    if service is None:
+        raise DomainError(
+            f"申请类型：“{str(kind)[:20]}”无效，可选 {', '.join(Kind.values)}。", field="kind"
+        )
+    takes = inspect.signature(service).parameters
+    return service(**{name: value for name, value in values.items() if name in takes})
 
 
 # --- decisions and overdue reminders: the engine's transition and deadline sweep -------

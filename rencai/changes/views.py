@@ -66,64 +66,11 @@ def _add_error(form, exc: DomainError) -> None:
     form.add_error(field, exc.message)
 
 
-def _submit_kwargs(request, cleaned: dict, kind: str, draft) -> dict:
-    acting = acting_as_for(request)
-    base = {
-        "requester": request.user,
-        "request": request,
-        "draft": draft,
-        "note": cleaned.get("note", ""),
-    }
-    if kind in (Kind.UNIT_NEW, Kind.UNIT_CHANGE):
-        base["acting_unit"] = acting.unit
-    if kind == Kind.UNIT_CONTACT:
-        base["acting_unit"] = acting.unit
-    return base
-
-
 def _submit(request, kind: str, cleaned: dict, draft) -> ChangeRequest:
-    kw = _submit_kwargs(request, cleaned, kind, draft)
-    if kind == Kind.UNIT_NEW:
-        return services.change_request_unit_new(
-            name=cleaned["name"],
-            code=cleaned["code"],
-            nature=cleaned["nature"],
-            level=cleaned["level"],
-            district=cleaned["district"],
-            supervisory_office=cleaned.get("supervisory_office"),
-            phone=cleaned.get("phone", ""),
-            address=cleaned.get("address", ""),
-            confirm_new=cleaned.get("confirm_new", False),
-            **kw,
-        )
-    if kind == Kind.UNIT_CHANGE:
-        return services.change_request_unit_change(
-            unit=cleaned["unit"],
-            new_name=cleaned.get("new_name", ""),
-            new_code=cleaned.get("new_code", ""),
-            **kw,
-        )
-    if kind == Kind.INSTITUTION_NEW:
-        return services.change_request_institution_new(
-            education_level=cleaned["education_level"],
-            name=cleaned["name"],
-            level=cleaned["level"],
-            location=cleaned.get("location", ""),
-            moe_code=cleaned.get("moe_code", ""),
-            confirm_new=cleaned.get("confirm_new", False),
-            **kw,
-        )
-    if kind == Kind.MAJOR_NEW:
-        return services.change_request_major_new(
-            education_level=cleaned["education_level"],
-            name=cleaned["name"],
-            major_code=cleaned.get("major_code", ""),
-            confirm_new=cleaned.get("confirm_new", False),
-            **kw,
-        )
-    return services.change_request_unit_contact(
-        phone=cleaned.get("phone", ""), nature=cleaned.get("nature", ""), **kw
-    )
+    return services.change_request_submit(
+        kind=kind, requester=request.user, request=request, draft=draft,
+        acting_unit=acting_as_for(request).unit, **cleaned,
+    )  # fmt: skip
 
 
 FORMS = {
