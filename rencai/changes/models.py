@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.process.models import ReviewedFields, ReviewStatus, review_rules, user_ref
+from rencai.process.models import ReviewedFields, ReviewStatus, ref, review_rules, user_ref
 
 RequestStatus = ReviewStatus
 ReviewedRequest = ReviewedFields
@@ -30,70 +30,26 @@ class ChangeRequest(ReviewedRequest):
         UNIT_CONTACT = "unit_contact", _("修改单位电话/单位性质")
 
     kind = models.CharField(_("申请类型"), max_length=20, choices=Kind.choices)
-    requester = user_ref(_("申请人"), null=False, blank=False)
+    requester = user_ref(_("申请人"), optional=False)
     # The unit the requester was acting as (unit admins): its other admins see the request too.
-    acting_unit = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("申请单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    office = models.ForeignKey(
-        "orgs.Office", verbose_name=_("审核机构"), on_delete=models.PROTECT, related_name="+"
-    )
+    acting_unit = ref("orgs.Unit", _("申请单位"))
+    office = ref("orgs.Office", _("审核机构"), optional=False)
     folder = models.OneToOneField(
         "documents.Folder", verbose_name=_("附件"), on_delete=models.PROTECT, related_name="+"
     )
 
     # The unit concerned: the one to change, or (after approval) the one created.
-    unit = models.ForeignKey(
-        "orgs.Unit",
-        verbose_name=_("单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="change_requests",
-    )
-    institution = models.ForeignKey(
-        "catalog.Institution",
-        verbose_name=_("院校"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    major = models.ForeignKey(
-        "catalog.Major",
-        verbose_name=_("专业"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    unit = ref("orgs.Unit", _("单位"), related_name="change_requests")
+    institution = ref("catalog.Institution", _("院校"))
+    major = ref("catalog.Major", _("专业"))
 
     # Proposed values (which ones are used depends on `kind`).
     name = models.CharField(_("名称"), max_length=200, blank=True)
     code = models.CharField(_("代码"), max_length=18, blank=True)
     nature = models.CharField(_("单位性质"), max_length=20, blank=True)
     level = models.CharField(_("隶属层级/办学层次"), max_length=16, blank=True)
-    district = models.ForeignKey(
-        "orgs.District",
-        verbose_name=_("所在区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    supervisory_office = models.ForeignKey(
-        "orgs.Office",
-        verbose_name=_("主管部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = ref("orgs.District", _("所在区"))
+    supervisory_office = ref("orgs.Office", _("主管部门"))
     phone = models.CharField(_("单位电话"), max_length=40, blank=True)
     address = models.CharField(_("地址/所在地"), max_length=200, blank=True)
     education_level = models.CharField(_("学历层次"), max_length=10, blank=True)
@@ -113,13 +69,9 @@ class ChangeRequest(ReviewedRequest):
 class UnitAdminRequest(ReviewedRequest):
     """A personal account asks for unit-admin rights; the unit's department decides (FAQ 二.1)."""
 
-    applicant = user_ref(_("申请人"), null=False, blank=False)
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="admin_requests"
-    )
-    office = models.ForeignKey(
-        "orgs.Office", verbose_name=_("审批部门"), on_delete=models.PROTECT, related_name="+"
-    )
+    applicant = user_ref(_("申请人"), optional=False)
+    unit = ref("orgs.Unit", _("单位"), optional=False, related_name="admin_requests")
+    office = ref("orgs.Office", _("审批部门"), optional=False)
     grant = models.OneToOneField(
         "accounts.RoleGrant",
         verbose_name=_("授权"),

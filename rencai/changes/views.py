@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rencai.accounts.models import RoleGrant
@@ -74,11 +75,11 @@ def _submit(request, kind: str, cleaned: dict, draft) -> ChangeRequest:
 
 
 FORMS = {
-    Kind.UNIT_NEW: (forms.UnitNewForm, _("新增单位信息")),
-    Kind.UNIT_CHANGE: (forms.UnitChangeForm, _("修改单位信息")),
-    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, _("增加院校")),
-    Kind.MAJOR_NEW: (forms.MajorNewForm, _("增加专业")),
-    Kind.UNIT_CONTACT: (forms.UnitContactForm, _("修改单位电话/单位性质")),
+    Kind.UNIT_NEW: (forms.UnitNewForm, gettext_lazy("新增单位信息")),
+    Kind.UNIT_CHANGE: (forms.UnitChangeForm, gettext_lazy("修改单位信息")),
+    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, gettext_lazy("增加院校")),
+    Kind.MAJOR_NEW: (forms.MajorNewForm, gettext_lazy("增加专业")),
+    Kind.UNIT_CONTACT: (forms.UnitContactForm, gettext_lazy("修改单位电话/单位性质")),
 }
 
 
@@ -217,35 +218,15 @@ def lookup(request):
     return render(request, "changes/lookup.html", {"lookup_form": form}, status=404)
 
 
-@login_required
-@require_GET
-def detail(request, number: str):
-    try:
-        change = selectors.change_request_get(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
-    return _detail_page(request, change)
-
-
-def _detail_page(request, change, *, decide_form=None, status=200):
-    is_reviewer = selectors.change_request_is_reviewer(user=request.user, change=change)
-    return render(
-        request,
-        "changes/detail.html",
-        {
-            "change": change,
-            "deadline": selectors.deadline_view(change),
-            "documents": _labelled(folder_documents(folder=change.folder)),
-            "attachment_names": rules.ATTACHMENT_NAMES,
-            "is_reviewer": is_reviewer,
-            "decide_form": decide_form
-            or (forms.DecideForm() if is_reviewer and change.is_pending else None),
-            "nature_label": dict(_nature_choices()).get(change.nature, ""),
-            "education_label": dict(EducationLevel.choices).get(change.education_level, ""),
-            "before_nature_label": dict(_nature_choices()).get(change.before.get("nature", ""), ""),
-        },
-        status=status,
-    )
+def _change_context(request, change) -> dict:
+    natures = dict(_nature_choices())
+    return {
+        "documents": _labelled(folder_documents(folder=change.folder)),
+        "attachment_names": rules.ATTACHMENT_NAMES,
+        "nature_label": natures.get(change.nature, ""),
+        "education_label": dict(EducationLevel.choices).get(change.education_level, ""),
+        "before_nature_label": natures.get(change.before.get("nature", ""), ""),
+    }
 
 
 def _nature_choices():
@@ -254,22 +235,14 @@ def _nature_choices():
     return Unit.Nature.choices
 
 
-@login_required
-@require_POST
-@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
-def decide(request, number: str):
-    try:
-        change = selectors.change_request_get(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
-    if not selectors.change_request_is_reviewer(user=request.user, change=change):
-        raise Http404
-    return process_views.decide(
-        request, process=CHANGE, obj=change, form=forms.DecideForm(request.POST),
-        done="changes:worklist",
-        success={"approve": _("已审核通过 %(number)s，变更已生效。"), "reject": _("已驳回 %(number)s。")},
-        failed=lambda form: _detail_page(request, change, decide_form=form, status=400),
-    )  # fmt: skip
+CHANGE_PAGES = process_views.RequestPages(
+    process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
+    is_office=lambda user, obj: selectors.change_request_is_reviewer(user=user, change=obj),
+    name="change", office_flag="is_reviewer", form_class=forms.DecideForm,
+    done="changes:worklist", context=_change_context,
+    success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
+)  # fmt: skip
+detail, decide = CHANGE_PAGES.views()
 
 
 @login_required
@@ -351,53 +324,20 @@ def unit_admin_apply(request):
     )
 
 
-def _admin_detail_page(request, admin_request, *, decide_form=None, status=200):
-    is_official = admin_request.office_id in selectors.official_office_ids(user=request.user)
-    return render(
-        request,
-        "changes/unit_admin_detail.html",
-        {
-            "r": admin_request,
-            "deadline": selectors.deadline_view(admin_request),
-            "contact": _office_contact(admin_request.office),
-            "is_official": is_official,
-            "decide_form": decide_form
-            or (forms.DecideForm() if is_official and admin_request.is_pending else None),
-            "is_applicant": admin_request.applicant_id == request.user.pk,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_GET
-def unit_admin_detail(request, number: str):
-    try:
-        admin_request = selectors.unit_admin_request_get(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
-    return _admin_detail_page(request, admin_request)
-
-
-@login_required
-@require_POST
-@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
-def unit_admin_decide(request, number: str):
-    try:
-        admin_request = selectors.unit_admin_request_get(user=request.user, number=number)
-    except NotFound:
-        raise Http404 from None
-    if admin_request.office_id not in selectors.official_office_ids(user=request.user):
-        raise Http404
-    return process_views.decide(
-        request, process=UNIT_ADMIN, obj=admin_request, form=forms.DecideForm(request.POST),
-        done="changes:unit_admin_worklist",
-        success={
-            "approve": _("已批准 %(number)s，申请人已获得单位系统管理员权限。"),
-            "reject": _("已驳回 %(number)s。"),
-        },
-        failed=lambda form: _admin_detail_page(request, admin_request, decide_form=form, status=400),
-    )  # fmt: skip
+UNIT_ADMIN_PAGES = process_views.RequestPages(
+    process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="changes/unit_admin_detail.html",
+    is_office=lambda user, obj: obj.office_id in selectors.official_office_ids(user=user),
+    name="r", office_flag="is_official", form_class=forms.DecideForm,
+    done="changes:unit_admin_worklist",
+    context=lambda request, obj: {
+        "contact": _office_contact(obj.office), "is_applicant": obj.applicant_id == request.user.pk,
+    },
+    success={
+        "approve": gettext_lazy("已批准 %(number)s，申请人已获得单位系统管理员权限。"),
+        "reject": gettext_lazy("已驳回 %(number)s。"),
+    },
+)  # fmt: skip
+unit_admin_detail, unit_admin_decide = UNIT_ADMIN_PAGES.views()
 
 
 @login_required

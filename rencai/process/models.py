@@ -52,10 +52,16 @@ class ProcessFields(models.Model):
         return obj
 
 
+def ref(to: str, label, *, optional: bool = True, **kwargs) -> models.ForeignKey:
+    """A reference column of a request (its office, unit, reviewer, …): PROTECT, no
+    reverse name unless given, optional unless `optional=False`."""
+    options = {"null": optional, "blank": optional, "on_delete": models.PROTECT}
+    return models.ForeignKey(to, verbose_name=label, **{**options, "related_name": "+", **kwargs})
+
+
 def user_ref(label, **kwargs) -> models.ForeignKey:
-    """A "who did it" column (decided_by, resolved_by, …): optional, never cascades."""
-    options = {"null": True, "blank": True, "on_delete": models.PROTECT, "related_name": "+"}
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=label, **{**options, **kwargs})
+    """A "who did it" column (decided_by, resolved_by, requester, …)."""
+    return ref(settings.AUTH_USER_MODEL, label, **kwargs)
 
 
 class ReviewStatus(models.TextChoices):

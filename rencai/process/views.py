@@ -1,15 +1,19 @@
-"""Pages every process shares: "my requests" and the officials' worklist."""
+"""Pages every process shares: "my requests", the officials' worklist, a request's page
+by number and the form that decides it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from rencai.core.errors import DomainError
+from rencai.core.errors import DomainError, NotFound
 from rencai.process import engine, selectors
 
 
@@ -57,3 +61,62 @@ def decide(
             return redirect(done)
     obj.refresh_from_db()
     return failed(form)
+
+
+@dataclass(frozen=True)
+class RequestPages:
+    """The page of one request kind by number and the POST that decides it (any reviewed
+    process): `get(user=, number=)` raises NotFound for what the user may not see;
+    `is_office(user, obj)` says who decides; `context(request, obj)` adds the kind's own
+    facts; `name` is the object's name in the template."""
+
+    process: Any
+    get: Callable
+    is_office: Callable
+    template: str
+    name: str
+    form_class: type
+    done: str
+    success: Mapping[str, str]
+    context: Callable = lambda request, obj: {}
+    office_flag: str = "is_office"
+
+    def page(self, request, obj, *, decide_form=None, status: int = 200):
+        is_office = self.is_office(request.user, obj)
+        if decide_form is None and is_office and obj.is_pending:
+            decide_form = self.form_class()
+        context = {
+            self.name: obj, self.office_flag: is_office, "decide_form": decide_form,
+            "deadline": selectors.deadline_view(obj), **self.context(request, obj),
+        }  # fmt: skip
+        return render(request, self.template, context, status=status)
+
+    def _get(self, request, number: str):
+        try:
+            return self.get(user=request.user, number=number)
+        except NotFound:
+            raise Http404 from None
+
+    def views(self) -> tuple[Callable, Callable]:
+        """(detail, decide) view functions, for the kind's URLconf."""
+        from rencai.backoffice.access import official_required
+
+        @login_required
+        @require_GET
+        def detail(request, number: str):
+            return self.page(request, self._get(request, number))
+
+        @login_required
+        @require_POST
+        @official_required  # deciders are officials (their TOTP: SecondFactorMiddleware)
+        def decide_view(request, number: str):
+            obj = self._get(request, number)
+            if not self.is_office(request.user, obj):
+                raise Http404
+            return decide(
+                request, process=self.process, obj=obj, form=self.form_class(request.POST),
+                done=self.done, success=self.success,
+                failed=lambda form: self.page(request, obj, decide_form=form, status=400),
+            )  # fmt: skip
+
+        return detail, decide_view
