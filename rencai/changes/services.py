@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,7 +32,6 @@ from rencai.changes.selectors import (
 )
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
-from rencai.documents.models import Folder
 from rencai.orgs.models import District, Office, Unit
 from rencai.orgs.services import (
     unit_check_supervision,
@@ -85,18 +83,48 @@ def _code_or_error(value: str, *, field: str = "code") -> str:
 
 
 def _create(
-    *, kind: str, requester, request, acting_unit: Unit | None, folder: Folder, **values
+    *,
+    kind: str,
+    requester,
+    request,
+    files,
+    draft,
+    acting_unit: Unit | None = None,
+    required: tuple[str, ...] | None = None,
+    note: str = "",
+    **values,
 ) -> ChangeRequest:
+    """Collect the attachments, then start the request through the engine."""
+    folder = _attach(kind=kind, user=requester, files=files, draft=draft, required=required)
     change = ChangeRequest(
         kind=kind, requester=requester, acting_unit=acting_unit, office=rules.data_centre(),
-        folder=folder, submitted_at=clock.now(), **values,
+        folder=folder, submitted_at=clock.now(), note=(note or "").strip()[:1000], **values,
     )  # fmt: skip
     return engine.start(
         process=CHANGE, obj=change, action="submit", actor=requester, request=request
     )
 
 
-# --- the four kinds --------------------------------------------------------------------
+def _refuse_pending(kind: str, message: str, *, field: str, **filters) -> None:
+    """A second request for the same thing while one is pending (a double submit)."""
+    if ChangeRequest.objects.filter(kind=kind, status=RequestStatus.PENDING, **filters).exists():
+        raise Conflict(message, field=field)
+
+
+def _offer_similar(confirm_new: bool, similar, what: str, how: str = "直接选择") -> None:
+    """Similar records: the requester picks one or confirms it is none ("以上都不是")."""
+    if not confirm_new and (found := similar()):
+        raise SimilarFound(
+            f"是否是以下{what}？如是，请{how}；都不是，请勾选“以上都不是”后再提交。",
+            candidates=found,
+        )
+
+
+# --- the five kinds (SUBMIT below: one way in for pages and API) ------------------------
+# Each takes keyword-only: requester, files={}, draft=None, request=None, note="", and
+# its own fields; each is @transaction.atomic.
+
+_COMMON = {"files": {}, "draft": None, "request": None, "note": ""}
 
 
 @transaction.atomic
@@ -111,12 +139,9 @@ def change_request_unit_new(
     supervisory_office: Office | None = None,
     phone: str = "",
     address: str = "",
-    note: str = "",
     confirm_new: bool = False,
-    files: Mapping[str, object] = {},
-    draft: Folder | None = None,
     acting_unit: Unit | None = None,
-    request=None,
+    **common,
 ) -> ChangeRequest:
     """新增单位信息 (FAQ 一.4): a unit missing from the registry. Refuses a code that is
     registered (UnitExists, with the unit) and, unless `confirm_new`, offers similarly named
@@ -136,47 +161,22 @@ def change_request_unit_new(
                 "请提交“修改单位信息”申请（常见问题 一.6）。"
             )
         raise UnitExists(message, unit=existing)
-    if ChangeRequest.objects.filter(
-        kind=Kind.UNIT_NEW, status=RequestStatus.PENDING, code=code
-    ).exists():
-        raise Conflict(
-            f"单位代码：{code} 的新增单位申请已在审核中，请勿重复提交，审核结果将短信通知。",
-            field="code",
-        )
+    _refuse_pending(
+        Kind.UNIT_NEW, f"单位代码：{code} 的新增单位申请已在审核中，请勿重复提交，审核结果将短信通知。",
+        field="code", code=code,
+    )  # fmt: skip
     if nature not in Unit.Nature.values:
         raise DomainError("单位性质：请选择。", field="nature")
     if level not in Unit.Level.values:
         raise DomainError("隶属层级：请选择市属或区属。", field="level")
     unit_check_supervision(level=level, supervisory_office=supervisory_office)
-    if not confirm_new:
-        similar = unit_similar(name=name)
-        if similar:
-            raise SimilarFound(
-                "是否是以下单位？如是，请直接选择；都不是，请勾选“以上都不是”后再提交。",
-                candidates=similar,
-            )
-    folder = _attach(
-        kind=Kind.UNIT_NEW,
-        user=requester,
-        files=files,
-        draft=draft,
-    )
+    _offer_similar(confirm_new, lambda: unit_similar(name=name), "单位")
     return _create(
-        kind=Kind.UNIT_NEW,
-        requester=requester,
-        request=request,
-        acting_unit=acting_unit,
-        folder=folder,
-        name=name,
-        code=code,
-        nature=nature,
-        level=level,
-        district=district,
-        supervisory_office=supervisory_office,
-        phone=_clean_text(phone, limit=40),
-        address=_clean_text(address, limit=200),
-        note=(note or "").strip()[:1000],
-    )
+        kind=Kind.UNIT_NEW, requester=requester, acting_unit=acting_unit, name=name, code=code,
+        nature=nature, level=level, district=district, supervisory_office=supervisory_office,
+        phone=_clean_text(phone, limit=40), address=_clean_text(address, limit=200),
+        **{**_COMMON, **common},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -186,11 +186,8 @@ def change_request_unit_change(
     unit: Unit,
     new_name: str = "",
     new_code: str = "",
-    note: str = "",
-    files: Mapping[str, object] = {},
-    draft: Folder | None = None,
     acting_unit: Unit | None = None,
-    request=None,
+    **common,
 ) -> ChangeRequest:
     """修改单位信息 (FAQ 一.6, 一.7): rename and/or replace the code, with the business licence
     and the approval-of-change notice. A renamed unit may keep its 9-character code."""
@@ -218,32 +215,18 @@ def change_request_unit_change(
                 unit=other,
                 field="new_code",
             )
-    pending = ChangeRequest.objects.filter(
-        kind=Kind.UNIT_CHANGE, status=RequestStatus.PENDING, unit=unit
-    )
-    if pending.filter(requester=requester).exists():
-        raise Conflict("该单位已有您提交的修改申请在审核中，请等待审核结果。", field="unit")
-    folder = _attach(
-        kind=Kind.UNIT_CHANGE,
-        user=requester,
-        files=files,
-        draft=draft,
-        required=rules.required_attachments(
-            Kind.UNIT_CHANGE, name_changed=name_changed, code_changed=code_changed
-        ),
+    _refuse_pending(
+        Kind.UNIT_CHANGE, "该单位已有您提交的修改申请在审核中，请等待审核结果。", field="unit",
+        unit=unit, requester=requester,
+    )  # fmt: skip
+    required = rules.required_attachments(
+        Kind.UNIT_CHANGE, name_changed=name_changed, code_changed=code_changed
     )
     return _create(
-        kind=Kind.UNIT_CHANGE,
-        requester=requester,
-        request=request,
-        acting_unit=acting_unit,
-        folder=folder,
-        unit=unit,
-        name=new_name,
-        code=new_code,
-        note=(note or "").strip()[:1000],
-        before={"name": unit.name, "code": unit.code},
-    )
+        kind=Kind.UNIT_CHANGE, requester=requester, acting_unit=acting_unit, required=required,
+        unit=unit, name=new_name, code=new_code, before={"name": unit.name, "code": unit.code},
+        **{**_COMMON, **common},
+    )  # fmt: skip
 
 
 def _education_level_check(education_level: str, what: str) -> None:
@@ -263,6 +246,11 @@ _MOE_CODE = re.compile(r"\d{10}")
 _MAJOR_CODE = re.compile(r"\d{6}[A-Z]{0,2}")
 
 
+def _catalogued(found, text: str, where: str) -> None:
+    if found is not None:
+        raise Conflict(f"{text}已在{where}中，请直接搜索选择。", field="name")
+
+
 @transaction.atomic
 def change_request_institution_new(
     *,
@@ -272,11 +260,8 @@ def change_request_institution_new(
     level: str,
     location: str = "",
     moe_code: str = "",
-    note: str = "",
     confirm_new: bool = False,
-    files: Mapping[str, object] = {},
-    draft: Folder | None = None,
-    request=None,
+    **common,
 ) -> ChangeRequest:
     """增加院校 (FAQ 一.8): from 大专 up, a school missing from the catalogue."""
     _education_level_check(education_level, "毕业院校")
@@ -288,49 +273,21 @@ def change_request_institution_new(
     moe_code = (moe_code or "").strip()
     if moe_code and not _MOE_CODE.fullmatch(moe_code):
         raise DomainError("学校标识码：应为10位数字（不知道可不填）。", field="code")
-    exact = Institution.objects.filter(is_active=True, name=name).first()
-    if exact is not None or (moe_code and Institution.objects.filter(moe_code=moe_code).exists()):
-        found = exact or Institution.objects.get(moe_code=moe_code)
-        raise Conflict(
-            f"院校名称：“{found.name}”（{found.moe_code}）已在院校库中，请直接搜索选择。",
-            field="name",
-        )
-    if ChangeRequest.objects.filter(
-        kind=Kind.INSTITUTION_NEW, status=RequestStatus.PENDING, name=name
-    ).exists():
-        raise Conflict(
-            f"院校名称：“{name}”的增加申请已在审核中，审核通过后即可搜索到。", field="name"
-        )
-    if not confirm_new:
-        similar = institution_similar(name=name)
-        if similar:
-            raise SimilarFound(
-                "是否是以下院校？如是，请直接搜索选择；都不是，请勾选“以上都不是”后再提交。",
-                candidates=similar,
-            )
-    folder = _attach(
-        kind=Kind.INSTITUTION_NEW,
-        user=requester,
-        files=files,
-        draft=draft,
-    )
+    found = Institution.objects.filter(is_active=True, name=name).first()
+    if found is None and moe_code:
+        found = Institution.objects.filter(moe_code=moe_code).first()
+    if found is not None:
+        _catalogued(found, f"院校名称：“{found.name}”（{found.moe_code}）", "院校库")
+    _refuse_pending(
+        Kind.INSTITUTION_NEW, f"院校名称：“{name}”的增加申请已在审核中，审核通过后即可搜索到。",
+        field="name", name=name,
+    )  # fmt: skip
+    _offer_similar(confirm_new, lambda: institution_similar(name=name), "院校", "直接搜索选择")
     return _create(
-        kind=Kind.INSTITUTION_NEW,
-        requester=requester,
-        request=request,
-        acting_unit=None,
-        folder=folder,
-        education_level=education_level,
-        name=name,
-        level=level,
-        code=moe_code,
-        address=_clean_text(location, limit=40),
-        note=(note or "").strip()[:1000],
-    )
-
-
-def _major_level(education_level: str) -> str:
-    return Major.Level.VOCATIONAL if education_level == "college" else Major.Level.UNDERGRADUATE
+        kind=Kind.INSTITUTION_NEW, requester=requester, education_level=education_level,
+        name=name, level=level, code=moe_code, address=_clean_text(location, limit=40),
+        **{**_COMMON, **common},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -340,11 +297,8 @@ def change_request_major_new(
     education_level: str,
     name: str,
     major_code: str = "",
-    note: str = "",
     confirm_new: bool = False,
-    files: Mapping[str, object] = {},
-    draft: Folder | None = None,
-    request=None,
+    **common,
 ) -> ChangeRequest:
     """增加专业 (FAQ 一.8): from 大专 up, a major missing from the catalogue."""
     _education_level_check(education_level, "专业")
@@ -357,58 +311,31 @@ def change_request_major_new(
             "专业代码：应为6位数字，可带1–2位字母后缀（如 080901、080904K；不知道可不填）。",
             field="code",
         )
-    level = _major_level(education_level)
-    exact = Major.objects.filter(is_active=True, name=name, level=level).first()
-    if exact is not None or (major_code and Major.objects.filter(code=major_code).exists()):
-        found = exact or Major.objects.get(code=major_code)
-        raise Conflict(
-            f"专业名称：“{found.name}”（{found.code}，{found.get_level_display()}）已在专业库中，请直接搜索选择。",
-            field="name",
+    level = Major.Level.VOCATIONAL if education_level == "college" else Major.Level.UNDERGRADUATE
+    found = Major.objects.filter(is_active=True, name=name, level=level).first()
+    if found is None and major_code:
+        found = Major.objects.filter(code=major_code).first()
+    if found is not None:
+        _catalogued(
+            found,
+            f"专业名称：“{found.name}”（{found.code}，{found.get_level_display()}）",
+            "专业库",
         )
-    if ChangeRequest.objects.filter(
-        kind=Kind.MAJOR_NEW, status=RequestStatus.PENDING, name=name, level=level
-    ).exists():
-        raise Conflict(
-            f"专业名称：“{name}”的增加申请已在审核中，审核通过后即可搜索到。", field="name"
-        )
-    if not confirm_new:
-        similar = major_similar(name=name, level=level)
-        if similar:
-            raise SimilarFound(
-                "是否是以下专业？如是，请直接搜索选择；都不是，请勾选“以上都不是”后再提交。",
-                candidates=similar,
-            )
-    folder = _attach(
-        kind=Kind.MAJOR_NEW,
-        user=requester,
-        files=files,
-        draft=draft,
-    )
+    _refuse_pending(
+        Kind.MAJOR_NEW, f"专业名称：“{name}”的增加申请已在审核中，审核通过后即可搜索到。",
+        field="name", name=name, level=level,
+    )  # fmt: skip
+    similar = lambda: major_similar(name=name, level=level)  # noqa: E731
+    _offer_similar(confirm_new, similar, "专业", "直接搜索选择")
     return _create(
-        kind=Kind.MAJOR_NEW,
-        requester=requester,
-        request=request,
-        acting_unit=None,
-        folder=folder,
-        education_level=education_level,
-        name=name,
-        level=level,
-        code=major_code,
-        note=(note or "").strip()[:1000],
-    )
+        kind=Kind.MAJOR_NEW, requester=requester, education_level=education_level, name=name,
+        level=level, code=major_code, **{**_COMMON, **common},
+    )  # fmt: skip
 
 
 @transaction.atomic
 def change_request_unit_contact(
-    *,
-    requester,
-    acting_unit: Unit | None,
-    phone: str = "",
-    nature: str = "",
-    note: str = "",
-    files: Mapping[str, object] = {},
-    draft: Folder | None = None,
-    request=None,
+    *, requester, acting_unit: Unit | None, phone: str = "", nature: str = "", **common
 ) -> ChangeRequest:
     """修改单位电话/单位性质 (FAQ 一.12): by a unit admin acting as the unit, in the app."""
     if acting_unit is None:
@@ -435,23 +362,15 @@ def change_request_unit_contact(
         raise DomainError(
             "没有需要修改的内容：新单位电话和新单位性质都与现有信息相同或未填写。", field="phone"
         )
-    if ChangeRequest.objects.filter(
-        kind=Kind.UNIT_CONTACT, status=RequestStatus.PENDING, unit=unit
-    ).exists():
-        raise Conflict("本单位已有修改电话/性质的申请在审核中，请等待审核结果。", field="phone")
-    folder = _attach(kind=Kind.UNIT_CONTACT, user=requester, files=files, draft=draft)
+    _refuse_pending(
+        Kind.UNIT_CONTACT, "本单位已有修改电话/性质的申请在审核中，请等待审核结果。",
+        field="phone", unit=unit,
+    )  # fmt: skip
     return _create(
-        kind=Kind.UNIT_CONTACT,
-        requester=requester,
-        request=request,
-        acting_unit=unit,
-        folder=folder,
-        unit=unit,
-        phone=phone if phone_changed else "",
-        nature=nature if nature_changed else "",
-        note=(note or "").strip()[:1000],
-        before={"phone": unit.phone, "nature": unit.nature},
-    )
+        kind=Kind.UNIT_CONTACT, requester=requester, acting_unit=unit, unit=unit,
+        phone=phone if phone_changed else "", nature=nature if nature_changed else "",
+        before={"phone": unit.phone, "nature": unit.nature}, **{**_COMMON, **common},
+    )  # fmt: skip
 
 
 SUBMIT = {
@@ -471,7 +390,7 @@ def change_request_submit(*, kind: str, **values) -> ChangeRequest:
         raise DomainError(
             f"申请类型：“{str(kind)[:20]}”无效，可选 {', '.join(Kind.values)}。", field="kind"
         )
-    takes = inspect.signature(service).parameters
+    takes = {*inspect.signature(service).parameters, *_COMMON}
     return service(**{name: value for name, value in values.items() if name in takes})
 
 
