@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.audit.services import audit_record
 from rencai.core import clock
@@ -69,31 +70,56 @@ def _status_text(ctx: Context) -> str:
     return p.status_text(obj) if p.status_text else p.state_label(obj.status)
 
 
+def _interpolate(message, values: dict) -> str:
+    return str(message) % {name: str(value) for name, value in values.items()}
+
+
+#: An error message rendered when shown, in the viewer's language: the engine works under
+#: the site language (its records stay Chinese), its refusals must not.
+_fmt = lazy(_interpolate, str)
+
+
+def _shown_status(ctx: Context):
+    p, obj = ctx.process, ctx.obj
+    return p.status_text(obj) if p.status_text else p.states.get(obj.status, obj.status)
+
+
+def _shown_action(p: Process, row_or_action) -> Any:
+    if isinstance(row_or_action, Transition):
+        if row_or_action.label:
+            return row_or_action.label
+        row_or_action = row_or_action.action
+    return p.actions.get(row_or_action, row_or_action)
+
+
 def choose(ctx: Context, action: str) -> Transition:
     """The table row for `action` from ctx.source whose guards pass (reads only), or raise."""
     p, state = ctx.process, ctx.source
-    label = p.action_label(action)
+    label = _shown_action(p, action)
     if ctx.role is None and p.stranger is None:  # as if it did not exist
         raise NotFound(_("申请不存在。"))
     if not any(t.action == action for t in p.transitions):
-        raise Conflict(_("未知操作“%(action)s”") % {"action": action}, code="forbidden_transition")
+        raise Conflict(
+            _fmt(_("未知操作“%(action)s”"), {"action": action}), code="forbidden_transition"
+        )
     if p.closed_is_stale and state in p.terminal and not p.rows_from(state):
         raise Conflict(_("该申请已被他人处理，请刷新后查看。"), code="stale")
     if not any(t.action == action for t in p.rows_from(state)):
         raise Conflict(
-            _("当前状态「%(status)s」下不能执行「%(action)s」")
-            % {"status": _status_text(ctx), "action": label},
+            _fmt(_("当前状态「%(status)s」下不能执行「%(action)s」"),
+                 {"status": _shown_status(ctx), "action": label}),
             code="forbidden_transition",
-        )
+        )  # fmt: skip
     if ctx.role is None:
         raise p.stranger(ctx, label) if p.stranger else NotFound(_("申请不存在。"))
     rows = p.candidates(state, action, ctx.role)
     if not rows:
+        role = p.roles.get(ctx.role, ctx.role)
         raise Conflict(
-            _("当前状态「%(status)s」下，%(role)s不能执行「%(action)s」")
-            % {"status": _status_text(ctx), "role": p.role_label(ctx.role), "action": label},
+            _fmt(_("当前状态「%(status)s」下，%(role)s不能执行「%(action)s」"),
+                 {"status": _shown_status(ctx), "role": role, "action": label}),
             code="forbidden_role",
-        )
+        )  # fmt: skip
     if p.before_guards is not None:
         p.before_guards(ctx)
     best: tuple[int, str | DomainError] | None = None
@@ -111,7 +137,8 @@ def choose(ctx: Context, action: str) -> Transition:
         if failure is None:
             if row.reason_required and not ctx.reason:
                 message = p.reason_message or _("「%(action)s」须填写意见或原因")
-                raise DomainError(str(message) % {"action": p.action_label(row)}, field="reason")
+                shown = _fmt(message, {"action": _shown_action(p, row)})
+                raise DomainError(shown, field="reason")
             return row
         if best is None or passed > best[0]:
             best = (passed, failure)
