@@ -80,7 +80,9 @@ def seed(applicants: int, drafters: int, officials: int) -> dict:
             drafts.append([login, case.number, required_attachments(case)[0].type_code])
     out["drafters"] = drafts
 
-    pool = list(waiting.order_by("id").values_list("number", flat=True)[: officials * ACCEPT_PER_OFFICIAL])
+    pool = list(
+        waiting.order_by("id").values_list("number", flat=True)[: officials * ACCEPT_PER_OFFICIAL]
+    )
     staff = []
     with transaction.atomic():
         for n in range(officials):

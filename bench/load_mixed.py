@@ -71,7 +71,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=2, help="users arriving per second")
-    parser.add_argument("--duration", type=int, default=300, help="seconds of load, ramp-up included")
+    parser.add_argument(
+        "--duration", type=int, default=300, help="seconds of load, ramp-up included"
+    )
     parser.add_argument("--cases", type=int, default=0, help="load this many cases if fewer")
     parser.add_argument("--applicants", type=int, default=120)
     parser.add_argument("--drafters", type=int, default=60)

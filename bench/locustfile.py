@@ -25,13 +25,14 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 
 import pyotp
 from locust import HttpUser, between, task
 from PIL import Image
 
 _path = os.environ.get("RENCAI_LOAD_ACCOUNTS", "")
-ACCOUNTS = json.loads(open(_path, encoding="utf-8").read()) if _path else {}
+ACCOUNTS = json.loads(Path(_path).read_text(encoding="utf-8")) if _path else {}
 PASSWORD = ACCOUNTS.get("password", "Rencai@2026!")
 # Common characters of Guangzhou unit names: 2-4 character needles drawn from them.
 NAME_CHARS = "广州市天河越秀海珠白云番禺黄埔花都南沙从化增城科技贸易有限公司实业发展服务中心"
@@ -200,7 +201,9 @@ class Drafter(HttpUser):
         if self.ok:
             pdf = random.random() < 0.5
             name, body, kind = (
-                ("scan.pdf", _pdf(), "application/pdf") if pdf else ("scan.png", _png(), "image/png")
+                ("scan.pdf", _pdf(), "application/pdf")
+                if pdf
+                else ("scan.png", _png(), "image/png")
             )
             self.client.post(
                 f"/cases/{self.number}/attachments/",
