@@ -204,7 +204,7 @@ def route_describe(unit: Unit) -> list[str]:
                 "%(office)s受理（%(point)s，%(address)s）；"
                 "5个工作日内未受理或退案的，第6个工作日自动受理"
             )
-            % {**office, "point": accept.service_point, "address": accept.address},
+            % {**office, "point": accept.service_point_display, "address": accept.address_display},
             gettext("%(office)s审批") % office,
             notice,
         ]

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rencai.accounts.models import RoleGrant
@@ -127,11 +128,11 @@ def _submit(request, kind: str, cleaned: dict, draft) -> ChangeRequest:
 
 
 FORMS = {
-    Kind.UNIT_NEW: (forms.UnitNewForm, _("新增单位信息")),
-    Kind.UNIT_CHANGE: (forms.UnitChangeForm, _("修改单位信息")),
-    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, _("增加院校")),
-    Kind.MAJOR_NEW: (forms.MajorNewForm, _("增加专业")),
-    Kind.UNIT_CONTACT: (forms.UnitContactForm, _("修改单位电话/单位性质")),
+    Kind.UNIT_NEW: (forms.UnitNewForm, gettext_lazy("新增单位信息")),
+    Kind.UNIT_CHANGE: (forms.UnitChangeForm, gettext_lazy("修改单位信息")),
+    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, gettext_lazy("增加院校")),
+    Kind.MAJOR_NEW: (forms.MajorNewForm, gettext_lazy("增加专业")),
+    Kind.UNIT_CONTACT: (forms.UnitContactForm, gettext_lazy("修改单位电话/单位性质")),
 }
 
 

@@ -186,7 +186,8 @@ def test_the_statistics_csv_speaks_the_requests_language(world):
     english = _english(office_client(user, acting)).get("/office/stats.csv")
     chinese = office_client(user, acting).get("/office/stats.csv")
     assert english.status_code == chinese.status_code == 200
-    header_en = english.content.decode("utf-8-sig").splitlines()[0]
-    header_zh = chinese.content.decode("utf-8-sig").splitlines()[0]
-    assert not HAN.search(header_en) and "Average" in header_en, header_en
-    assert header_zh.startswith("类别"), header_zh
+    lines_en = english.content.decode("utf-8-sig").splitlines()
+    lines_zh = chinese.content.decode("utf-8-sig").splitlines()
+    assert lines_en[0].startswith("Scope,") and lines_zh[0].startswith("范围,"), lines_zh[0]
+    assert not HAN.search(lines_en[1]) and "Average" in lines_en[1], lines_en[1]
+    assert lines_zh[1].startswith("类别"), lines_zh[1]
