@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext
+
 ROW = 46
 WIDTH = 340
 BAR_W = 250
@@ -65,7 +67,10 @@ class Chart:
     @property
     def summary(self) -> str:
         """Every value, for the accessible description."""
-        return "；".join(f"{b.label}：{b.text}" for b in self.bars)
+        sep = pgettext("message separator", "；")
+        return sep.join(
+            gettext("%(label)s：%(value)s") % {"label": b.label, "value": b.text} for b in self.bars
+        )
 
 
 def bars(rows: list[tuple[str, float, str]]) -> Chart:

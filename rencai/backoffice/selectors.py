@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.cases import guards, workflow
 from rencai.cases.context import TransitionContext
@@ -31,7 +32,7 @@ COUNT_CAP = 999  # tab counts above this show as "999+": a small capped count st
 class Queue:
     key: str
     status: str
-    label: str
+    label: str  # lazy: in the language of the page
     sort_field: str  # keyset pagination on (sort_field, id); indexes case_queue_*
     sort_label: str
 
@@ -39,11 +40,11 @@ class Queue:
 QUEUES = {
     q.key: q
     for q in (
-        Queue("acceptance", S.AWAITING_ACCEPTANCE, "待受理", "due_at", "受理期限"),
-        Queue("review", S.UNDER_REVIEW, "审批中", "submitted_at", "送审时间"),
-        Queue("notice", S.IN_NOTICE, "公示中", "due_at", "公示期满"),
-        Queue("objection", S.OBJECTION, "异议核查", "submitted_at", "送审时间"),
-        Queue("department", S.DEPT_REVIEW, "主管部门审核", "submitted_at", "送审时间"),
+        Queue("acceptance", S.AWAITING_ACCEPTANCE, _("待受理"), "due_at", _("受理期限")),
+        Queue("review", S.UNDER_REVIEW, _("审批中"), "submitted_at", _("送审时间")),
+        Queue("notice", S.IN_NOTICE, _("公示中"), "due_at", _("公示期满")),
+        Queue("objection", S.OBJECTION, _("异议核查"), "submitted_at", _("送审时间")),
+        Queue("department", S.DEPT_REVIEW, _("主管部门审核"), "submitted_at", _("送审时间")),
     )
 }
 ACCEPTING_KINDS = (Office.Kind.DISTRICT_WINDOW, Office.Kind.CITY_BUREAU)
@@ -291,10 +292,10 @@ def reroute_offices() -> list[Office]:
 # --- statistics ---------------------------------------------------------------------------
 
 STEP_STATES = (
-    (S.DEPT_REVIEW, "主管部门审核"),
-    (S.AWAITING_ACCEPTANCE, "等待受理"),
-    (S.UNDER_REVIEW, "审批"),
-    (S.IN_NOTICE, "公示"),
+    (S.DEPT_REVIEW, _("主管部门审核")),
+    (S.AWAITING_ACCEPTANCE, _("等待受理")),
+    (S.UNDER_REVIEW, _("审批")),
+    (S.IN_NOTICE, _("公示")),
 )
 OPEN_WITH_DEADLINE = (S.AWAITING_ACCEPTANCE, S.IN_NOTICE)
 
@@ -379,7 +380,7 @@ def case_stats(
         if office is None:
             raise NotFound(gettext_lazy("机构不存在"))
         offices = [office]
-    label = "全市" if offices is None else offices[0].name
+    label = str(_("全市")) if offices is None else offices[0].name
     office_ids = None if offices is None else {o.pk for o in offices}
     scope = Case.objects.filter(_scope_filter(offices))
     counts = dict(scope.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -387,7 +388,7 @@ def case_stats(
     lo = _day_start(date_from) if date_from else None
     hi = _day_start(date_to + timedelta(days=1)) if date_to else None
 
-    steps = {status: StepTime(status, text) for status, text in STEP_STATES}
+    steps = {status: StepTime(status, str(text)) for status, text in STEP_STATES}
     accepted = deemed = 0
     per_office: dict[int, dict] = {}
     events = (

@@ -318,7 +318,7 @@ def _documents(case):
     """The case's documents with their type's name (not the code: id_card → 身份证)."""
     from rencai.catalog.models import AttachmentType
 
-    names = dict(AttachmentType.objects.values_list("code", "name"))
+    names = {t.code: t.display_name for t in AttachmentType.objects.all()}
     documents = list(folder_documents(folder=case.folder))
     for doc in documents:
         doc.type_name = names.get(doc.type_code) or (

@@ -6,6 +6,7 @@ import csv
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from rencai.backoffice import charts, forms, selectors
@@ -43,8 +44,14 @@ def stats_page(request):
          for row in stats.offices or []]
     )  # fmt: skip
     step_bars = charts.bars(
-        [(f"{s.label} 平均", s.average or 0, _blank(s.average) or "—") for s in stats.steps]
-        + [(f"{s.label} P90", s.p90 or 0, _blank(s.p90) or "—") for s in stats.steps]
+        [
+            (_("%(step)s 平均") % {"step": s.label}, s.average or 0, _blank(s.average) or "—")
+            for s in stats.steps
+        ]
+        + [
+            (_("%(step)s P90") % {"step": s.label}, s.p90 or 0, _blank(s.p90) or "—")
+            for s in stats.steps
+        ]
     )
     return render(
         request,
@@ -69,23 +76,27 @@ def stats_csv(request):
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
     writer = csv.writer(response)
     period = f"{stats.date_from or ''}~{stats.date_to or ''}"
-    writer.writerow(["范围", stats.scope_label, "统计期", period])
-    writer.writerow(["类别", "项目", "数量", "平均用时（工作日）", "90分位用时（工作日）"])
+    # In the request's language (issue #11): Chinese, the bureau's default, unless the
+    # person chose English.
+    writer.writerow([_("范围"), stats.scope_label, _("统计期"), period])
+    writer.writerow(
+        [_("类别"), _("项目"), _("数量"), _("平均用时（工作日）"), _("90分位用时（工作日）")]
+    )
     for _status, label, count in stats.by_state:
-        writer.writerow(["状态", label, count, "", ""])
+        writer.writerow([_("状态"), label, count, "", ""])
     for step in stats.steps:
         writer.writerow(
-            ["环节用时", step.label, step.count, _blank(step.average), _blank(step.p90)]
+            [_("环节用时"), step.label, step.count, _blank(step.average), _blank(step.p90)]
         )
-    writer.writerow(["逾期", "当前逾期", stats.overdue, "", ""])
-    writer.writerow(["受理", "受理总数", stats.accepted, "", ""])
-    writer.writerow(["受理", "系统自动受理", stats.deemed, "", ""])
+    writer.writerow([_("逾期"), _("当前逾期"), stats.overdue, "", ""])
+    writer.writerow([_("受理"), _("受理总数"), stats.accepted, "", ""])
+    writer.writerow([_("受理"), _("系统自动受理"), stats.deemed, "", ""])
     support_csv_rows(request, writer)  # 好差评 per office and step (rencai.support)
     if stats.offices:
-        writer.writerow(["机构", "名称", "在办", "逾期", "受理", "系统自动受理"])
+        writer.writerow([_("机构"), _("名称"), _("在办"), _("逾期"), _("受理"), _("系统自动受理")])
         for row in stats.offices:
             writer.writerow(
-                ["机构", row["office"].name, row["open"], row["overdue"], row["accepted"],
+                [_("机构"), row["office"].name, row["open"], row["overdue"], row["accepted"],
                  row["deemed"]]
             )  # fmt: skip
     return response

@@ -151,7 +151,9 @@ CASE = register(
         select_related=("unit", "unit__supervisory_office", "holding_office", "chain_step"),
         holder=_holder,
         status_text=_status_text,
-        title=lambda case: f"{_('人才引进入户申请')}（{case.get_category_display()}）",
+        title=lambda case: (
+            _("人才引进入户申请（%(category)s）") % {"category": case.get_category_display()}
+        ),
         mine=_mine,
         url=lambda case: reverse("cases:detail", args=[case.number]),
         sweep=False,  # rencai.cases.services.deadlines_fire fires cases in bulk

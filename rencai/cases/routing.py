@@ -70,9 +70,14 @@ def office_contact(office: Office | None) -> str:
     if own:
         return own
     bureau = Office.objects.filter(code=CITY_BUREAU_CODE, is_active=True).first()
-    fallback = (contact_text(bureau) if bureau else "") or "电话 12333，邮箱 hrssgz@gz.gov.cn"
+    fallback = (contact_text(bureau) if bureau else "") or gettext(
+        "电话 12333，邮箱 hrssgz@gz.gov.cn"
+    )
     bureau_name = bureau.name if bureau else "广州市人力资源和社会保障局"
-    return f"该机构暂未登记联系方式，请联系{bureau_name}：{fallback}"
+    return gettext("该机构暂未登记联系方式，请联系%(office)s：%(contact)s") % {
+        "office": bureau_name,
+        "contact": fallback,
+    }
 
 
 def unit_admins(unit: Unit):
@@ -199,7 +204,7 @@ def route_describe(unit: Unit) -> list[str]:
                 "%(office)s受理（%(point)s，%(address)s）；"
                 "5个工作日内未受理或退案的，第6个工作日自动受理"
             )
-            % {**office, "point": accept.service_point, "address": accept.address},
+            % {**office, "point": accept.service_point_display, "address": accept.address_display},
             gettext("%(office)s审批") % office,
             notice,
         ]

@@ -86,7 +86,10 @@ def _type_names() -> dict[str, str]:
 def _type_choices(case: Case) -> list[tuple[str, str]]:
     names = _type_names()
     required = required_attachments(case)
-    choices = [(r.type_code, f"{names.get(r.type_code, r.name)}（必备）") for r in required]
+    choices = [
+        (r.type_code, _("%(name)s（必备）") % {"name": names.get(r.type_code, r.name)})
+        for r in required
+    ]
     seen = {code for code, _label in choices}
     for code, name in names.items():
         if code not in seen and code not in ("business_licence", "change_notice"):

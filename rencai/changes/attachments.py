@@ -27,7 +27,7 @@ def _upload(*, folder: Folder, kind: str, files: Mapping[str, object], user) -> 
         if type_code not in allowed:
             raise DomainError(
                 f"附件：材料类型“{type_code}”不适用于“{Kind(kind).label}”申请，"
-                f"可上传：{'、'.join(rules.ATTACHMENT_NAMES[t] for t in allowed)}。",
+                f"可上传：{'、'.join(str(rules.ATTACHMENT_NAMES[t]) for t in allowed)}。",
                 field=type_code,
             )
         try:
@@ -92,7 +92,7 @@ def _attach(
     have = folder_type_codes(folder=folder)
     missing = [t for t in required if t not in have]
     if missing:
-        names = "、".join(rules.ATTACHMENT_NAMES[t] for t in missing)
+        names = "、".join(str(rules.ATTACHMENT_NAMES[t]) for t in missing)
         raise DomainError(
             f"附件：请上传{names}（JPEG、PNG 或 PDF）。",
             field=missing[0],

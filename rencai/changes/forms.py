@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rencai.catalog.models import EducationLevel, Institution
@@ -13,13 +15,19 @@ from rencai.orgs.models import District, Office, Unit
 FILE_HELP = _("JPEG、PNG 或 PDF，单个文件不超过 %(mb)s MB。")
 
 
+def _file_help_text(mb: str, required_hint: bool) -> str:
+    text = FILE_HELP % {"mb": mb}
+    return gettext("必传。") + text if required_hint else text
+
+
+_file_help = lazy(_file_help_text, str)
+
+
 def _file(label: str, *, required_hint: bool = False) -> forms.FileField:
     from django.conf import settings
 
     mb = f"{settings.RENCAI_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
-    help_text = FILE_HELP % {"mb": mb}
-    if required_hint:
-        help_text = _("必传。") + help_text
+    help_text = _file_help(mb, required_hint)  # lazy: in the language of the page
     return forms.FileField(
         label=label,
         required=False,
@@ -30,8 +38,8 @@ def _file(label: str, *, required_hint: bool = False) -> forms.FileField:
     )
 
 
-def _choices(choices, blank: str = "请选择"):
-    return [("", blank), *choices]
+def _choices(choices, blank=None):
+    return [("", blank or _("请选择")), *choices]
 
 
 class ChangeFormBase(forms.Form):
@@ -62,13 +70,13 @@ class UnitNewForm(ChangeFormBase):
     nature = forms.ChoiceField(label=_("单位性质"), choices=_choices(Unit.Nature.choices))
     level = forms.ChoiceField(label=_("隶属层级"), choices=_choices(Unit.Level.choices))
     district = forms.ModelChoiceField(
-        label=_("所在区"), queryset=District.objects.all(), empty_label="请选择"
+        label=_("所在区"), queryset=District.objects.all(), empty_label=_("请选择")
     )
     supervisory_office = forms.ModelChoiceField(
         label=_("主管部门（市属单位必填）"),
         required=False,
         queryset=Office.objects.filter(kind=Office.Kind.SUPERVISORY, is_active=True),
-        empty_label="无",
+        empty_label=_("无"),
     )
     phone = forms.CharField(label=_("单位电话（选填）"), max_length=40, required=False)
     address = forms.CharField(label=_("单位地址（选填）"), max_length=200, required=False)
@@ -138,7 +146,7 @@ class UnitContactForm(ChangeFormBase):
         label=_("新单位电话"), max_length=40, required=False, help_text=_("不修改的留空。")
     )
     nature = forms.ChoiceField(
-        label=_("新单位性质"), choices=_choices(Unit.Nature.choices, "不修改"), required=False
+        label=_("新单位性质"), choices=_choices(Unit.Nature.choices, _("不修改")), required=False
     )
     other = _file(rules.ATTACHMENT_NAMES["other"])
 
@@ -164,7 +172,7 @@ class UnitAdminApplyForm(forms.Form):
     office = forms.ModelChoiceField(
         label=_("审批部门"),
         required=False,
-        empty_label="请选择",
+        empty_label=_("请选择"),
         queryset=Office.objects.filter(
             kind__in=[Office.Kind.SUPERVISORY, Office.Kind.DISTRICT_WINDOW], is_active=True
         ).order_by("kind", "sort_order", "code"),

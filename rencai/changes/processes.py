@@ -76,7 +76,8 @@ UNIT_ADMIN = reviewed(
     notifications={"decided": effects.unit_admin_decided_sms},
     descriptions=DESCRIPTIONS,
     fields=("grant",),
-    title=lambda obj: f"{UnitAdminRequest._meta.verbose_name}：{obj.unit.name}",
+    title=lambda obj: _("%(kind)s：%(unit)s")
+    % {"kind": UnitAdminRequest._meta.verbose_name, "unit": obj.unit.name},
     doc="市属单位由市直主管部门审批，区属单位由所在区人社局审批（常见问题 二.1、二.2）。",
 )
 # fmt: on

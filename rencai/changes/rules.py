@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from rencai.changes.models import ChangeRequest
 from rencai.core.errors import DomainError
 from rencai.orgs.models import Office, Unit
@@ -38,15 +40,15 @@ ATTACHMENT_TYPES = {
     Kind.UNIT_CONTACT: ("other",),
 }
 ATTACHMENT_NAMES = {
-    "business_licence": "营业执照（或事业单位法人证书）",
-    "change_notice": "准予变更（登记）通知书",
-    "diploma": "毕业证书",
-    "degree": "学位证书",
-    "other": "其他材料",
+    "business_licence": _("营业执照（或事业单位法人证书）"),
+    "change_notice": _("准予变更（登记）通知书"),
+    "diploma": _("毕业证书"),
+    "degree": _("学位证书"),
+    "other": _("其他材料"),
 }
 
 #: The code format, named in every code error (what the user should type instead).
-CODE_FORMAT = (
+CODE_FORMAT = _(
     "应为18位统一社会信用代码（数字或大写字母，不使用I、O、Z、S、V；第18位为校验位）"
     "或9位组织机构代码（8位本体代码加1位校验码，校验码为数字或X）"
 )

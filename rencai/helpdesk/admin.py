@@ -17,6 +17,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "question",
         "answer",
         "rencai_note",
+        "question_en",
+        "answer_en",
         "published",
         "customised",
     ]

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DIRECTORY_MARKER = "[[directory]]"
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class Article(models.Model):
@@ -28,6 +33,11 @@ class Article(models.Model):
         ),
     )
     rencai_note = models.TextField(_("在Rencai中"), blank=True)
+    # English forms (issue #11), shown when English is active; blank: the Chinese text.
+    question_en = models.CharField(_("问题（英文）"), max_length=300, blank=True)
+    answer_en = models.TextField(
+        _("回答（英文）"), blank=True, help_text=_("格式同“回答”；留空时英文页面显示中文回答。")
+    )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     published = models.BooleanField(_("发布"), default=True)
     customised = models.BooleanField(
@@ -53,16 +63,26 @@ class Article(models.Model):
 
     @property
     def label(self) -> str:
+        if _english():
+            return f"{self.section}.{self.number}"
         return f"{'一二三'[self.section - 1]}.{self.number}"
 
     @property
+    def question_display(self) -> str:
+        return self.question_en if self.question_en and _english() else self.question
+
+    @property
+    def answer_display(self) -> str:
+        return self.answer_en if self.answer_en and _english() else self.answer
+
+    @property
     def embeds_directory(self) -> bool:
-        return DIRECTORY_MARKER in self.answer
+        return DIRECTORY_MARKER in self.answer_display
 
     def blocks(self) -> list[tuple[str, str]]:
         """The answer as ("p", text) paragraphs and ("directory", "") placeholders."""
         out: list[tuple[str, str]] = []
-        for line in self.answer.splitlines():
+        for line in self.answer_display.splitlines():
             line = line.strip()
             if not line:
                 continue

@@ -45,8 +45,10 @@ class OfficeAdminForm(forms.ModelForm):
             "name",
             "short_name",
             "service_point",
+            "service_point_en",
             "district",
             "address",
+            "address_en",
             "contact",
             "email",
             "open_days",
@@ -131,7 +133,9 @@ class OfficeAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "service_point",
+                    "service_point_en",
                     "address",
+                    "address_en",
                     "phones_text",
                     "contact",
                     "email",

@@ -10,6 +10,8 @@ contact (rencai.cases.routing.office_contact).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, pgettext
+
 from rencai.orgs.models import Office
 
 
@@ -19,10 +21,11 @@ def contact_text(office: Office | None) -> str:
         return ""
     parts = []
     if office.phones:
-        parts.append("电话 " + "、".join(office.phones))
+        phones = pgettext("list separator", "、").join(office.phones)
+        parts.append(gettext("电话 %(phones)s") % {"phones": phones})
     if office.email:
-        parts.append("邮箱 " + office.email)
-    return "，".join(parts)
+        parts.append(gettext("邮箱 %(email)s") % {"email": office.email})
+    return pgettext("list separator", "，").join(parts)
 
 
 def has_contact(office: Office | None) -> bool:

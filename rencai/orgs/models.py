@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,10 +37,12 @@ class Office(models.Model):
     name = models.CharField(_("机构名称"), max_length=100)  # 广州市越秀区人力资源和社会保障局
     short_name = models.CharField(_("简称"), max_length=40, blank=True)  # 越秀区人社局
     service_point = models.CharField(_("受理点"), max_length=100, blank=True)
+    service_point_en = models.CharField(_("受理点（英文）"), max_length=150, blank=True)
     district = models.ForeignKey(
         District, verbose_name=_("行政区"), null=True, blank=True, on_delete=models.PROTECT
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    address_en = models.CharField(_("地址（英文）"), max_length=300, blank=True)
     phones = models.JSONField(_("咨询电话"), default=list, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     contact = models.CharField(_("联系人"), max_length=100, blank=True)
@@ -68,8 +73,54 @@ class Office(models.Model):
 
     @property
     def hours_text(self) -> str:
-        parts = [p for p in (self.hours_morning, self.hours_afternoon) if p]
-        return f"{self.open_days} " + "，".join(parts)
+        parts = [p for p in (self.hours_morning_display, self.hours_afternoon_display) if p]
+        return f"{self.open_days_display} " + pgettext("list separator", "，").join(parts)
+
+    # English forms of the reference data (issue #11): the English field when English is
+    # active and one is set, else the Chinese text the bureau entered.
+    @property
+    def address_display(self) -> str:
+        return _english(self.address_en) or self.address
+
+    @property
+    def service_point_display(self) -> str:
+        return _english(self.service_point_en) or self.service_point
+
+    @property
+    def open_days_display(self) -> str:
+        days = OPEN_DAYS.get(self.open_days)
+        return str(days) if days is not None else self.open_days
+
+    @property
+    def hours_morning_display(self) -> str:
+        return _hours(self.hours_morning)
+
+    @property
+    def hours_afternoon_display(self) -> str:
+        return _hours(self.hours_afternoon)
+
+
+#: The office days the bureau uses, as msgids (an admin's other wording shows as typed).
+OPEN_DAYS = {"周一至周五": _("周一至周五"), "周一至周六": _("周一至周六"), "每天": _("每天")}
+_SPAN = re.compile(r"^(上午|下午)?\s*(\d{1,2}:\d{2})\s*[-–—~～至]+\s*(\d{1,2}:\d{2})$")
+
+
+def _english(value: str) -> str:
+    return value if value and (get_language() or "").startswith("en") else ""
+
+
+def _hours(text: str) -> str:
+    """「上午9:00-12:00」 in the active language ("9:00–12:00 (morning)" in English)."""
+    m = _SPAN.match((text or "").strip())
+    if not m or not (get_language() or "").startswith("en"):
+        return text
+    part, start, end = m.groups()
+    span = f"{start}–{end}"
+    if part == "上午":
+        return gettext("上午%(span)s") % {"span": span}
+    if part == "下午":
+        return gettext("下午%(span)s") % {"span": span}
+    return span
 
 
 class Unit(models.Model):

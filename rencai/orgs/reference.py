@@ -46,6 +46,12 @@ def _office_put(code: str, values: dict) -> str:
 @transaction.atomic
 def offices_load() -> str:
     data = json.loads(DATA.read_text(encoding="utf-8"))
+    english = data.get("english", {})  # code -> [service point, address] (issue #11)
+
+    def en(code: str) -> dict:
+        point, address = english.get(code, ["", ""])
+        return {"service_point_en": point, "address_en": address}
+
     outcomes: list[str] = []
     for order, (code, name, _unused, point, address, phones, morning, afternoon) in enumerate(
         data["districts"]
@@ -67,6 +73,7 @@ def offices_load() -> str:
                     "hours_morning": morning,
                     "hours_afternoon": afternoon,
                     "sort_order": order,
+                    **en(code),
                 },
             )
         )
@@ -83,6 +90,7 @@ def offices_load() -> str:
                     "email": entry["email"],
                     "phones": entry["phones"],
                     "sort_order": order,
+                    **en(entry["code"]),
                 },
             )
         )

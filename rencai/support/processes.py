@@ -138,7 +138,7 @@ TICKET = register(
         fields=("answered_at", "reminded_at", "fix_action", "fix_event"),
         select_related=("requester", "office", "case"),
         holder=lambda obj: obj.office.name if obj.status == S.OPEN else str(_("提问人")),
-        title=lambda obj: f"{_('咨询/反馈')}：{obj.get_topic_display()}",
+        title=lambda obj: _("咨询/反馈：%(topic)s") % {"topic": obj.get_topic_display()},
         mine=lambda user: Ticket.objects.filter(requester=user).select_related("office"),
         queue=lambda user: Ticket.objects.filter(
             office_id__in=office_ids(user), status=S.OPEN
@@ -185,7 +185,7 @@ WORK_ORDER = register(
         fields=("answer", "answered_at", "answered_by", "reminded_at"),
         select_related=("office", "rating", "rating__rater"),
         holder=lambda obj: obj.office.name,
-        title=lambda obj: f"{_('差评整改工单')}：{obj.rating.step}",
+        title=lambda obj: _("差评整改工单：%(step)s") % {"step": obj.rating.step},
         queue=lambda user: WorkOrder.objects.filter(
             office_id__in=office_ids(user), status=W.OPEN
         ).select_related("office", "rating"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,7 +41,11 @@ class ChainStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office.short_name or self.office.name} 第{self.order}步：{self.name}"
+        return gettext("%(office)s 第%(order)s步：%(step)s") % {
+            "office": self.office.short_name or self.office.name,
+            "order": self.order,
+            "step": self.name,
+        }
 
     def allows(self, user) -> bool:
         if self.any_staff:

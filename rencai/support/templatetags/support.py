@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from rencai.support import selectors
 
@@ -70,6 +71,10 @@ def ratings_panel(context):
 def support_csv_rows(request, writer) -> None:
     """The ratings rows of the statistics CSV (same scope and period as the panel)."""
     ids, period = ratings_scope(request)
-    writer.writerow(["好差评", "机构", "办理环节", "评价数", "平均分", "差评（≤2分）"])
+    rated = gettext("好差评")
+    writer.writerow(
+        [rated, gettext("机构"), gettext("办理环节"), gettext("评价数"), gettext("平均分"),
+         gettext("差评（≤2分）")]
+    )  # fmt: skip
     for r in selectors.rating_stats(office_ids=ids, **period):
-        writer.writerow(["好差评", r.office, r.step, r.count, r.average, r.poor])
+        writer.writerow([rated, r.office, r.step, r.count, r.average, r.poor])
