@@ -451,7 +451,10 @@ def upload(request, number: str):
         return redirect("cases:detail", number=case.number)
     form = forms.UploadForm(request.POST, request.FILES, type_choices=_type_choices(case))
     if form.is_valid() and _upload_files(request, case, form):
-        return redirect(reverse("cases:edit", args=[case.number]) + "#attachments")
+        next_url = reverse("cases:edit", args=[case.number]) + "#attachments"
+        if request.headers.get("X-Rencai-Upload") == "1":  # upload-progress.js goes there
+            return JsonResponse({"next": next_url})
+        return redirect(next_url)
     return render(
         request, "cases/edit.html", _edit_context(request, case, role, upload=form), status=400
     )
