@@ -104,7 +104,7 @@ CHANGE = _reviewed(
           deadline=_deadline(rules.WORKDAYS_CODE_CHANGE)),
         T(NEW, "submit", REQUESTER, S.PENDING, guards=("kind_unit_change", "code_kept"),
           deadline=_deadline(rules.WORKDAYS[ChangeRequest.Kind.UNIT_CHANGE])),
-        *_decided_rows(("change_apply",)),
+        *_decided_rows(("change_apply", "draft_unit_fill")),  # the effect: rencai.cases
     ),
     guards={**{f"kind_{k}": effects.kind_is(k) for k in ChangeRequest.Kind.values},
             "code_changed": effects.code_changed, "code_kept": effects.code_kept},
