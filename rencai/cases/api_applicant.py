@@ -273,8 +273,8 @@ def _out(case: Case, role: str, *, replayed: bool = False) -> dict:
     return {
         "number": case.number,
         "category": case.category,
-        "unit": case.unit.name,
-        "unit_code": case.unit.code,
+        "unit": case.unit.name if case.unit else "",  # "" while the 新增单位 request waits
+        "unit_code": case.unit.code if case.unit else "",
         "status": case.status,
         "status_text": case_status_text(case),
         "version": case.version,
@@ -359,7 +359,7 @@ def _summary(case: Case) -> dict:
     return {
         "number": case.number,
         "category": case.category,
-        "unit": case.unit.name,
+        "unit": case.unit.name if case.unit else "",
         "status": case.status,
         "status_text": case_status_text(case),
         "created_at": case.created_at,

@@ -12,7 +12,9 @@ class CasesConfig(AppConfig):
         from rencai.cases import process  # noqa: F401 (registers the case process)
         from rencai.cases.checks import check_department_chains
         from rencai.cases.permissions import case_document_permission
+        from rencai.cases.services_draft_unit import register_effect
         from rencai.documents.permissions import register
 
         checks.register(check_department_chains, checks.Tags.database)
         register("case", case_document_permission)
+        register_effect()  # the change process fills in waiting drafts (issue #11)

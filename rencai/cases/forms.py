@@ -10,7 +10,7 @@ from rencai.cases.models import Case
 from rencai.catalog import selectors as catalog
 from rencai.catalog.models import EducationLevel, Institution, Major, TitleSeries
 from rencai.core.validators import not_future
-from rencai.orgs.forms import UnitChoiceField
+from rencai.orgs.forms import UnitChoiceField, UnitPickerWidget
 
 # Stored in Chinese (the record), shown in the viewer's language.
 TITLE_LEVELS = [
@@ -166,11 +166,73 @@ def is_search_submit(data) -> bool:
     return any(key.endswith(("_search", "_all_levels")) for key in data)
 
 
-class StartForm(forms.Form):
+class DraftUnitPickerWidget(UnitPickerWidget):
+    """The unit picker plus the applicant's own pending 新增单位 requests (issue #11)."""
+
+    applicant = None
+
+    def get_context(self, name, value, attrs):
+        from rencai.cases.services_draft_unit import PENDING_PREFIX, pending_unit_requests
+        from rencai.changes.models import ChangeRequest
+
+        chosen = ""
+        if isinstance(value, ChangeRequest):
+            chosen, value = value.number, None
+        elif isinstance(value, str) and value.startswith(PENDING_PREFIX):
+            chosen, value = value[len(PENDING_PREFIX) :], None
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            {
+                "pending": list(pending_unit_requests(self.applicant)[:5]),
+                "pending_chosen": chosen,
+                "pending_prefix": PENDING_PREFIX,
+            }
+        )
+        return context
+
+
+class DraftUnitChoiceField(UnitChoiceField):
+    """A registered unit, or "pending:<number>": the applicant's pending 新增单位 request,
+    which cleans to that ChangeRequest (the services check it again under lock)."""
+
+    widget = DraftUnitPickerWidget
+    applicant = None
+
+    def prepare_value(self, value):
+        from rencai.cases.services_draft_unit import PENDING_PREFIX
+        from rencai.changes.models import ChangeRequest
+
+        if isinstance(value, ChangeRequest):
+            return PENDING_PREFIX + value.number
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        from rencai.cases.services_draft_unit import PENDING_PREFIX, pending_unit_request_for
+        from rencai.changes.models import ChangeRequest
+        from rencai.core.errors import DomainError
+
+        if isinstance(value, ChangeRequest):
+            return value
+        if isinstance(value, str) and value.startswith(PENDING_PREFIX):
+            try:
+                return pending_unit_request_for(self.applicant, value[len(PENDING_PREFIX) :])
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return super().to_python(value)
+
+
+class _DraftUnitForm(forms.Form):
+    def __init__(self, *args, applicant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        field.applicant = field.widget.applicant = applicant
+
+
+class StartForm(_DraftUnitForm):
     category = forms.ChoiceField(
         label=_("申报类别"), choices=Case.Category.choices, widget=forms.RadioSelect
     )
-    unit = UnitChoiceField(label=_("引进单位（现工作单位）"))
+    unit = DraftUnitChoiceField(label=_("引进单位（现工作单位）"))
 
 
 class EducationForm(forms.Form):
@@ -268,9 +330,9 @@ DETAIL_FORMS = {
 }
 
 
-class UnitForm(forms.Form):
+class UnitForm(_DraftUnitForm):
     section = "unit"
-    unit = UnitChoiceField(label=_("引进单位（现工作单位）"))
+    unit = DraftUnitChoiceField(label=_("引进单位（现工作单位）"))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

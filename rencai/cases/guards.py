@@ -25,6 +25,13 @@ def guard(name: str, description: str):
     return register
 
 
+@guard("unit_registered", "引进单位已在单位库登记（新增单位申请审核通过后自动填入）")
+def unit_registered(ctx):
+    from rencai.cases.services_draft_unit import draft_unit_refusal
+
+    return draft_unit_refusal(ctx.case) or None
+
+
 @guard("form_complete", "申请表各栏已填写（个人信息、类别信息）")
 def form_complete(ctx):
     from rencai.cases.selectors import case_form_problems

@@ -40,7 +40,19 @@ class Route:
         return [*codes, self.acceptance_office.code]
 
 
+#: A draft waiting for its 新增单位 request (issue #11) has no unit and so no route yet.
+UNIT_PENDING = gettext_lazy(
+    "引进单位尚未登记（新增单位申请审核中）：审核通过后系统自动填入，之后才能确定报送路径并送审。"
+)
+
+
+def _refuse_no_unit(unit: Unit | None) -> None:
+    if unit is None:
+        raise DomainError(UNIT_PENDING, field="unit", code="unit_pending")
+
+
 def route_kind(unit: Unit) -> str:
+    _refuse_no_unit(unit)
     supervisor = unit.supervisory_office
     if unit.nature == Unit.Nature.CITY_SOE or (supervisor and supervisor.code == SASAC_CODE):
         return Case.Route.VIA_UNIT
@@ -105,6 +117,8 @@ class UnitAdminMissing:
 def unit_admin_missing(unit: Unit) -> UnitAdminMissing | None:
     """None when the unit's route needs no admin or it has one; else how to get one: the
     rights request (单位系统管理员权限申请), approved by the supervisory department."""
+    if unit is None:
+        return None
     if route_kind(unit) != Case.Route.VIA_UNIT or unit_admins(unit).exists():
         return None
     from rencai.changes.rules import unit_admin_approvers
@@ -132,6 +146,7 @@ def unit_admin_check(unit: Unit) -> None:
 def route_for(unit: Unit, *, district_office: Office | None = None) -> Route:
     """The route of a new application of `unit`. `district_office` overrides the window
     (an official rerouting a misfiled case)."""
+    _refuse_no_unit(unit)
     if route_kind(unit) == Case.Route.VIA_UNIT:
         if unit.supervisory_office is None:
             centre = Office.objects.filter(code=DATA_CENTRE_CODE).first()

@@ -51,8 +51,11 @@ def case_number_next(*, now: datetime | None = None) -> str:
 
 
 @transaction.atomic
-def case_create(*, applicant, unit, category: str, created_by=None, **form) -> Case:
-    """A new draft. `form` holds application fields (education_level, institution, …)."""
+def case_create(
+    *, applicant, unit, category: str, created_by=None, unit_request=None, **form
+) -> Case:
+    """A new draft. `form` holds application fields (education_level, institution, …).
+    `unit_request` instead of `unit`: the applicant's pending 新增单位 request (issue #11)."""
     from rencai.documents.services import folder_create
 
     if category not in Case.Category.values:
@@ -67,6 +70,7 @@ def case_create(*, applicant, unit, category: str, created_by=None, **form) -> C
         created_by=created_by or applicant,
         category=category,
         unit=unit,
+        unit_request=unit_request,
         folder=folder_create(owner_kind="case"),
         created_at=now,
         **form,
@@ -74,7 +78,7 @@ def case_create(*, applicant, unit, category: str, created_by=None, **form) -> C
     # Constraints (one open case per person, one case per lift) are the database's to
     # judge: concurrent requests would pass a check made here (application_start maps
     # the IntegrityError to the guard's message).
-    case.full_clean(exclude=["folder"], validate_constraints=False)
+    case.full_clean(exclude=["folder", "unit"], validate_constraints=False)
     case.save()
     audit_record(event="case.create", actor=created_by or applicant, obj=case, detail=case.number)
     return case
@@ -206,7 +210,9 @@ def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, reques
             field=sorted(unknown)[0],
         )
     changed = []
-    if unit is not None and unit.pk != locked.unit_id:
+    if unit is not None and not isinstance(unit, Unit) and _is_change_request(unit):
+        changed += _draft_unit_request_set(locked, unit, role=role)
+    elif unit is not None and (unit.pk != locked.unit_id or locked.unit_request_id):
         if not isinstance(unit, Unit):
             raise DomainError(gettext_lazy("引进单位：请通过搜索选择单位"), field="unit")
         if role != workflow.Role.APPLICANT:
@@ -218,8 +224,8 @@ def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, reques
                 format_lazy(gettext_lazy("引进单位：所选单位“{name}”已注销"), name=unit.name),
                 field="unit",
             )
-        locked.unit = unit
-        changed.append("unit")
+        locked.unit, locked.unit_request = unit, None
+        changed += ["unit", "unit_request"]
     for name, value in fields.items():
         if isinstance(value, str):
             value = " ".join(value.split())
@@ -233,7 +239,7 @@ def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, reques
         else:
             locked.institution = locked.major = None
         changed += ["institution", "institution_name", "major", "major_name"]
-    locked.full_clean(exclude=["folder", "applicant", "created_by", "unit"])
+    locked.full_clean(exclude=["folder", "applicant", "created_by", "unit", "unit_request"])
     changed = sorted(set(changed))
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
@@ -243,6 +249,31 @@ def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, reques
         )  # fmt: skip
     case.refresh_from_db()
     return case
+
+
+def _is_change_request(value) -> bool:
+    from rencai.changes.models import ChangeRequest
+
+    return isinstance(value, ChangeRequest)
+
+
+def _draft_unit_request_set(locked: Case, change, *, role: str) -> list[str]:
+    """Name the applicant's pending 新增单位 request instead of a unit (issue #11)."""
+    from rencai.cases.services_draft_unit import pending_unit_request_for
+
+    if role != workflow.Role.APPLICANT:
+        raise DomainError(gettext_lazy("引进单位：单位管理员不能更换引进单位"), field="unit")
+    if locked.status != Case.Status.DRAFT:
+        raise DomainError(
+            gettext_lazy("引进单位：已送审过的申请只能选择已登记的单位。"), field="unit"
+        )
+    if (refusal := case_unit_change_refusal(locked)) is not None:
+        raise DomainError("引进单位：" + refusal, field="unit")
+    if locked.unit_request_id == change.pk:
+        return []
+    change = pending_unit_request_for(locked.applicant, change.number, lock=True)
+    locked.unit, locked.unit_request = None, change
+    return ["unit", "unit_request"]
 
 
 def case_attachment_upload(*, case: Case, actor, acting_as, type_code: str, file, request=None):
@@ -317,13 +348,23 @@ def application_start(*, applicant, unit, category: str, created_by=None, reques
     from rencai.cases.reapply import reapply_check, reapply_lift_consume
 
     actor = created_by or applicant
+    unit_request = None
+    if unit is not None and _is_change_request(unit):
+        # Issue #11: the employer is not registered yet; the person's own pending request.
+        from rencai.cases.services_draft_unit import pending_unit_request_for
+
+        if created_by is not None and created_by != applicant:
+            raise DomainError(gettext_lazy("引进单位：请选择已登记的单位"), field="unit")
+        unit, unit_request = None, pending_unit_request_for(applicant, unit.number, lock=True)
+    elif unit is None:
+        raise DomainError(gettext_lazy("引进单位：请通过搜索选择单位"), field="unit")
     _refuse_second_open(applicant, actor=actor)
     lift = reapply_check(applicant)
     try:
         with transaction.atomic():
             case = case_create(
                 applicant=applicant, unit=unit, category=category, created_by=created_by,
-                reapply_lift=lift,
+                reapply_lift=lift, unit_request=unit_request,
             )  # fmt: skip
     except IntegrityError as exc:
         other = case_open_of(applicant)

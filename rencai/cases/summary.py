@@ -26,7 +26,10 @@ def unit_refusal(case: Case) -> str:
     """Why the chosen unit cannot receive the application now (no chain, no admin, no
     supervisory department), or ""; shown at the unit field and on the disabled button."""
     from rencai.cases.routing import route_check
+    from rencai.cases.services_draft_unit import draft_unit_refusal
 
+    if case.unit_id is None:
+        return draft_unit_refusal(case)
     try:
         route_check(case.unit)
     except DomainError as exc:

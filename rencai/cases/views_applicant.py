@@ -225,7 +225,7 @@ def new(request):
     if request.GET.get("category") in Case.Category.values:
         initial["category"] = request.GET["category"]
     data = request.POST if request.method == "POST" else None
-    form = forms.StartForm(data, initial=initial)
+    form = forms.StartForm(data, initial=initial, applicant=request.user)
     searching = data is not None and forms.is_search_submit(data)
     token = (data.get(FORM_TOKEN) or "")[:64] if data is not None else ""
     if data is not None and not searching and form.is_valid():
@@ -309,7 +309,10 @@ def _edit_context(request, case: Case, role: str, **forms_in) -> dict:
         "status_text": case_status_text(case),
         "applicant": case.applicant,
         "details_form": forms_in.get("details") or detail_class(initial=initial),
-        "unit_form": forms_in.get("unit") or forms.UnitForm(initial={"unit": case.unit}),
+        "unit_form": forms_in.get("unit")
+        or forms.UnitForm(
+            initial={"unit": case.unit or case.unit_request}, applicant=case.applicant
+        ),
         "unit_refusal": unit_refusal,
         "upload_form": forms_in.get("upload") or forms.UploadForm(type_choices=_type_choices(case)),
         "attachments": _attachments(case),
@@ -381,7 +384,7 @@ def edit(request, number: str):
         return render(request, "cases/edit.html", _edit_context(request, case, role))
     section = request.POST.get("section")
     if section == "unit":
-        form = forms.UnitForm(request.POST)
+        form = forms.UnitForm(request.POST, applicant=case.applicant)
         bound = {"unit": form}
     elif section == "details":
         form = forms.DETAIL_FORMS[case.category](request.POST)
@@ -454,7 +457,10 @@ def upload(request, number: str):
         return redirect("cases:detail", number=case.number)
     form = forms.UploadForm(request.POST, request.FILES, type_choices=_type_choices(case))
     if form.is_valid() and _upload_files(request, case, form):
-        return redirect(reverse("cases:edit", args=[case.number]) + "#attachments")
+        next_url = reverse("cases:edit", args=[case.number]) + "#attachments"
+        if request.headers.get("X-Rencai-Upload") == "1":  # upload-progress.js goes there
+            return JsonResponse({"next": next_url})
+        return redirect(next_url)
     return render(
         request, "cases/edit.html", _edit_context(request, case, role, upload=form), status=400
     )

@@ -122,6 +122,7 @@ UNIT_CLOCK_LATE = DeadlineRule(
 BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
 #: Every submission (by the applicant, or forwarded by the unit) checks these first.
 READY = (
+    "unit_registered",  # issue #11: a draft may wait for its 新增单位 request
     "not_reapply_blocked", "form_complete", "attachments_complete",
     "eligibility_hard_rules",  # rencai.verification: a hard eligibility rule not met
 )  # fmt: skip

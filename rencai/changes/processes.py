@@ -50,7 +50,7 @@ CHANGE = reviewed(
           deadline=deadline(rules.WORKDAYS_CODE_CHANGE)),
         T(NEW, "submit", REQUESTER, S.PENDING, guards=("kind_unit_change", "code_kept"),
           deadline=deadline(rules.WORKDAYS[ChangeRequest.Kind.UNIT_CHANGE])),
-        *decided_rows(("change_apply",)),
+        *decided_rows(("change_apply", "draft_unit_fill")),  # the effect: rencai.cases
     ),
     guards={**{f"kind_{k}": effects.kind_is(k) for k in ChangeRequest.Kind.values},
             "code_changed": effects.code_changed, "code_kept": effects.code_kept},

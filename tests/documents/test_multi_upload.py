@@ -30,9 +30,7 @@ def _file(name, data, mime):
 def test_the_upload_input_takes_several_files_without_js(client, draft):
     page = client.get(f"/cases/{draft.number}/edit/").content.decode()
     assert 'type="file" name="file"' in page and " multiple" in page
-    assert (
-        "data-upload-progress" in page
-    )  # the progress script is off until it keeps #attachments (issue #11)
+    assert "data-upload-progress" in page and "rencai/upload-progress.js" in page
 
 
 def test_several_clean_files_are_all_scanned_and_stored(client, draft, clamd):

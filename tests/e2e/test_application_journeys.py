@@ -12,6 +12,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import PASSWORD, id_number, login, logout, register, screenshot
 
@@ -129,7 +130,8 @@ def _upload_required(page, number: str, tmp_path: Path) -> None:
         with page.expect_navigation():
             page.click("form.case-upload button:has-text('上传')")
         assert page.url.endswith(f"/cases/{number}/edit/#attachments"), page.url
-        assert page.locator("img.case-thumb").count() == done
+        # upload-progress.js: the XHR, then the page reloads at #attachments
+        expect(page.locator("img.case-thumb")).to_have_count(done)
         item = page.locator(f"li.case-attachment[data-type='{code}']")
         assert item.locator("strong").inner_text() == label
         assert path.name in item.inner_text()

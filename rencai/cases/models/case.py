@@ -80,8 +80,26 @@ class Case(models.Model):
         db_index=False,
     )  # the applicant, or a unit admin who started it for an employee
     category = models.CharField(_("申报类别"), max_length=10, choices=Category.choices)
+    #: Empty only on a draft that names `unit_request` instead (constraint below).
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("引进单位"), on_delete=models.PROTECT, related_name="cases"
+        "orgs.Unit",
+        verbose_name=_("引进单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    #: Issue #11: a draft started before the employer is registered names the applicant's
+    #: own pending 新增单位信息 request; approving it fills in `unit` and clears this
+    #: (rencai.cases.draft_unit). It cannot be submitted before (guard unit_registered).
+    unit_request = models.ForeignKey(
+        "changes.ChangeRequest",
+        verbose_name=_("待审核的新增单位申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="draft_cases",
+        db_index=False,  # the partial index case_unit_request below
     )
     folder = models.OneToOneField(
         "documents.Folder", on_delete=models.PROTECT, related_name="case", editable=False
@@ -227,6 +245,12 @@ class Case(models.Model):
                 fields=["holding_office", "status", "submitted_at", "id"],
                 name="case_queue_submitted",
             ),
+            # Approving a 新增单位 request finds the drafts waiting for it (rarely any).
+            models.Index(
+                fields=["unit_request"],
+                condition=models.Q(unit_request__isnull=False),
+                name="case_unit_request",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="case_number_unique"),
@@ -243,6 +267,17 @@ class Case(models.Model):
                 fields=["applicant"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="case_one_open_per_applicant",
+            ),
+            # A unit, or (a draft only) a pending 新增单位 request in its place: never
+            # both, never neither (the request's approval swaps one for the other).
+            models.CheckConstraint(
+                condition=(models.Q(unit__isnull=False) & models.Q(unit_request__isnull=True))
+                | (
+                    models.Q(unit__isnull=True)
+                    & models.Q(unit_request__isnull=False)
+                    & models.Q(status="draft")
+                ),
+                name="case_unit_or_pending_request",
             ),
             # A lift of 「已禁止再报」 opens ONE application.
             models.UniqueConstraint(

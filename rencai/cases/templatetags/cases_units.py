@@ -36,3 +36,14 @@ def unit_admin_notice(unit):
         "approver": approver,
         "phones": phone_links(approver.phones or []) if approver else [],
     }
+
+
+@register.inclusion_tag("cases/_unit_request_drafts.html")
+def unit_request_drafts(change, user):
+    """{% unit_request_drafts change user %} on a 新增单位 request's page: the requester's
+    applications waiting for (or filled from) it, each a link back (issue #11)."""
+    from rencai.cases.services_draft_unit import case_drafts_of_request
+
+    if getattr(change, "kind", "") != "unit_new":
+        return {"drafts": []}
+    return {"drafts": case_drafts_of_request(change, user), "change": change}
