@@ -42,18 +42,25 @@ PUBLIC = ["/", "/help/", "/help/offices/", "/notice/", "/units/?q=%E7%A4%BA%E8%8
 API = ["/api/units?q=%E7%A4%BA%E8%8C%83"]
 TARGETS = {"public": 0.40, "logged-in": 0.15, "api": 0.30}
 
-# Gives the demo official a known TOTP secret (the bench's own database only).
-TOTP_SETUP = """
+# Gives the demo official a known TOTP secret and the demo applicant a draft (the bench's own
+# database only), and lists the demo cases with their applicants.
+SETUP = """
 import pyotp
 from rencai.accounts.models import User
+from rencai.cases.models import Case
+from rencai.orgs.models import Unit
 u = User.objects.get(login_name=%r)
 if not u.totp_secret:
     u.totp_secret = pyotp.random_base32()
     u.save(update_fields=["totp_secret"])
 print("secret", u.totp_secret)
-from rencai.cases.models import Case
-for c in Case.objects.filter(applicant__login_name="demo_applicant").order_by("pk"):
-    print("case", c.number, c.status)
+applicant = User.objects.get(login_name="demo_applicant")
+if not Case.objects.filter(applicant=applicant).exists():
+    from rencai.cases.services import application_start
+    unit = Unit.objects.order_by("pk").first()
+    application_start(applicant=applicant, unit=unit, category=Case.Category.choices[0][0])
+for c in Case.objects.select_related("applicant").order_by("pk"):
+    print("case", c.number, c.status, c.applicant.login_name)
 """
 
 
@@ -139,21 +146,38 @@ def _wrk(url: str, duration: int, cookie: str = "") -> float:
 
 
 def pages_to_load(site: str, secret: str, cases: list) -> list[tuple[str, str, str]]:
-    """(path, cookie, kind) for every page measured; cases: (number, status) of the demo
-    applicant's."""
+    """(path, cookie, kind) for every page measured; cases: (number, status, login) of the
+    demo cases. The status page is a case under review seen by its applicant; the draft page
+    and the dashboard are the demo applicant's, whose draft the set-up created."""
     pages = [(p, "", "public") for p in PUBLIC] + [(p, "", "api") for p in API]
+    reviewed = [(n, who) for n, status, who in cases if status == "under_review"]
+    if reviewed:
+        number, who = reviewed[-1]
+        cookie = cookie_header(login(site, who))
+        pages.append((f"/cases/{number}/", cookie, "logged-in"))
+        pages.append((f"/api/cases/{number}", cookie, "api"))
     cookie = cookie_header(login(site, "demo_applicant"))
-    submitted = [n for n, status in cases if status != "draft"]
-    drafts = [n for n, status in cases if status == "draft"]
-    if submitted:
-        pages.append((f"/cases/{submitted[0]}/", cookie, "logged-in"))
-        pages.append((f"/api/cases/{submitted[0]}", cookie, "api"))
+    drafts = [n for n, status, who in cases if status == "draft" and who == "demo_applicant"]
     if drafts:
         pages.append((f"/cases/{drafts[0]}/edit/", cookie, "logged-in"))
     pages.append(("/accounts/", cookie, "logged-in"))
     official = login(site, OFFICIAL, secret)
     pages.append(("/office/queue/acceptance/", cookie_header(official), "logged-in"))
     return pages
+
+
+def check_pages(site: str, pages: list[tuple[str, str, str]]) -> None:
+    """Every measured URL must answer 200 with its page, not a redirect (to the login, the
+    second factor) or an error page: wrk counts a 302 as a success."""
+    for path, cookie, _kind in pages:
+        r = requests.get(
+            site + path, headers={"Cookie": cookie} if cookie else {}, allow_redirects=False
+        )
+        title = re.search(r"<title>([^<]*)</title>", r.text)
+        what = title.group(1).strip() if title else r.headers.get("Content-Type", "")
+        print(f"  {r.status_code} {path}: {what[:60]} ({len(r.content):,} bytes)")
+        if r.status_code != 200:
+            raise SystemExit(f"{path} answered {r.status_code} {r.headers.get('Location', '')}")
 
 
 def main() -> None:
@@ -165,6 +189,7 @@ def main() -> None:
     parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn: gthread or sync")
     parser.add_argument("--only", nargs="*", help="measure only these paths (prefix match)")
+    parser.add_argument("--port", type=int, default=0, help="Rencai's port; the baseline's is +1")
     parser.add_argument("--fresh", action="store_true", help="rebuild the demo database")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -182,11 +207,11 @@ def main() -> None:
     run = dict(cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     subprocess.run([PY, "-m", "rencai.cli", "bootstrap", "--no-banner"], **run)
     lines = subprocess.run(
-        [PY, "manage.py", "shell", "-c", TOTP_SETUP % OFFICIAL], **run
+        [PY, "manage.py", "shell", "-c", SETUP % OFFICIAL], **run
     ).stdout.splitlines()
     secret = next(line.split()[1] for line in lines if line.startswith("secret "))
-    cases = [tuple(line.split()[1:3]) for line in lines if line.startswith("case ")]
-    port_app, port_base = _free_port(), _free_port()
+    cases = [tuple(line.split()[1:4]) for line in lines if line.startswith("case ")]
+    port_app, port_base = (args.port, args.port + 1) if args.port else (_free_port(), _free_port())
     app = _start(server_argv("rencai.wsgi:application", port_app, args), port_app, env, ROOT)
     base_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench")}
     base_argv = server_argv("baseline_site:application", port_base, args)
@@ -196,6 +221,7 @@ def main() -> None:
         pages = pages_to_load(site, secret, cases)
         if args.only:
             pages = [p for p in pages if any(p[0].startswith(o) for o in args.only)]
+        check_pages(site, pages)
         baseline, results = [], {p: [] for p, _c, _k in pages}
         for _round in range(args.rounds):
             for path, cookie, _kind in pages:

@@ -7,7 +7,6 @@ secure cookies and HSTS. Development (the default) keeps generated secrets under
 import ipaddress
 import os
 import secrets
-import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +15,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from rencai.core.logconfig import logging_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RENCAI_VAR", BASE_DIR / "var"))
-# Private: it holds the SQLite database, the development keys and the uploaded files.
-# An existing var/ of ours is tightened too (it was created 0755 before).
+# Private (the SQLite database, development keys, uploads); an existing var/ is tightened.
 VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 if VAR_DIR.stat().st_uid == os.geteuid():
     VAR_DIR.chmod(0o700)
@@ -179,12 +179,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Persistent connections on SQLite too (the skeleton forced 0): opening a connection and
-    # running the init PRAGMAs was ~28 % of a help page's CPU. What 0 protected — no reader
-    # left holding a WAL snapshot or a lock between requests — holds anyway: requests run in
-    # autocommit, Django closes a connection that had an error or is mid-transaction
-    # (close_if_unusable_or_obsolete, with the health check above), and `rencai restore`
-    # writes through SQLite's backup API into the same file, which open connections see.
+    # Persistent connections on SQLite too: opening one was ~28 % of a help page's CPU.
+    # Requests run in autocommit, Django closes a broken or mid-transaction connection
+    # (health checks), and `rencai restore` writes through the backup API into the same file.
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work side by side; IMMEDIATE avoids
         # lock-upgrade deadlocks between gunicorn threads and the worker.
@@ -192,19 +189,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Tests use a file, not the in-memory default: an in-memory database is one
-    # connection shared with the live server's request threads, and concurrent browser
-    # requests on it fail ("bad parameter or other API misuse"). A file gives every
-    # thread its own connection, as gunicorn's threads have in production. One file per
-    # process, so that two test runs side by side never share one (Django deletes it).
+    # Tests use a file, not the in-memory default (one connection shared with the live
+    # server's threads fails under concurrent requests); one file per process.
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"rencai-test-{os.getpid()}.sqlite3")
     }
 else:
     DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = "template0"
-    # No parallel query: for short OLTP queries the workers cost more to start (5–10 ms)
-    # than they save, and they defeat early-stopping plans (the unit search's trigram
-    # buckets ran in 25 ms with them, 5–15 ms without). Reports stay fast without them.
+    # No parallel query: workers cost more to start (5–10 ms) than they save on short OLTP
+    # queries and defeat early-stopping plans (unit search: 25 ms with, 5–15 ms without).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (
         options.get("options", "") + " -c max_parallel_workers_per_gather=0"
@@ -212,11 +205,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------
-# Shared by every server process and the worker (cached fragments: help articles, the
-# office directory, reference data; see rencai.core.cache). Redis when REDIS_URL is set
-# (e.g. redis://127.0.0.1:6379/0), else a table in the project database, so `make run`
-# needs nothing installed (`rencai bootstrap` runs createcachetable). Entries are versioned
-# by what they show, so a stale one is never read after a change.
+# Shared by every server process and the worker (rencai.core.cache): Redis when REDIS_URL
+# is set (redis://127.0.0.1:6379/0), else a table in the project database (`rencai
+# bootstrap` creates it). Entries are versioned by what they show.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("RENCAI_CACHE_PREFIX", "rencai")
 if REDIS_URL:
@@ -241,10 +232,9 @@ else:
         }
     }
 
-# Whole public pages for anonymous visitors (rencai.core.pagecache). Off under pytest unless
-# a test turns it on: the suite moves the clock and edits rows by queryset.update(), which a
-# page cached for up to a minute would hide from the next request.
-RENCAI_PAGE_CACHE = _env_bool("RENCAI_PAGE_CACHE", "pytest" not in sys.modules)
+# Whole public pages for anonymous visitors (rencai.core.pagecache); the test configuration
+# (pyproject.toml, pytest-env) sets RENCAI_PAGE_CACHE=0.
+RENCAI_PAGE_CACHE = _env_bool("RENCAI_PAGE_CACHE", True)
 
 # --- Accounts and authentication -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -267,7 +257,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lockout: 5 failures in 15 minutes *per account*, never by IP alone (carrier NAT).
+# Lockout: 5 failures in 15 minutes per account, never by IP alone (carrier NAT).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -424,38 +414,11 @@ RENCAI_METRICS_TOKEN = os.environ.get("RENCAI_METRICS_TOKEN", "")
 
 # JSON lines (production default) or plain text (development default): RENCAI_LOG_FORMAT.
 RENCAI_LOG_FORMAT = os.environ.get("RENCAI_LOG_FORMAT", "json" if PRODUCTION else "text")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "mask_pii": {"()": "rencai.core.logging.MaskPersonalNumbers"},
-        "context": {"()": "rencai.core.logging.RequestContext"},
-    },
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "json_ensure_ascii": False,
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["context", "mask_pii"],
-            "formatter": RENCAI_LOG_FORMAT if RENCAI_LOG_FORMAT in ("json", "text") else "json",
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        # one line per request in production; in development runserver prints its own
-        "rencai.request": {
-            "level": "INFO" if PRODUCTION else os.environ.get("RENCAI_REQUEST_LOG", "WARNING")
-        },
-    },
-}
+LOGGING = logging_settings(
+    log_format=RENCAI_LOG_FORMAT,
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    request_level="INFO" if PRODUCTION else os.environ.get("RENCAI_REQUEST_LOG", "WARNING"),
+)
 
 # --- Audit log (rencai/audit) -----------------------------------------------
 # Entries older than this go to `rencai audit-archive DIR` files (at least 180 days).
@@ -500,22 +463,18 @@ RENCAI_REFERENCE_LOADERS = [
     "rencai.verification.reference.example_rules_load",  # 申报条件 example set (issue #12)
 ]
 
-# axes.W006 warns that we do not lock by IP. That is deliberate: many citizens share
-# one carrier-NAT address, so we lock per account (see AXES_LOCKOUT_PARAMETERS).
+# axes.W006 (no lock by IP) is deliberate: carrier NAT; we lock per account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-
 
 # --- data-sharing verification and 秒批 (rencai.verification, issue #12) -----------------
 # The city's 政务数据共享 gateway (contract: docs/verification-gateway.openapi.yaml). Empty
 # URL: verification is off (cases wait for a person as before). `make run` starts the
 # development gateway (`rencai gateway`) on RENCAI_GATEWAY_PORT.
 RENCAI_GATEWAY_PORT = int(os.environ.get("RENCAI_GATEWAY_PORT", "18780"))
-# Under pytest it is off unless a test starts the gateway (tests/verification/conftest.py).
+# The test configuration sets it empty (pyproject.toml); tests/verification starts a gateway.
 RENCAI_VERIFICATION_GATEWAY_URL = os.environ.get(
     "RENCAI_VERIFICATION_GATEWAY_URL",
-    ""
-    if PRODUCTION or "pytest" in __import__("sys").modules
-    else f"http://127.0.0.1:{RENCAI_GATEWAY_PORT}",
+    "" if PRODUCTION else f"http://127.0.0.1:{RENCAI_GATEWAY_PORT}",
 )
 RENCAI_VERIFICATION_KEY_ID = os.environ.get("RENCAI_VERIFICATION_KEY_ID", "rencai-dev")
 RENCAI_VERIFICATION_SECRET = os.environ.get(

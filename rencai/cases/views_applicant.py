@@ -48,8 +48,6 @@ from rencai.documents.selectors import folder_documents
 from rencai.documents.services import MULTI_TYPES
 from rencai.helpdesk.selectors import office_directory, phone_links
 
-# --- helpers ------------------------------------------------------------------------
-
 
 def _url(name: str, *args) -> str | None:
     try:
