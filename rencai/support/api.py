@@ -14,7 +14,8 @@ from ninja import Router
 
 from rencai.accounts.roles import acting_as_for
 from rencai.cases.api_once import once, version_or_key
-from rencai.core.errors import DomainError
+from rencai.cases.selectors import case_get_for_page
+from rencai.core.errors import DomainError, NotFound
 from rencai.process import engine
 from rencai.process.selectors import history
 from rencai.support import selectors, services
@@ -233,9 +234,6 @@ def ticket_close(request, number: str, payload: TicketVersionIn, response: HttpR
 )
 def case_steps(request, number: str):
     """The office steps of my case, newest first, rated or not (404 for anyone else's)."""
-    from rencai.cases.selectors import case_get_for_page
-    from rencai.core.errors import NotFound
-
     case, _role = case_get_for_page(
         number=number, user=request.user, acting_as=acting_as_for(request)
     )
