@@ -66,7 +66,13 @@ _OWN_TYPES = {"text_rule", "date_in_future"}
 
 
 def _field(loc) -> str | None:
-    parts = [str(p) for p in loc if str(p) not in _LOCATIONS]
+    # (location, parameter, field, ...): only the leading ones are not part of the field's
+    # path (a field may itself be called "body").
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts.pop(0)
+    if len(parts) > 1 and parts[0] in _LOCATIONS:
+        parts.pop(0)
     # A union member's type name (e.g. "str", "int") is not part of the field's path.
     parts = [p for p in parts if p not in ("str", "int", "date", "bool", "none", "function-after")]
     return ".".join(parts) or None

@@ -26,6 +26,7 @@ install_error_handlers(api)
 api.add_router("/units", "rencai.orgs.api.router")
 api.add_router("/changes", "rencai.changes.api.router")
 api.add_router("/cases", "rencai.cases.api.router")
+api.add_router("/support", "rencai.support.api.router")
 
 # Last: every operation of every router declares the error answers (rencai.api.errors).
 declare_error_responses(api)

@@ -14,7 +14,9 @@ from rencai.accounts.roles import acting_as_for
 from rencai.api.schemas import DbId, ModelText, Text
 from rencai.backoffice.services import case_view_record
 from rencai.cases import workflow
-from rencai.cases.api_applicant import ActionOut, add_application_routes, once, version_or_key
+from rencai.cases.api_applicant import add_application_routes
+from rencai.cases.api_once import once, version_or_key
+from rencai.cases.api_schemas import ActionOut
 from rencai.cases.relations import relation_of
 from rencai.cases.selectors import case_actions_for, case_get_for_actor, case_status_text
 from rencai.cases.services import case_act, case_transition

@@ -7,19 +7,32 @@ is a registry reference (unit id or code) — a typed name is refused.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from rencai.accounts.roles import acting_as_for
-from rencai.api.schemas import DbId, ModelText, NotFuture, Text
 from rencai.backoffice.services import case_view_record
-from rencai.cases import idempotency, unit_access, workflow
+from rencai.cases import unit_access, workflow
+from rencai.cases.api_once import once, version_or_key
+from rencai.cases.api_schemas import (
+    ApplicationDetailOut,
+    ApplicationOut,
+    CaseDocumentOut,
+    DraftFields,
+    DraftIn,
+    DraftPatch,
+    InvitationOut,
+    LookupIn,
+    LookupOut,
+    StartIn,
+    SummaryOut,
+    TypeCode,
+    VersionIn,
+)
 from rencai.cases.models import Case
 from rencai.cases.routing import route_describe
 from rencai.cases.selectors import (
@@ -39,177 +52,12 @@ from rencai.cases.services import (
     case_attachment_upload,
     case_update,
 )
-from rencai.catalog.models import TitleSeries
 from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 
 UNIT_REFERENCE_ONLY = gettext_lazy(
     "引进单位：请填写单位库中的单位编号或统一社会信用代码/组织机构代码，不能手动填写单位名称"
 )
-
-
-class DraftFields(Schema):
-    # Limits and labels from the Case model: an over-long or unsafe value is a 422 naming
-    # the field, before anything is written.
-    education_level: ModelText(Case, "education_level") | None = None
-    institution: DbId | None = None  # catalog Institution id
-    institution_name: ModelText(Case, "institution_name") | None = None  # below 大专 only
-    major: DbId | None = None  # catalog Major id
-    major_name: ModelText(Case, "major_name") | None = None
-    graduation_date: NotFuture("毕业时间", name="graduation_date") | None = None
-    diploma_number: ModelText(Case, "diploma_number") | None = None
-    degree_number: ModelText(Case, "degree_number") | None = None
-    title_series: (  # TitleSeries code
-        ModelText(TitleSeries, "code", label="职称系列代码", as_name="title_series") | None
-    ) = None
-    qualification_name: ModelText(Case, "qualification_name") | None = None
-    qualification_level: ModelText(Case, "qualification_level") | None = None
-    certificate_number: ModelText(Case, "certificate_number") | None = None
-    certificate_date: NotFuture("发证日期", name="certificate_date") | None = None
-
-
-class DraftFieldsOut(Schema):
-    """A draft's fields as stored (the input limits are DraftFields')."""
-
-    education_level: str | None = None
-    institution: int | None = None
-    institution_name: str | None = None
-    major: int | None = None
-    major_name: str | None = None
-    graduation_date: date | None = None
-    diploma_number: str | None = None
-    degree_number: str | None = None
-    title_series: str | None = None
-    qualification_name: str | None = None
-    qualification_level: str | None = None
-    certificate_number: str | None = None
-    certificate_date: date | None = None
-
-
-#: unit id or code (USCC / organisation code); never a name
-UnitRef = Text(40, "引进单位", name="unit") | DbId
-
-
-TypeCode = Text(40, "材料类型", name="type_code")
-
-
-class DraftIn(DraftFields):
-    category: ModelText(Case, "category")
-    unit: UnitRef
-
-
-class DraftPatch(DraftFields):
-    unit: UnitRef | None = None
-
-
-class VersionIn(Schema):
-    expected_version: DbId | None = None
-    reason: Text(1000, "意见/原因", name="reason", multiline=True) = ""
-
-
-class ActionOut(Schema):
-    action: str
-    label: str
-    reason_required: bool
-
-
-class EventOut(Schema):
-    at: datetime
-    actor: str
-    acting_as: str
-    action: str
-    action_label: str
-    status_text: str
-    reason: str
-
-
-class CaseOfficeOut(Schema):
-    code: str
-    name: str
-    address: str
-    phones: list[str]
-    hours: str
-
-
-class CheckOut(Schema):
-    key: str
-    label: str
-    done: bool
-    detail: str
-
-
-class CaseDocumentOut(Schema):
-    id: str
-    type_code: str
-    original_name: str
-    mime: str
-    size: int
-    pages: int
-    uploaded_at: datetime
-    preview_url: str
-    original_url: str
-
-
-class ApplicationOut(Schema):
-    number: str
-    category: str
-    unit: str
-    unit_code: str
-    status: str
-    status_text: str
-    version: int
-    holder: str
-    office: CaseOfficeOut | None
-    due_date: date | None
-    due_remaining_workdays: int | None
-    due_provisional: bool
-    due_text: str
-    role: str
-    actions: list[ActionOut]
-    replayed: bool = False
-
-
-class ApplicationDetailOut(ApplicationOut):
-    fields: DraftFieldsOut
-    checklist: list[CheckOut]
-    route: list[str]
-    route_error: str
-    history: list[EventOut]
-    attachments: list[CaseDocumentOut]
-
-
-class SummaryOut(Schema):
-    number: str
-    category: str
-    unit: str
-    status: str
-    status_text: str
-    created_at: datetime
-
-
-class LookupIn(Schema):
-    id_number: Text(32, "身份证号码", name="id_number")
-
-
-class LookupOut(Schema):
-    result: str  # not_applied (all a unit learns) | applied (the person named the unit)
-    message: str
-    real_name: str | None = None
-    cases: list[SummaryOut] = []
-
-
-class StartIn(LookupIn):
-    category: ModelText(Case, "category")
-
-
-class InvitationOut(Schema):
-    """A unit-started application waits for the person (the same answer for every number)."""
-
-    status: str  # pending | accepted
-    id_number_masked: str
-    category: str
-    created_at: datetime
-    message: str
 
 
 def _unit(reference: str | int):
@@ -364,39 +212,6 @@ def _summary(case: Case) -> dict:
         "status_text": case_status_text(case),
         "created_at": case.created_at,
     }
-
-
-VERSION_REQUIRED = gettext_lazy(
-    "expected_version：请提供申请的当前版本号（查询申请状态所得的 version），"
-    "或在请求头中提供 Idempotency-Key，以免重复或并发的请求把申请推进两步"
-)
-
-
-def version_or_key(request, expected_version: int | None) -> None:
-    """A transition request carries the case version or an Idempotency-Key (finding 10):
-    without either, two concurrent approvals would both pass."""
-    if expected_version is None and request.headers.get(idempotency.HEADER) is None:
-        raise DomainError(VERSION_REQUIRED, field="expected_version", code="version_required")
-
-
-def once(request, response: HttpResponse, schema, work) -> Status | dict:
-    """Run `work` (-> (status, body)) at most once per Idempotency-Key of this user; the
-    same key answers the stored status and body (header Idempotent-Replayed: true).
-    Without the header the work simply runs."""
-    key = idempotency.key_clean(request.headers.get(idempotency.HEADER))
-
-    def dumped():
-        status, body = work()
-        return status, schema.model_validate(body).model_dump(mode="json")
-
-    if key is None:
-        status, body = dumped()
-        return Status(status, body)
-    fp = idempotency.fingerprint(method=request.method, path=request.path, body=request.body)
-    outcome = idempotency.run_once(user=request.user, key=key, fp=fp, work=dumped)
-    if outcome.replayed:
-        response["Idempotent-Replayed"] = "true"
-    return Status(outcome.status, outcome.body)
 
 
 def add_application_routes(router: Router) -> None:

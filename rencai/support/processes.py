@@ -117,6 +117,8 @@ TICKET = register(
                 notify=("opened",),
             ),
             T(S.ANSWERED, "close", REQUESTER, S.CLOSED),
+            # The office closes an answered ticket the person left open (办结).
+            T(S.ANSWERED, "close", OFFICE, S.CLOSED, label=_("办结")),
         ),  # fmt: skip
         guards={"has_case": effects.has_case},
         effects={

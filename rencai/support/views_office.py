@@ -20,7 +20,7 @@ from rencai.support.forms import TicketActionForm, WorkOrderAnswerForm
 from rencai.support.processes import WORK_ORDER
 from rencai.support.views import _404, act_once, ticket_page_context
 
-OFFICE_ACTIONS = ("reply", "fix_reroute", "fix_return")
+OFFICE_ACTIONS = ("reply", "fix_reroute", "fix_return", "close")
 
 
 @office_required

@@ -122,6 +122,13 @@ class Objects:
             id_number_masked=applicant.id_number_masked, category="title",
             invited_by=world.unit_admin, created_at=now,
         )  # fmt: skip
+        from rencai.support.selectors import context_for_case
+        from rencai.support.services import ticket_open
+
+        self.ticket = ticket_open(
+            user=applicant, topic="status", body="状态空白",
+            context=context_for_case(number=self.case.number, user=applicant, acting_as=None),
+        )  # fmt: skip
         self.objection = Objection.objects.create(
             case=self.case, contact_name="异议人", contact_phone="13900001111", text="异议",
             filed_at=now,
@@ -132,6 +139,9 @@ class Objects:
         number = self.change.number if route.startswith(("changes/", "api/changes/")) else None
         if route.startswith(("cards/", "api/cards")):
             number = self.card.number
+        tickets = ("support/t/", "support/office/t/", "api/support/tickets/")
+        if route.startswith((*tickets, "api/support/office/tickets/")):
+            number = self.ticket.number  # a ticket of the victim's (rencai.support)
         values = {
             "number": number or self.case.number,
             "public_id": str(self.document.public_id),
@@ -269,6 +279,9 @@ def test_the_owner_and_the_holding_office_do_reach_them(media, catalog):  # noqa
         f"/api/cases/{n}/attachments",
         f"/cards/{objects.card.number}/download/",
         f"/changes/requests/{objects.change.number}/",
+        f"/support/t/{objects.ticket.number}/",
+        f"/api/support/tickets/{objects.ticket.number}",
+        f"/api/support/cases/{n}/steps",
     ):
         assert victim.get(path).status_code == 200, path
     user, acting = world.officials["district-440106"]
@@ -277,6 +290,9 @@ def test_the_owner_and_the_holding_office_do_reach_them(media, catalog):  # noqa
     act_as(office, acting.grant)
     mark_second_factor_passed(office, user)
     assert office.get(f"/office/cases/{n}/").status_code == 200
+    ticket = objects.ticket.number
+    assert office.get(f"/support/office/t/{ticket}/").status_code == 200
+    assert office.get(f"/api/support/office/tickets/{ticket}").status_code == 200
     doc = objects.document.public_id
     assert office.get(f"/office/cases/{n}/files/{doc}/original/").status_code == 200
     assert Card.objects.filter(pk=objects.card.pk).exists()

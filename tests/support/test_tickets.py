@@ -207,3 +207,14 @@ def test_tickets_are_on_my_requests_and_the_office_worklist(open_ticket, world, 
     ]
     queue = [r for r in worklist(user=window[0]) if r.process == "ticket"]
     assert [r.number for r in queue] == [ticket.number] and queue[0].due_date == ticket.due_date
+
+
+def test_the_office_closes_an_answered_ticket_from_its_page(window_client, open_ticket):
+    ticket = open_ticket()
+    act = reverse("support:office_ticket_act", args=[ticket.number])
+    window_client.post(act, {"action": "reply", "expected_version": 1, "reason": "已核实"})
+    page = window_client.get(reverse("support:office_ticket", args=[ticket.number]))
+    assert "action-close" in page.content.decode() and "办结" in page.content.decode()
+    assert window_client.post(act, {"action": "close", "expected_version": 2}).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "closed" and ticket.version == 3
