@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from rencai.changes import rules
 from rencai.changes.models import ChangeRequest
@@ -65,7 +66,7 @@ def change_draft_folder(*, user, folder_id: int) -> Folder:
     """A draft folder of `user` (every document in it uploaded by them) or NotFound."""
     folder = Folder.objects.filter(pk=folder_id, owner_kind=DRAFT_OWNER_KIND).first()
     if folder is None or folder.documents.exclude(uploaded_by=user).exists():
-        raise NotFound("附件草稿不存在或已提交，请重新选择附件。", field="attachments")
+        raise NotFound(_("附件草稿不存在或已提交，请重新选择附件。"), field="attachments")
     return folder
 
 

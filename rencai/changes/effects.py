@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
 from rencai.catalog.models import Institution, Major
@@ -121,7 +124,10 @@ def _unit_change_code(*, unit: Unit, code: str, actor, request) -> None:
     """Replace a unit's code (9 → 18 characters, FAQ 一.6); the unit keeps its identity.
     TODO(orgs): move into rencai.orgs.services as unit_change_code."""
     if Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():
-        raise Conflict(f"单位代码：{code} 已登记为其他单位，不能再用于本单位。", field="code")
+        raise Conflict(
+            format_lazy(_("单位代码：{code} 已登记为其他单位，不能再用于本单位。"), code=code),
+            field="code",
+        )
     old = unit.code
     unit.code = code
     unit_refresh_search_keys(unit=unit)
@@ -152,7 +158,7 @@ def _apply(change: ChangeRequest, *, reviewer, request) -> str:
         unit = Unit.objects.select_for_update().get(pk=change.unit_id)
         if unit.name != change.before.get("name") or unit.code != change.before.get("code"):
             raise Conflict(
-                "单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。"
+                _("单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。")
             )
         if change.code != unit.code:
             _unit_change_code(unit=unit, code=change.code, actor=reviewer, request=request)
@@ -191,7 +197,11 @@ def _apply(change: ChangeRequest, *, reviewer, request) -> str:
             or Institution.objects.filter(name=change.name).exists()
         ):
             raise Conflict(
-                f"院校“{change.name}”或学校标识码{code}已在院校库中，请驳回本申请并说明。"
+                format_lazy(
+                    _("院校“{name}”或学校标识码{code}已在院校库中，请驳回本申请并说明。"),
+                    name=change.name,
+                    code=code,
+                )
             )
         institution = Institution(
             moe_code=code,
@@ -218,7 +228,13 @@ def _apply(change: ChangeRequest, *, reviewer, request) -> str:
             Major.objects.filter(code=code).exists()
             or Major.objects.filter(name=change.name, level=change.level).exists()
         ):
-            raise Conflict(f"专业“{change.name}”或专业代码{code}已在专业库中，请驳回本申请并说明。")
+            raise Conflict(
+                format_lazy(
+                    _("专业“{name}”或专业代码{code}已在专业库中，请驳回本申请并说明。"),
+                    name=change.name,
+                    code=code,
+                )
+            )
         major = Major(
             code=code,
             name=change.name,

@@ -5,6 +5,7 @@ Requests run on rencai.process (process `unit_admin`, rencai.changes.processes).
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
@@ -96,11 +97,11 @@ def unit_admin_revoke(*, grant: RoleGrant, actor, reason: str, request=None) -> 
         .first()
     )
     if grant is None or not unit_admin_can_revoke(user=actor, grant=grant):
-        raise NotFound("授权不存在。")
+        raise NotFound(_("授权不存在。"))
     if grant.revoked_at is not None:
-        raise Conflict("该权限已撤销。")
+        raise Conflict(_("该权限已撤销。"))
     if not reason:
-        raise DomainError("撤销原因：请填写，被撤销的管理员会看到。", field="reason")
+        raise DomainError(_("撤销原因：请填写，被撤销的管理员会看到。"), field="reason")
     grant.revoked_at = clock.now()
     grant.save(update_fields=["revoked_at"])
     audit_record(

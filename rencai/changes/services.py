@@ -11,6 +11,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant
 from rencai.catalog.models import Institution, Major, education_needs_catalogue_school
@@ -79,7 +81,9 @@ def _code_or_error(value: str, *, field: str = "code") -> str:
         message = exc.messages[0]
         if "校验位" in message:
             message = f"{message}（{rules.CODE_FORMAT}）"
-        raise DomainError(f"单位代码：{message}", field=field, code="unit_code") from None
+        raise DomainError(
+            format_lazy(_("单位代码：{message}"), message=message), field=field, code="unit_code"
+        ) from None
 
 
 def _create(
@@ -148,7 +152,9 @@ def change_request_unit_new(
     units (SimilarFound)."""
     name = _clean_text(name, limit=200)
     if len(name) < 2:
-        raise DomainError("单位名称：请按营业执照填写完整的单位名称（至少2个字）。", field="name")
+        raise DomainError(
+            _("单位名称：请按营业执照填写完整的单位名称（至少2个字）。"), field="name"
+        )
     code = _code_or_error(code)
     existing = unit_existing_for_code(code=code)
     if existing is not None:
@@ -166,9 +172,9 @@ def change_request_unit_new(
         field="code", code=code,
     )  # fmt: skip
     if nature not in Unit.Nature.values:
-        raise DomainError("单位性质：请选择。", field="nature")
+        raise DomainError(_("单位性质：请选择。"), field="nature")
     if level not in Unit.Level.values:
-        raise DomainError("隶属层级：请选择市属或区属。", field="level")
+        raise DomainError(_("隶属层级：请选择市属或区属。"), field="level")
     unit_check_supervision(level=level, supervisory_office=supervisory_office)
     _offer_similar(confirm_new, lambda: unit_similar(name=name), "单位")
     return _create(
@@ -192,21 +198,25 @@ def change_request_unit_change(
     """修改单位信息 (FAQ 一.6, 一.7): rename and/or replace the code, with the business licence
     and the approval-of-change notice. A renamed unit may keep its 9-character code."""
     if not unit.is_active:
-        raise DomainError(f"单位：“{unit.name}”已注销，不能修改。", field="unit")
+        raise DomainError(
+            format_lazy(_("单位：“{name}”已注销，不能修改。"), name=unit.name), field="unit"
+        )
     new_name = _clean_text(new_name, limit=200) or unit.name
     new_code = _code_or_error(new_code, field="new_code") if (new_code or "").strip() else unit.code
     name_changed, code_changed = new_name != unit.name, new_code != unit.code
     if not name_changed and not code_changed:
         raise DomainError(
-            "没有需要修改的内容：单位名称未发生变更的，保留原9位组织机构代码也可以办理业务，无需申请（常见问题 一.6）。",
+            _(
+                "没有需要修改的内容：单位名称未发生变更的，保留原9位组织机构代码也可以办理业务，无需申请（常见问题 一.6）。"
+            ),
             field="new_name",
         )
     if len(new_name) < 2:
-        raise DomainError("新单位名称：至少2个字。", field="new_name")
+        raise DomainError(_("新单位名称：至少2个字。"), field="new_name")
     if code_changed:
         if len(unit.code) == 18 and len(new_code) == 9:
             raise DomainError(
-                "新单位代码：不能把18位统一社会信用代码改回9位组织机构代码。", field="new_code"
+                _("新单位代码：不能把18位统一社会信用代码改回9位组织机构代码。"), field="new_code"
             )
         other = unit_existing_for_code(code=new_code, exclude=unit)
         if other is not None:
@@ -233,10 +243,13 @@ def _education_level_check(education_level: str, what: str) -> None:
     from rencai.catalog.models import EducationLevel
 
     if education_level not in EducationLevel.values:
-        raise DomainError("学历层次：请选择。", field="education_level")
+        raise DomainError(_("学历层次：请选择。"), field="education_level")
     if not education_needs_catalogue_school(education_level):
         raise DomainError(
-            f"大专以下学历的{what}无需申请：请在入户申请表中直接手动填写（常见问题 一.8）。",
+            format_lazy(
+                _("大专以下学历的{what}无需申请：请在入户申请表中直接手动填写（常见问题 一.8）。"),
+                what=what,
+            ),
             field="education_level",
             code="below_college",
         )
@@ -248,7 +261,10 @@ _MAJOR_CODE = re.compile(r"\d{6}[A-Z]{0,2}")
 
 def _catalogued(found, text: str, where: str) -> None:
     if found is not None:
-        raise Conflict(f"{text}已在{where}中，请直接搜索选择。", field="name")
+        raise Conflict(
+            format_lazy(_("{text}已在{where}中，请直接搜索选择。"), text=text, where=where),
+            field="name",
+        )
 
 
 @transaction.atomic
@@ -267,12 +283,12 @@ def change_request_institution_new(
     _education_level_check(education_level, "毕业院校")
     name = _clean_text(name, limit=100)
     if len(name) < 2:
-        raise DomainError("院校名称：请按毕业证书填写完整的学校名称。", field="name")
+        raise DomainError(_("院校名称：请按毕业证书填写完整的学校名称。"), field="name")
     if level not in Institution.Level.values:
-        raise DomainError("办学层次：请选择本科或专科。", field="level")
+        raise DomainError(_("办学层次：请选择本科或专科。"), field="level")
     moe_code = (moe_code or "").strip()
     if moe_code and not _MOE_CODE.fullmatch(moe_code):
-        raise DomainError("学校标识码：应为10位数字（不知道可不填）。", field="code")
+        raise DomainError(_("学校标识码：应为10位数字（不知道可不填）。"), field="code")
     found = Institution.objects.filter(is_active=True, name=name).first()
     if found is None and moe_code:
         found = Institution.objects.filter(moe_code=moe_code).first()
@@ -304,11 +320,11 @@ def change_request_major_new(
     _education_level_check(education_level, "专业")
     name = _clean_text(name, limit=60)
     if len(name) < 2:
-        raise DomainError("专业名称：请按毕业证书填写完整的专业名称。", field="name")
+        raise DomainError(_("专业名称：请按毕业证书填写完整的专业名称。"), field="name")
     major_code = (major_code or "").strip().upper()
     if major_code and not _MAJOR_CODE.fullmatch(major_code):
         raise DomainError(
-            "专业代码：应为6位数字，可带1–2位字母后缀（如 080901、080904K；不知道可不填）。",
+            _("专业代码：应为6位数字，可带1–2位字母后缀（如 080901、080904K；不知道可不填）。"),
             field="code",
         )
     level = Major.Level.VOCATIONAL if education_level == "college" else Major.Level.UNDERGRADUATE
@@ -340,7 +356,7 @@ def change_request_unit_contact(
     """修改单位电话/单位性质 (FAQ 一.12): by a unit admin acting as the unit, in the app."""
     if acting_unit is None:
         raise DomainError(
-            "请先切换为单位身份（单位系统管理员）再申请修改单位电话或单位性质。",
+            _("请先切换为单位身份（单位系统管理员）再申请修改单位电话或单位性质。"),
             field="unit",
             code="acting_as_unit",
         )
@@ -348,19 +364,19 @@ def change_request_unit_contact(
     if not RoleGrant.objects.filter(
         user=requester, unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
     ).exists():
-        raise NotFound("单位不存在。", field="unit")
+        raise NotFound(_("单位不存在。"), field="unit")
     phone = _clean_text(phone, limit=40)
     if phone and not re.fullmatch(r"[0-9+\-（）() 转]{7,40}", phone):
         raise DomainError(
-            "单位电话：只能包含数字、短横线、括号和“转”，如 020-12345678。", field="phone"
+            _("单位电话：只能包含数字、短横线、括号和“转”，如 020-12345678。"), field="phone"
         )
     if nature and nature not in Unit.Nature.values:
-        raise DomainError("单位性质：请选择。", field="nature")
+        raise DomainError(_("单位性质：请选择。"), field="nature")
     phone_changed = bool(phone) and phone != unit.phone
     nature_changed = bool(nature) and nature != unit.nature
     if not phone_changed and not nature_changed:
         raise DomainError(
-            "没有需要修改的内容：新单位电话和新单位性质都与现有信息相同或未填写。", field="phone"
+            _("没有需要修改的内容：新单位电话和新单位性质都与现有信息相同或未填写。"), field="phone"
         )
     _refuse_pending(
         Kind.UNIT_CONTACT, "本单位已有修改电话/性质的申请在审核中，请等待审核结果。",
@@ -388,7 +404,12 @@ def change_request_submit(*, kind: str, **values) -> ChangeRequest:
     service = SUBMIT.get(kind)
     if service is None:
         raise DomainError(
-            f"申请类型：“{str(kind)[:20]}”无效，可选 {', '.join(Kind.values)}。", field="kind"
+            format_lazy(
+                _("申请类型：“{kind}”无效，可选 {choices}。"),
+                kind=str(kind)[:20],
+                choices=", ".join(Kind.values),
+            ),
+            field="kind",
         )
     takes = {*inspect.signature(service).parameters, *_COMMON}
     return service(**{name: value for name, value in values.items() if name in takes})

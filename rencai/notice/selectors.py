@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Max, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from rencai.cases.effects import card_category_label
 from rencai.cases.models import Case, CaseEvent
@@ -128,5 +129,5 @@ def objection_get_for_case(*, case: Case, objection_id: int) -> Objection:
 
     objection = Objection.objects.filter(case=case, pk=objection_id).first()
     if objection is None:
-        raise NotFound("异议不存在")
+        raise NotFound(_("异议不存在"))
     return objection

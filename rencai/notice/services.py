@@ -16,6 +16,8 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.audit.services import audit_record
 from rencai.cases.models import Case
@@ -38,29 +40,30 @@ def _clean_contact(contact_name: str, contact_phone: str, contact_email: str, te
     contact_name, contact_phone = contact_name.strip(), contact_phone.strip()
     contact_email, text = contact_email.strip(), text.strip()
     if not contact_name:
-        raise DomainError("请填写联系人姓名（必填）", field="contact_name")
+        raise DomainError(_("请填写联系人姓名（必填）"), field="contact_name")
     if len(contact_name) > 40:
-        raise DomainError("联系人姓名不能超过40个字", field="contact_name")
+        raise DomainError(_("联系人姓名不能超过40个字"), field="contact_name")
     if not contact_phone and not contact_email:
         raise DomainError(
-            "请至少填写一种联系方式：联系电话或电子邮箱（便于核查时联系您）", field="contact_phone"
+            _("请至少填写一种联系方式：联系电话或电子邮箱（便于核查时联系您）"),
+            field="contact_phone",
         )
     if contact_phone and not contact_phone.replace("-", "").isdigit():
-        raise DomainError("联系电话只能包含数字和“-”，如 13912345678 或 020-12345678",
+        raise DomainError(_("联系电话只能包含数字和“-”，如 13912345678 或 020-12345678"),
                           field="contact_phone")  # fmt: skip
     if contact_phone and not 7 <= len(contact_phone) <= 20:
-        raise DomainError("联系电话应为7至20位", field="contact_phone")
+        raise DomainError(_("联系电话应为7至20位"), field="contact_phone")
     if contact_email:
         try:
             validate_email(contact_email)
         except ValidationError:
             raise DomainError(
-                "电子邮箱格式不正确，如 name@example.com", field="contact_email"
+                _("电子邮箱格式不正确，如 name@example.com"), field="contact_email"
             ) from None
     if not text:
-        raise DomainError("请填写异议内容（必填）：说明对哪项信息有异议及理由", field="text")
+        raise DomainError(_("请填写异议内容（必填）：说明对哪项信息有异议及理由"), field="text")
     if len(text) > TEXT_MAX:
-        raise DomainError(f"异议内容不能超过{TEXT_MAX}字", field="text")
+        raise DomainError(format_lazy(_("异议内容不能超过{limit}字"), limit=TEXT_MAX), field="text")
     return contact_name, contact_phone, contact_email, text
 
 
@@ -95,11 +98,14 @@ def objection_file(
     _rate_limit(ip, now)
     case = Case.objects.select_for_update().filter(number=number).first()
     if case is None:
-        raise NotFound("公示中没有该申请编号")
+        raise NotFound(_("公示中没有该申请编号"))
     running = case.status == Case.Status.IN_NOTICE and case.due_at is not None and now < case.due_at
     if case.status not in NOTICE_STATES or (case.status == Case.Status.IN_NOTICE and not running):
         raise Conflict(
-            f"申请{case.number}不在公示期内（公示期已结束或尚未开始），不能提出异议。",
+            format_lazy(
+                _("申请{number}不在公示期内（公示期已结束或尚未开始），不能提出异议。"),
+                number=case.number,
+            ),
             code="notice_closed",
         )
     objection = Objection(
@@ -130,7 +136,11 @@ def _open_objection(objection: Objection) -> Objection:
     locked = Objection.objects.select_for_update().select_related("case").get(pk=objection.pk)
     if locked.status != Objection.Status.OPEN:
         raise Conflict(
-            f"异议#{locked.pk}已处理（{locked.get_status_display()}），不能再修改核查意见。",
+            format_lazy(
+                _("异议#{pk}已处理（{status}），不能再修改核查意见。"),
+                pk=locked.pk,
+                status=locked.get_status_display(),
+            ),
             code="objection_closed",
         )
     return locked
@@ -144,9 +154,11 @@ def objection_finding_record(*, objection: Objection, actor, finding: str, reque
     given for the decision. The caller checks the office holds the case."""
     finding = (finding or "").strip()
     if not finding:
-        raise DomainError("核查意见：请填写对该异议的核查意见（必填）", field="finding")
+        raise DomainError(_("核查意见：请填写对该异议的核查意见（必填）"), field="finding")
     if len(finding) > FINDING_MAX:
-        raise DomainError(f"核查意见：不能超过{FINDING_MAX}字", field="finding")
+        raise DomainError(
+            format_lazy(_("核查意见：不能超过{limit}字"), limit=FINDING_MAX), field="finding"
+        )
     objection = _open_objection(objection)
     objection.resolution = scrub(finding)
     objection.save(update_fields=["resolution"])

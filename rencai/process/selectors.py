@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant, User
 from rencai.core import clock
@@ -162,7 +164,10 @@ def request_get(*, queryset, user, number: str, visible) -> Any:
     number = normalize_number(number)
     obj = queryset.filter(number=number).first() if _NUMBER.fullmatch(number) else None
     if obj is None or not visible(user, obj):
-        raise NotFound(f"申请编号：未找到您的申请“{number[:20]}”，请核对编号。", field="number")
+        raise NotFound(
+            format_lazy(_("申请编号：未找到您的申请“{number}”，请核对编号。"), number=number[:20]),
+            field="number",
+        )
     return obj
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rencai.core.errors import NotFound
@@ -49,10 +50,11 @@ def context_for_case(*, number: str, user, acting_as) -> TicketContext:
     if role not in (Role.APPLICANT, Role.UNIT_ADMIN):
         raise NotFound(_("申请不存在。"))
     holder = case.holding_office.name if case.holding_office_id else ""
-    return TicketContext(
-        kind=str(_("入户申请")), number=case.number, status_text=case_status_text(case),
-        holder=holder, url=reverse("cases:detail", args=[case.number]), case=case,
-    )  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):  # stored on the ticket: a record
+        return TicketContext(
+            kind=str(_("入户申请")), number=case.number, status_text=str(case_status_text(case)),
+            holder=holder, url=reverse("cases:detail", args=[case.number]), case=case,
+        )  # fmt: skip
 
 
 def context_for_request(*, process_key: str, number: str, user) -> TicketContext:
@@ -65,12 +67,13 @@ def context_for_request(*, process_key: str, number: str, user) -> TicketContext
     obj = p.mine(user).filter(number=number).first()
     if obj is None:
         raise NotFound(_("事项不存在。"))
-    return TicketContext(
-        kind=str(p.label), number=obj.number,
-        status_text=p.status_text(obj) if p.status_text else p.state_label(obj.status),
-        holder=p.holder(obj) if p.holder and obj.status not in p.terminal else "",
-        url=p.url(obj) if p.url else "", obj=obj,
-    )  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):  # stored on the ticket: a record
+        return TicketContext(
+            kind=str(p.label), number=obj.number,
+            status_text=str(p.status_text(obj) if p.status_text else p.state_label(obj.status)),
+            holder=p.holder(obj) if p.holder and obj.status not in p.terminal else "",
+            url=p.url(obj) if p.url else "", obj=obj,
+        )  # fmt: skip
 
 
 def ticket_for_requester(*, number: str, user) -> Ticket:
