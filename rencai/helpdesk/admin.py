@@ -19,6 +19,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "rencai_note",
         "question_en",
         "answer_en",
+        "rencai_note_en",
         "published",
         "customised",
     ]

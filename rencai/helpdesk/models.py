@@ -38,6 +38,9 @@ class Article(models.Model):
     answer_en = models.TextField(
         _("回答（英文）"), blank=True, help_text=_("格式同“回答”；留空时英文页面显示中文回答。")
     )
+    rencai_note_en = models.TextField(
+        _("在Rencai中（英文）"), blank=True, help_text=_("留空时英文页面显示中文说明。")
+    )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     published = models.BooleanField(_("发布"), default=True)
     customised = models.BooleanField(
@@ -74,6 +77,10 @@ class Article(models.Model):
     @property
     def answer_display(self) -> str:
         return self.answer_en if self.answer_en and _english() else self.answer
+
+    @property
+    def rencai_note_display(self) -> str:
+        return self.rencai_note_en if self.rencai_note_en and _english() else self.rencai_note
 
     @property
     def embeds_directory(self) -> bool:

@@ -1,4 +1,5 @@
-"""Help articles from the cleaned copy of the seed FAQ (data/faq.txt) and the In-Rencai notes."""
+"""Help articles from the cleaned copy of the seed FAQ (data/faq.txt), the In-Rencai notes
+(data/notes.json) and their English (data/faq_en.json, issue #11), all keyed by article slug."""
 
 from __future__ import annotations
 
@@ -55,15 +56,20 @@ def faq_parse(text: str) -> list[ParsedArticle]:
 def articles_load() -> str:
     parsed = faq_parse((DATA / "faq.txt").read_text(encoding="utf-8"))
     notes = json.loads((DATA / "notes.json").read_text(encoding="utf-8"))
+    english = json.loads((DATA / "faq_en.json").read_text(encoding="utf-8"))
     existing = {a.slug: a for a in Article.objects.all()}
     created = updated = kept = 0
     for item in parsed:
+        en = english.get(item.slug, {})
         values = {
             "section": item.section,
             "number": item.number,
             "question": item.question,
             "answer": item.answer,
             "rencai_note": notes.get(item.slug, ""),
+            "question_en": en.get("question", ""),
+            "answer_en": "\n".join(en.get("answer", [])),
+            "rencai_note_en": en.get("note", ""),
             "sort": item.number,
         }
         article = existing.get(item.slug)
@@ -79,9 +85,9 @@ def articles_load() -> str:
             updated += 1
     version = dataset_record(
         name=DATASET,
-        sha256=files_sha256([DATA / "faq.txt", DATA / "notes.json"]),
+        sha256=files_sha256([DATA / "faq.txt", DATA / "notes.json", DATA / "faq_en.json"]),
         rows=len(parsed),
-        source="智慧人才家园常见问题（data/faq.txt）与「在Rencai中」说明（data/notes.json）",
+        source="智慧人才家园常见问题（data/faq.txt）、「在Rencai中」说明（data/notes.json）及英文译文（data/faq_en.json）",
     )
     return (
         f"help articles: {len(parsed)} in seed, {Article.objects.count()} stored "

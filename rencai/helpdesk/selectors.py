@@ -34,12 +34,18 @@ def article_get(*, slug: str) -> Article:
 
 
 def article_search(*, q: str) -> QuerySet[Article]:
-    """Published articles whose question, answer or note contains `q` (Chinese substring)."""
+    """Published articles whose question, answer or note contains `q` (a substring of the
+    Chinese or of the English text)."""
     q = (q or "").strip()[:SEARCH_MAX_CHARS]
     if len(q) < SEARCH_MIN_CHARS:
         return Article.objects.none()
     return article_list().filter(
-        Q(question__icontains=q) | Q(answer__icontains=q) | Q(rencai_note__icontains=q)
+        Q(question__icontains=q)
+        | Q(answer__icontains=q)
+        | Q(rencai_note__icontains=q)
+        | Q(question_en__icontains=q)
+        | Q(answer_en__icontains=q)
+        | Q(rencai_note_en__icontains=q)
     )
 
 
