@@ -11,6 +11,7 @@ import email.policy
 import re
 from datetime import datetime, time, timedelta
 
+import pyotp
 import pytest
 from PIL import Image
 
@@ -140,6 +141,19 @@ def test_applicant_unit_admin_and_office_staff_are_told(
     assert item.line.startswith(f"{case.number}（申请人{applicant.real_name}，")
     # The unit admin is not told of their own move.
     assert len(_messages(admin)) == 1 and len(_messages(admin, "email")) == 1
+    # In the back office (password + TOTP) the per-case colleague finds it in their queue.
+    at_once.totp_secret = secret = pyotp.random_base32()
+    at_once.save(update_fields=["totp_secret"])
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", at_once.login_name)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]:has-text('登录')")
+    page.wait_for_url("**/office/2fa/**")
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.click("form button[type=submit]:has-text('验证')")
+    page.wait_for_url("**/office/queue/department/")
+    row = page.locator("table.office-worklist tr", has_text=case.number)
+    assert applicant.real_name in row.inner_text()
 
     # The worker's sweeps, the next morning after the digest hour: one digest, then the
     # outbox delivers everything; the e-mails reach the SMTP peer.
