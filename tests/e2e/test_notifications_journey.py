@@ -47,6 +47,7 @@ def test_applicant_unit_admin_and_office_staff_are_told(
     page,
     mobile_page,
     live_server,
+    settings,
     smtp_server,  # noqa: F811 (the imported fixture)
 ):
     from rencai.accounts.models import User
@@ -57,6 +58,7 @@ def test_applicant_unit_admin_and_office_staff_are_told(
     from rencai.notify.staff import digest_sweep, preference_set
     from tests.cases.factories import build_world, new_case, official
 
+    settings.RENCAI_DIGEST_HOUR = 8
     world = build_world()
     admin = _with_email(world.unit_admin, "hr@soe.example.org")
     at_once, _ = world.officials["dept-sasac"]
@@ -155,7 +157,7 @@ def test_applicant_unit_admin_and_office_staff_are_told(
     row = page.locator("table.office-worklist tr", has_text=case.number)
     assert applicant.real_name in row.inner_text()
 
-    # The worker's sweeps, the next morning after the digest hour: one digest, then the
+    # The worker's sweeps, the next morning at 9 (digest hour 8): one digest, then the
     # outbox delivers everything; the e-mails reach the SMTP peer.
     tomorrow = clock.now().astimezone(clock.SHANGHAI).date() + timedelta(days=1)
     with clock.frozen(datetime.combine(tomorrow, time(9, 0), tzinfo=clock.SHANGHAI)):
