@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencai.accounts import views, views_display
+from rencai.accounts import views, views_display, views_recovery
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,9 +16,9 @@ urlpatterns = [
     path("display/elder/", views_display.elder_mode, name="elder_mode"),
     path("security/", views.security_view, name="security"),
     path("security/logout-everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
-    path("recover/", views.recover, name="recover"),
-    path("recover/login-name/", views.recover_name, name="recover_name"),
-    path("recover/sms/", views.recover_sms, name="recover_sms"),
-    path("recover/email/", views.recover_email, name="recover_email"),
-    path("reset/<uidb64>/<token>/", views.reset_confirm, name="reset_confirm"),
+    path("recover/", views_recovery.recover, name="recover"),
+    path("recover/login-name/", views_recovery.recover_name, name="recover_name"),
+    path("recover/sms/", views_recovery.recover_sms, name="recover_sms"),
+    path("recover/email/", views_recovery.recover_email, name="recover_email"),
+    path("reset/<uidb64>/<token>/", views_recovery.reset_confirm, name="reset_confirm"),
 ]

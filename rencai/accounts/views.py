@@ -401,13 +401,3 @@ def logout_everywhere_view(request):
     logout(request)
     messages.info(request, _("已在所有设备上退出登录，请重新登录。"))
     return redirect("accounts:login")
-
-
-# Recovery views live in views_recovery (URLs unchanged: rencai.accounts.urls uses views.*).
-from rencai.accounts.views_recovery import (  # noqa: E402, F401
-    recover,
-    recover_email,
-    recover_name,
-    recover_sms,
-    reset_confirm,
-)

@@ -1,5 +1,5 @@
 """Account recovery (FAQ 一.2): the login name by SMS, a password reset by SMS code or
-e-mail link. Split from rencai.accounts.views, which re-exports these views."""
+e-mail link. Split from rencai.accounts.views (rencai.accounts.urls routes to both)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rencai.accounts import forms, services
 from rencai.accounts.models import OneTimeCode, User
-from rencai.accounts.views import SENSITIVE, _posted
+from rencai.accounts.views import (
+    SENSITIVE,
+    _posted,
+)  # one way only: views does not import this module
 from rencai.core.errors import DomainError, RateLimited
 
 # --- recovery (FAQ 一.2) ----------------------------------------------------------------

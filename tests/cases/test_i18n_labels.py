@@ -52,7 +52,7 @@ def test_status_page_in_english_and_the_history_written_meanwhile_stays_chinese(
     )
     assert "剩余" not in page and "工作日" not in page
     assert f"Not yet accepted, waiting for ({TIANHE}) to accept" in page
-    assert "Current role：<strong>Individual</strong>" in page  # acting as: personal
+    assert "Current role: <strong>Individual</strong>" in page  # acting as: personal
     # the history row: the action label is shown in English, its stored text as written
     assert ">Submit</td>" in page
     assert WAITING_ZH in page
@@ -72,7 +72,7 @@ def test_switching_role_in_english_records_chinese(client, world):
     response = client.post("/accounts/switch/", {"grant": "personal"}, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Switched to: Individual" in page and "Current role：<strong>Individual</strong>" in page
+    assert "Switched to: Individual" in page and "Current role: <strong>Individual</strong>" in page
     audit = AuditEvent.objects.filter(event="role.switch").latest("id")
     assert audit.acting_as == "个人" and audit.detail == "to=个人"
     assert client.session["acting_as_label"] == "个人"
