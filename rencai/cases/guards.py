@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from rencai.cases import routing, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import Case
@@ -38,7 +41,7 @@ def form_complete(ctx):
 
     problems = case_form_problems(ctx.case)
     if problems:
-        return "请先完成：" + "；".join(problems)
+        return format_lazy(_("请先完成：{items}"), items=_("；").join(str(x) for x in problems))
     return None
 
 
@@ -52,7 +55,7 @@ def not_reapply_blocked(ctx):
     if status.blocked:
         return status.message
     if status.lift is not None:  # a lift opens a NEW application, not an older draft
-        return "再次申报权限仅适用于开通后新建的一份申请，请新建申请后送审。"
+        return _("再次申报权限仅适用于开通后新建的一份申请，请新建申请后送审。")
     return None
 
 
@@ -62,21 +65,27 @@ def attachments_complete(ctx):
 
     missing = missing_attachments(ctx.case)
     if missing:
-        return "请先上传以下必备材料：" + "、".join(str(r.name) for r in missing)
+        return format_lazy(
+            _("请先上传以下必备材料：{items}"), items=_("、").join(str(r.name) for r in missing)
+        )
     return None
 
 
 @guard("route_via_unit", "单位为市直机关事业单位或市属国企（经单位、主管部门）")
 def route_via_unit(ctx):
     if routing.route_kind(ctx.case.unit) != Case.Route.VIA_UNIT:
-        return f"“{ctx.case.unit.name}”的申请直接报送区人社局，无需单位管理员审核。"
+        return format_lazy(
+            _("“{unit}”的申请直接报送区人社局，无需单位管理员审核。"), unit=ctx.case.unit.name
+        )
     return None
 
 
 @guard("route_direct", "其他单位（直接报送所在区人社局）")
 def route_direct(ctx):
     if routing.route_kind(ctx.case.unit) != Case.Route.DIRECT:
-        return f"“{ctx.case.unit.name}”的申请须经单位管理员和主管部门审核。"
+        return format_lazy(
+            _("“{unit}”的申请须经单位管理员和主管部门审核。"), unit=ctx.case.unit.name
+        )
     return None
 
 
@@ -96,7 +105,7 @@ def unit_admin_active(ctx):
 @guard("started_by_unit", "草稿由单位管理员代为发起（FAQ 二.3）")
 def started_by_unit(ctx):
     if ctx.case.created_by_id == ctx.case.applicant_id:
-        return "该草稿由申请人本人填写，须由申请人送审后单位再审核。"
+        return _("该草稿由申请人本人填写，须由申请人送审后单位再审核。")
     return None
 
 
@@ -107,9 +116,10 @@ def forwarded_within_hour(ctx):
     if case.forwarded_at is None or ctx.now - case.forwarded_at > limit:
         office = case.holding_office
         contact = routing.office_contact(office) if office else ""
-        return (
-            "单位送审已超过1小时，不能自行撤回；请联系主管部门"
-            f"“{office.name if office else ''}”退案（{contact}）。"
+        return format_lazy(
+            _("单位送审已超过1小时，不能自行撤回；请联系主管部门“{office}”退案（{contact}）。"),
+            office=office.name if office else "",
+            contact=contact,
         )
     return None
 
@@ -139,23 +149,23 @@ def _position(ctx) -> tuple[int, int]:
 def chain_at_first_step(ctx):
     index, _count = _position(ctx)
     if index != 0:
-        return "主管部门已开始审核，单位不能自行撤回，请联系主管部门退案。"
+        return _("主管部门已开始审核，单位不能自行撤回，请联系主管部门退案。")
     return None
 
 
 def _has_next(ctx):
     index, count = _position(ctx)
-    return None if index + 1 < count else "已是最后一步。"
+    return None if index + 1 < count else _("已是最后一步。")
 
 
 def _is_last(ctx):
     index, count = _position(ctx)
-    return None if index + 1 >= count else "尚有后续审核步骤。"
+    return None if index + 1 >= count else _("尚有后续审核步骤。")
 
 
 def _has_prev(ctx):
     index, count = _position(ctx)
-    return None if count and index > 0 else "已是第一步，不能退回上一步。"
+    return None if count and index > 0 else _("已是第一步，不能退回上一步。")
 
 
 GUARDS.update(
@@ -179,9 +189,9 @@ DESCRIPTIONS.update(
 def _reroute(ctx, kind: str):
     route = ctx.new_route()
     if route.kind != kind:
-        return "改派后的路径不符。"
+        return _("改派后的路径不符。")
     if route.kind == Case.Route.DIRECT and route.acceptance_office.pk == ctx.case.holding_office_id:
-        return "改派的受理机构与当前受理机构相同。"
+        return _("改派的受理机构与当前受理机构相同。")
     if route.via_unit:
         routing.department_chain_check(route.supervisory_office)
     return None

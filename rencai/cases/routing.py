@@ -126,11 +126,20 @@ def unit_admin_missing(unit: Unit) -> UnitAdminMissing | None:
     approvers = unit_admin_approvers(unit)
     approver = approvers[0] if approvers else unit.supervisory_office
     contact = office_contact(approver)  # with no approver: the city bureau's
-    who = f"主管部门“{approver.name}”" if approver else "主管部门"
-    message = (
-        f"引进单位“{unit.name}”还没有单位系统管理员，申请送审后无人审核，暂不能送审。"
-        f"请单位经办人以个人账号登录后提交“单位系统管理员权限申请”，"
-        f"由{who}审批开通（{contact}）；开通后再送审。"
+    who = (
+        format_lazy(gettext_lazy("主管部门“{name}”"), name=approver.name)
+        if approver
+        else gettext_lazy("主管部门")
+    )
+    message = format_lazy(
+        gettext_lazy(
+            "引进单位“{unit}”还没有单位系统管理员，申请送审后无人审核，暂不能送审。"
+            "请单位经办人以个人账号登录后提交“单位系统管理员权限申请”，"
+            "由{who}审批开通（{contact}）；开通后再送审。"
+        ),
+        unit=unit.name,
+        who=who,
+        contact=contact,
     )
     return UnitAdminMissing(unit, approver, contact, message)
 
@@ -186,13 +195,26 @@ def department_chain_check(office: Office) -> None:
 
     if not department_steps(office).exists():
         if has_contact(office):
-            whom = f"请联系该主管部门（{office_contact(office)}）配置后再送审。"
+            whom = format_lazy(
+                gettext_lazy("请联系该主管部门（{contact}）配置后再送审。"),
+                contact=office_contact(office),
+            )
         else:
             bureau = Office.objects.filter(code=CITY_BUREAU_CODE).first()
-            via = f"{bureau.name}（{office_contact(bureau)}）" if bureau else "市人社局（12333）"
-            whom = f"该主管部门未登记联系方式，请联系{via}转告配置后再送审。"
+            via = (
+                f"{bureau.name}（{office_contact(bureau)}）"
+                if bureau
+                else gettext_lazy("市人社局（12333）")
+            )
+            whom = format_lazy(
+                gettext_lazy("该主管部门未登记联系方式，请联系{via}转告配置后再送审。"), via=via
+            )
         raise DomainError(
-            f"主管部门“{office.name}”尚未配置内流程，暂不能接收申请。" + whom,
+            format_lazy(
+                gettext_lazy("主管部门“{name}”尚未配置内流程，暂不能接收申请。{whom}"),
+                name=office.name,
+                whom=whom,
+            ),
             field="unit",
             code="chain_missing",
         )

@@ -104,12 +104,18 @@ def _open_case_refusal(open_case: Case, *, actor=None) -> Conflict:
         or actor.pk == open_case.applicant_id
         or (open_case.created_by_id == getattr(actor, "pk", None))
     ):
-        message = (
-            f"您已有一份进行中的入户申请{open_case.number}（{status}）：同一时间只能有一份"
-            "进行中的申请。请继续办理该申请；如需改报，请在受理前撤回该申请后再新建。"
+        message = format_lazy(
+            gettext_lazy(
+                "您已有一份进行中的入户申请{number}（{status}）：同一时间只能有一份进行中的申请。"
+                "请继续办理该申请；如需改报，请在受理前撤回该申请后再新建。"
+            ),
+            number=open_case.number,
+            status=status,
         )
     else:
-        message = "该申请人已有一份进行中的入户申请，同一时间只能有一份，不能再代为发起。"
+        message = gettext_lazy(
+            "该申请人已有一份进行中的入户申请，同一时间只能有一份，不能再代为发起。"
+        )
     return Conflict(message, code=OPEN_CASE_CODE)
 
 
@@ -180,14 +186,16 @@ def case_unit_change_refusal(case: Case) -> str | None:
     """Why the employer may not be changed now (None: it may). FAQ 一.18: until the first
     submission, and after withdrawing only for the natures in the table entry."""
     if case.status != Case.Status.DRAFT:
-        return "已送审的申请不能更换引进单位；如需更换，请在受理前撤回后重新填报。"
+        return gettext_lazy("已送审的申请不能更换引进单位；如需更换，请在受理前撤回后重新填报。")
     if not case.unit_changeable:
-        natures = "、".join(
+        natures = gettext_lazy("、").join(
             str(n.label) for n in Unit.Nature if n in workflow.UNIT_CHANGE_AFTER_WITHDRAW
         )
-        return (
-            f"撤回后仅{natures}的申请可更换引进单位（FAQ 一.18）；"
-            "如需改由其他单位引进，请新建申请。"
+        return format_lazy(
+            gettext_lazy(
+                "撤回后仅{natures}的申请可更换引进单位（FAQ 一.18）；如需改由其他单位引进，请新建申请。"
+            ),
+            natures=natures,
         )
     return None
 
@@ -218,7 +226,9 @@ def case_update(*, case: Case, actor, acting_as, fields: dict, unit=None, reques
         if role != workflow.Role.APPLICANT:
             raise DomainError(gettext_lazy("引进单位：单位管理员不能更换引进单位"), field="unit")
         if (refusal := case_unit_change_refusal(locked)) is not None:
-            raise DomainError("引进单位：" + refusal, field="unit")
+            raise DomainError(
+                format_lazy(gettext_lazy("引进单位：{refusal}"), refusal=refusal), field="unit"
+            )
         if not unit.is_active:
             raise DomainError(
                 format_lazy(gettext_lazy("引进单位：所选单位“{name}”已注销"), name=unit.name),
@@ -268,7 +278,9 @@ def _draft_unit_request_set(locked: Case, change, *, role: str) -> list[str]:
             gettext_lazy("引进单位：已送审过的申请只能选择已登记的单位。"), field="unit"
         )
     if (refusal := case_unit_change_refusal(locked)) is not None:
-        raise DomainError("引进单位：" + refusal, field="unit")
+        raise DomainError(
+            format_lazy(gettext_lazy("引进单位：{refusal}"), refusal=refusal), field="unit"
+        )
     if locked.unit_request_id == change.pk:
         return []
     change = pending_unit_request_for(locked.applicant, change.number, lock=True)

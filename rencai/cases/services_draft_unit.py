@@ -13,6 +13,8 @@ in the approval's own transaction, and the applicant is told by SMS.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.audit.services import audit_record
 from rencai.cases.models import Case
@@ -54,7 +56,9 @@ def pending_unit_request_for(applicant, number: str, *, lock: bool = False):
     found = qs.first()
     if found is None:
         raise DomainError(
-            "引进单位：所选的新增单位申请不存在、不是您本人提交的或已审核完毕，请重新搜索选择单位。",
+            _(
+                "引进单位：所选的新增单位申请不存在、不是您本人提交的或已审核完毕，请重新搜索选择单位。"
+            ),
             field="unit",
             code="unit_request_gone",
         )
@@ -67,17 +71,25 @@ def draft_unit_refusal(case: Case) -> str:
         return ""
     change = case.unit_request
     if change is None:  # the constraint forbids it; say something useful all the same
-        return "引进单位：请通过搜索选择已登记的单位后再送审。"
+        return _("引进单位：请通过搜索选择已登记的单位后再送审。")
     if change.status == change.Status.REJECTED:
-        return (
-            f"您的新增单位信息申请{change.number}（{change.name}）未通过审核"
-            f"（{change.reason[:80]}），暂不能送审：请在“引进单位”中重新搜索选择已登记的单位，"
-            "或修改后重新提交新增单位申请。"
+        return format_lazy(
+            _(
+                "您的新增单位信息申请{number}（{name}）未通过审核（{reason}），暂不能送审："
+                "请在“引进单位”中重新搜索选择已登记的单位，或修改后重新提交新增单位申请。"
+            ),
+            number=change.number,
+            name=change.name,
+            reason=change.reason[:80],
         )
-    return (
-        f"引进单位“{change.name}”尚未登记：您的新增单位信息申请{change.number}正在由"
-        f"{change.office.name}审核，审核通过后系统自动填入该单位并短信通知您，之后才能送审。"
-        "现在可以先填写资料、上传材料。"
+    return format_lazy(
+        _(
+            "引进单位“{name}”尚未登记：您的新增单位信息申请{number}正在由{office}审核，"
+            "审核通过后系统自动填入该单位并短信通知您，之后才能送审。现在可以先填写资料、上传材料。"
+        ),
+        name=change.name,
+        number=change.number,
+        office=change.office.name,
     )
 
 
