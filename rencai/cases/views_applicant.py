@@ -21,8 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rencai.accounts.roles import acting_as_for
 from rencai.cases import forms, idempotency, workflow
 from rencai.cases.models import Case
+from rencai.cases.page_attachments import (  # noqa: F401 (views_status uses _attachments)
+    _attachments,
+    _requirements,
+    _type_choices,
+    _type_names,
+)
 from rencai.cases.reapply import reapply_status
-from rencai.cases.requirements import required_attachments
 from rencai.cases.routing import office_contact, route_describe, unit_admin_missing
 from rencai.cases.selectors import (
     case_actions_for,
@@ -44,7 +49,6 @@ from rencai.cases.services import (
 )
 from rencai.core import clock
 from rencai.core.errors import DomainError, NotFound
-from rencai.documents.selectors import folder_documents
 from rencai.documents.services import MULTI_TYPES
 from rencai.helpdesk.selectors import office_directory, phone_links
 
@@ -73,70 +77,6 @@ def _get_case(request, number: str) -> tuple[Case, str]:
 def _add_error(form, exc: DomainError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
-
-
-def _type_names() -> dict[str, str]:
-    from rencai.catalog.models import AttachmentType
-
-    return {t.code: t.display_name for t in AttachmentType.objects.filter(active=True)}
-
-
-def _type_choices(case: Case) -> list[tuple[str, str]]:
-    names = _type_names()
-    required = required_attachments(case)
-    choices = [
-        (r.type_code, _("%(name)s（必备）") % {"name": names.get(r.type_code, r.name)})
-        for r in required
-    ]
-    seen = {code for code, _label in choices}
-    for code, name in names.items():
-        if code not in seen and code not in ("business_licence", "change_notice"):
-            choices.append((code, name))
-            seen.add(code)
-    if "other" not in seen:
-        choices.append(("other", "其他材料"))
-    return choices
-
-
-def _attachments(case: Case) -> list[dict]:
-    """Current documents with their history, in the order of the requirements."""
-    names = _type_names()
-    every = list(folder_documents(folder=case.folder, include_history=True))
-    current = [d for d in every if d.superseded_at is None]
-    order = {r.type_code: i for i, r in enumerate(required_attachments(case))}
-    current.sort(key=lambda d: (order.get(d.type_code, 99), d.type_code, d.uploaded_at))
-    rows = []
-    for doc in current:
-        history = [
-            d
-            for d in every
-            if d.type_code == doc.type_code and d.superseded_at is not None
-            and doc.type_code not in MULTI_TYPES
-        ]  # fmt: skip
-        history.sort(key=lambda d: d.uploaded_at, reverse=True)
-        rows.append(
-            {
-                "doc": doc,
-                "name": names.get(doc.type_code, doc.type_code),
-                "preview": reverse("documents:serve", args=[doc.public_id, "preview"]),
-                "original": reverse("documents:serve", args=[doc.public_id, "original"]),
-                "history": history,
-            }
-        )
-    return rows
-
-
-def _requirements(case: Case) -> list[dict]:
-    present = {d.type_code for d in folder_documents(folder=case.folder)}
-    names = _type_names()
-    return [
-        {
-            "code": r.type_code,
-            "name": names.get(r.type_code, r.name),
-            "done": r.type_code in present,
-        }
-        for r in required_attachments(case)
-    ]
 
 
 def _route(case: Case) -> tuple[list[str], str]:
@@ -468,7 +408,6 @@ def _upload_files(request, case: Case, form) -> bool:
     """Several files in one POST (issue #11): each checked and stored on its own (one
     transaction each, scanned as one upload is), so a refused file costs none of the
     others; each refusal is named with its file. True when every file was stored."""
-    from rencai.documents.services import MULTI_TYPES
 
     type_code, files = form.cleaned_data["type_code"], form.cleaned_data["file"]
     name = _type_names().get(type_code, type_code)
