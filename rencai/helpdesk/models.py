@@ -34,7 +34,7 @@ class Article(models.Model):
     )
     rencai_note = models.TextField(_("在Rencai中"), blank=True)
     # English forms (issue #11), shown when English is active; blank: the Chinese text.
-    question_en = models.CharField(_("问题（英文）"), max_length=300, blank=True)
+    question_en = models.CharField(_("问题（英文）"), max_length=600, blank=True)
     answer_en = models.TextField(
         _("回答（英文）"), blank=True, help_text=_("格式同“回答”；留空时英文页面显示中文回答。")
     )

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article",
             name="question_en",
-            field=models.CharField(blank=True, max_length=300, verbose_name="问题（英文）"),
+            field=models.CharField(blank=True, max_length=600, verbose_name="问题（英文）"),
         ),
         migrations.RunPython(forward, migrations.RunPython.noop),
     ]
