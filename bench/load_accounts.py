@@ -68,12 +68,10 @@ def seed(applicants: int, drafters: int, officials: int) -> dict:
     with transaction.atomic():
         for n in range(drafters):
             login = f"loadd{n}"
-            user = User.objects.filter(login_name=login).first()
-            if user is None:
-                user = User.objects.create(
-                    login_name=login, password=hashed, real_name=f"负载{n}",
-                    mobile=f"137{n:08d}",
-                )  # fmt: skip
+            user, _created = User.objects.get_or_create(
+                login_name=login,
+                defaults={"password": hashed, "real_name": f"负载{n}", "mobile": f"137{n:08d}"},
+            )
             case = Case.objects.filter(applicant=user, status="draft").first()
             if case is None:
                 case = case_create(applicant=user, unit=unit, category="skill")
@@ -87,12 +85,12 @@ def seed(applicants: int, drafters: int, officials: int) -> dict:
     with transaction.atomic():
         for n in range(officials):
             login = f"loado{n}"
-            user = User.objects.filter(login_name=login).first()
-            if user is None:
-                user = User.objects.create(
-                    login_name=login, password=hashed, real_name=f"窗口{n}",
-                    mobile=f"136{n:08d}", totp_secret=pyotp.random_base32(),
-                )  # fmt: skip
+            user, created = User.objects.get_or_create(
+                login_name=login,
+                defaults={"password": hashed, "real_name": f"窗口{n}", "mobile": f"136{n:08d}",
+                          "totp_secret": pyotp.random_base32()},
+            )  # fmt: skip
+            if created:
                 RoleGrant.objects.create(user=user, role=RoleGrant.Role.OFFICIAL, office=office)
             part = pool[n * ACCEPT_PER_OFFICIAL : (n + 1) * ACCEPT_PER_OFFICIAL]
             staff.append([login, user.totp_secret, part])
