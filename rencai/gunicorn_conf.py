@@ -11,3 +11,9 @@ os.umask(umask)
 # gunicorn 27's runtime control socket (~/.gunicorn/gunicorn.ctl, one path shared by every
 # gunicorn of the user): unused here, and one way fewer into a running server.
 control_socket_disable = True
+# Idle keep-alive connections stay open 75 s (gunicorn's default is 2 s). The side that
+# closes an idle connection must be the client, or a request sent on it just as the server
+# closes it is lost (connection reset): nginx's upstream keepalive_timeout is 60 s
+# (deploy/nginx-rencai.conf), browsers and HTTP clients keep theirs about as long. The
+# threaded worker parks idle connections in its poller, so they hold no thread.
+keepalive = 75

@@ -243,7 +243,7 @@ AUTHENTICATION_BACKENDS = [
     "rencai.accounts.backends.IdentifierBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",  # argon2id
+    "rencai.accounts.hashers.OwaspArgon2PasswordHasher",  # argon2id, 19 MiB (why: hashers.py)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]

@@ -19,7 +19,7 @@ def _fast_hasher_and_clean_clock(settings):
     # Argon2 is exercised in its own test; elsewhere a fast hasher keeps the suite quick.
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "rencai.accounts.hashers.OwaspArgon2PasswordHasher",
     ]
     clock.reset()
     yield

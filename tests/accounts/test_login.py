@@ -269,3 +269,24 @@ def test_password_change(client, user):
     assert client.get(DASHBOARD).status_code == 200  # this session stays
     user.refresh_from_db()
     assert user.check_password("New#Pass2027")
+
+
+@pytest.mark.django_db
+def test_django_default_argon2_hash_is_rehashed_with_the_owasp_profile(client, make_user, settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from rencai import settings as project  # the shipped list, not the suite's fast one
+
+    assert project.PASSWORD_HASHERS[0] == "rencai.accounts.hashers.OwaspArgon2PasswordHasher"
+
+    settings.PASSWORD_HASHERS = [
+        "rencai.accounts.hashers.OwaspArgon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    u = make_user(login_name="heavy")
+    old = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    assert "m=102400,t=2,p=8" in old
+    User.objects.filter(pk=u.pk).update(password=old)
+    assert login(client, "heavy").status_code == 302
+    u.refresh_from_db()
+    assert u.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

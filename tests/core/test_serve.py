@@ -226,6 +226,31 @@ def test_a_dead_worker_is_restarted_and_sigterm_stops_everything(serve):
     assert not [pid for pid in family if _alive(pid)], served.logs()
 
 
+# --- issue #15: an idle keep-alive connection is not closed under a waiting client ----------
+
+
+def test_an_idle_keep_alive_connection_is_still_served_after_a_pause(serve):
+    """A client that reuses its connection after a few seconds' pause (a person reading a
+    page, nginx's upstream pool) is answered, not reset: gunicorn's default keep-alive (2 s)
+    closed such connections and the load test saw connection resets."""
+    import http.client
+
+    served = serve(log_files=False)
+    served._wait(lambda: served.get("/healthz")[0] == 200, "the server to answer")
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    try:
+        connection.request("GET", "/healthz")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200 and first.getheader("Connection", "").lower() != "close"
+        time.sleep(4)  # twice gunicorn's default keep-alive
+        connection.request("GET", "/healthz")
+        second = connection.getresponse()
+        assert second.status == 200 and second.read()
+    finally:
+        connection.close()
+
+
 # --- finding 11: what we create is private --------------------------------------------------
 
 
