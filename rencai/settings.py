@@ -236,6 +236,10 @@ else:
 # (pyproject.toml, pytest-env) sets RENCAI_PAGE_CACHE=0.
 RENCAI_PAGE_CACHE = _env_bool("RENCAI_PAGE_CACHE", True)
 
+# JSON API request rates per address / per account (rencai.api.throttles); "" = no limit.
+RENCAI_API_RATE_VISITOR = os.environ.get("RENCAI_API_RATE_VISITOR", "300/m")
+RENCAI_API_RATE_PERSON = os.environ.get("RENCAI_API_RATE_PERSON", "600/m")
+
 # --- Accounts and authentication -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -480,13 +484,7 @@ RENCAI_VERIFICATION_KEY_ID = os.environ.get("RENCAI_VERIFICATION_KEY_ID", "renca
 RENCAI_VERIFICATION_SECRET = os.environ.get(
     "RENCAI_VERIFICATION_SECRET", "" if PRODUCTION else "rencai-dev-gateway-secret"
 )
-RENCAI_VERIFICATION_SOURCES = [
-    "credit",
-    "identity",
-    "education",
-    "qualification",
-    "social_insurance",
-]
+RENCAI_VERIFICATION_SOURCES = "credit identity education qualification social_insurance".split()
 RENCAI_VERIFICATION_CONNECT_TIMEOUT = float(
     os.environ.get("RENCAI_VERIFICATION_CONNECT_TIMEOUT", "2")
 )

@@ -11,11 +11,12 @@ JSON (400), unknown objects (404), authentication (401), CSRF (403) and over-siz
 from __future__ import annotations
 
 import functools
+import math
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpResponseBase
 from ninja import NinjaAPI, Status
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from rencai.api.schemas import Error
 from rencai.core.errors import DomainError
@@ -161,7 +162,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         else:
             code, message = _HTTP_MESSAGES.get(exc.status_code, ("error", "请求失败。"))
             body = error_body(code, message)
-        return respond(request, body, exc.status_code)
+        response = respond(request, body, exc.status_code)
+        if isinstance(exc, Throttled):  # a request-rate limit (rencai.api.throttles)
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait or 60)))
+        return response
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc: ValidationError):

@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from rencai.api.docs import LocalSwagger
 from rencai.api.errors import declare_error_responses, install_error_handlers
+from rencai.api.throttles import api_throttles
 
 api = NinjaAPI(
     title="Rencai API",
@@ -19,6 +20,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=django_auth,  # session + CSRF; public endpoints opt out with auth=None
     docs=LocalSwagger(),
+    throttle=api_throttles(),  # per address / per account, in the shared cache
 )
 install_error_handlers(api)
 
