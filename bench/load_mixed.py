@@ -85,6 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     env = {**os.environ, "RENCAI_VAR": os.environ.get("RENCAI_VAR", str(VAR))}
     env.setdefault("DATABASE_URL", f"sqlite:///{VAR / 'db.sqlite3'}")
+    env["RENCAI_TRUSTED_PROXIES"] = "127.0.0.1"  # locust plays the proxy: X-Forwarded-For
     Path(env["RENCAI_VAR"]).mkdir(parents=True, exist_ok=True)
     accounts = prepare(args, env)
     port = args.port or _port()
