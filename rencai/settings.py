@@ -484,7 +484,9 @@ RENCAI_VERIFICATION_KEY_ID = os.environ.get("RENCAI_VERIFICATION_KEY_ID", "renca
 RENCAI_VERIFICATION_SECRET = os.environ.get(
     "RENCAI_VERIFICATION_SECRET", "" if PRODUCTION else "rencai-dev-gateway-secret"
 )
-RENCAI_VERIFICATION_SOURCES = "credit identity education qualification social_insurance".split()
+RENCAI_VERIFICATION_SOURCES = os.environ.get(
+    "RENCAI_VERIFICATION_SOURCES", "credit,identity,education,qualification,social_insurance"
+).split(",")
 RENCAI_VERIFICATION_CONNECT_TIMEOUT = float(
     os.environ.get("RENCAI_VERIFICATION_CONNECT_TIMEOUT", "2")
 )

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
@@ -302,9 +303,7 @@ def password_reset_by_sms(*, mobile: str, code: str, password: str, request=None
                     validate_password(password, user)
                 except ValidationError as exc:
                     # Rolls back: the code stays usable for a better password.
-                    raise DomainError(
-                        "新密码：" + " ".join(exc.messages), field="password"
-                    ) from None
+                    raise DomainError(_new_password_refused(exc), field="password") from None
                 _password_set(user=user, password=password, request=request, how="sms")
     if user is None:
         audit_record(
@@ -347,6 +346,10 @@ def password_reset_by_email(*, user: User, password: str, request=None) -> User:
     return user
 
 
+def _new_password_refused(exc: ValidationError):
+    return format_lazy(gettext_lazy("新密码：{reasons}"), reasons=" ".join(exc.messages))
+
+
 @transaction.atomic
 def password_change(*, user: User, old_password: str, password: str, request=None) -> User:
     if not user.check_password(old_password):
@@ -354,7 +357,7 @@ def password_change(*, user: User, old_password: str, password: str, request=Non
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError("新密码：" + " ".join(exc.messages), field="password") from None
+        raise DomainError(_new_password_refused(exc), field="password") from None
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(event="account.password_change", actor=user, request=request, obj=user)

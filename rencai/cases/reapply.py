@@ -263,7 +263,10 @@ def _clean_row(row: dict) -> tuple[str, int, District | None, str]:
     try:
         number = validate_id_number((row.get("id_number") or "").strip())
     except ValidationError as exc:
-        raise DomainError("身份证号码无效：" + "；".join(exc.messages)) from exc
+        reasons = "；".join(exc.messages)
+        raise DomainError(
+            format_lazy(gettext_lazy("身份证号码无效：{reasons}"), reasons=reasons)
+        ) from exc
     year_text = (row.get("year") or "").strip()
     if not (year_text.isdigit() and len(year_text) == 4):
         raise DomainError(
