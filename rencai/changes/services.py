@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant
 from rencai.catalog.models import Institution, Major, education_needs_catalogue_school
+from rencai.catalog.selectors import institution_similar, major_similar
 from rencai.changes import rules
 from rencai.changes.attachments import (  # noqa: F401 (views use these names)
     DRAFT_OWNER_KIND,
@@ -26,18 +27,11 @@ from rencai.changes.attachments import (  # noqa: F401 (views use these names)
 )
 from rencai.changes.models import ChangeRequest, RequestStatus
 from rencai.changes.processes import CHANGE
-from rencai.changes.selectors import (
-    institution_similar,
-    major_similar,
-    unit_existing_for_code,
-    unit_similar,
-)
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
 from rencai.orgs.models import District, Office, Unit
-from rencai.orgs.services import (
-    unit_check_supervision,
-)
+from rencai.orgs.services import unit_check_supervision
+from rencai.orgs.similar import unit_existing_for_code, unit_similar
 from rencai.orgs.validators import validate_unit_code
 from rencai.process import engine
 from rencai.process.reviewed import decision, sweeper
