@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
 from rencai.catalog.models import Institution, Major
-from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
+from rencai.changes.models import ChangeRequest
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError
 from rencai.orgs.models import Unit
 from rencai.orgs.services import unit_create, unit_refresh_search_keys, unit_rename
-from rencai.process.reviewed import at_text, reminder, sms
+from rencai.process.reviewed_notices import decided_sms, overdue_reminder
 
 Kind = ChangeRequest.Kind
 
@@ -63,61 +63,33 @@ def grant(ctx) -> None:
     obj.grant = existing
 
 
-def change_decided_sms(ctx) -> None:
-    change = ctx.obj
-    kind = change.get_kind_display()
-    if change.status == RequestStatus.APPROVED:
-        text = f"您的{kind}申请{change.number}已审核通过。{ctx._cache.get('effect', '')}"
-    else:
-        text = (
-            f"您的{kind}申请{change.number}未通过审核，原因：{ctx.reason[:80]}。"
-            "可登录系统“查询信息注册情况及进度”查看。"
-        )
-    sms(change.requester.mobile, text, key=f"change:{change.number}:decided")
-
-
-def unit_admin_decided_sms(ctx) -> None:
-    obj = ctx.obj
-    what = f"您申请的“{obj.unit.name}”单位系统管理员权限（{obj.number}）"
-    if obj.status == RequestStatus.APPROVED:
-        text = f"{what}已开通，登录后在“切换身份”中切换为该单位即可办理。"
-    else:
-        text = f"{what}未获批准，原因：{ctx.reason[:80]}。"
-    sms(obj.applicant.mobile, text, key=f"unit-admin:{obj.number}:decided")
-
-
-def _unit_admin_reminder(obj: UnitAdminRequest) -> dict:
-    """The approving department's mailbox."""
-    return {
-        "subject": f"催办：单位系统管理员权限申请{obj.number}已超过办理期限",
-        "body": (
-            f"单位系统管理员权限申请{obj.number}（单位：{obj.unit.name}，申请人："
-            f"{obj.applicant.real_name}）于{at_text(obj.submitted_at)}提交，"
-            f"办理期限为{obj.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
-        ),
-        "key": f"unit-admin:{obj.number}:reminder",
-    }
-
-
-def _change_reminder(change: ChangeRequest) -> dict:
-    """Every reviewer who sees the office's worklist (rencai.process.reviewed.office_remind)."""
-    kind = change.get_kind_display()
-    subject = f"催办：{kind}申请{change.number}已超过办理期限"
-    what = change.name or (change.unit.name if change.unit_id else "")
-    return {
-        "subject": subject,
-        "body": (
-            f"{kind}申请{change.number}（{what}，申请人：{change.requester.real_name}）"
-            f"于{at_text(change.submitted_at)}提交，办理期限为{change.due_date:%Y-%m-%d}，"
-            "现已逾期，请尽快登录系统在“信息变更审核”中审核。\n"
-        ),
-        "short": f"{subject}（期限{change.due_date:%Y-%m-%d}），请尽快登录系统审核。",
-        "key": f"change:{change.number}:reminder",
-    }
-
-
-change_remind = reminder(_change_reminder, unsent="no_recipient")
-unit_admin_remind = reminder(_unit_admin_reminder, unsent="no_email")
+change_decided_sms = decided_sms(
+    person="requester", key="change",
+    approved=lambda ctx: f"您的{ctx.obj.get_kind_display()}申请{ctx.obj.number}已审核通过。"
+    f"{ctx._cache.get('effect', '')}",
+    rejected=lambda ctx: f"您的{ctx.obj.get_kind_display()}申请{ctx.obj.number}未通过审核，"
+    f"原因：{ctx.reason[:80]}。可登录系统“查询信息注册情况及进度”查看。",
+)  # fmt: skip
+unit_admin_decided_sms = decided_sms(
+    person="applicant", key="unit-admin",
+    approved=lambda ctx: f"您申请的“{ctx.obj.unit.name}”单位系统管理员权限（{ctx.obj.number}）"
+    "已开通，登录后在“切换身份”中切换为该单位即可办理。",
+    rejected=lambda ctx: f"您申请的“{ctx.obj.unit.name}”单位系统管理员权限（{ctx.obj.number}）"
+    f"未获批准，原因：{ctx.reason[:80]}。",
+)  # fmt: skip
+#: Every reviewer who sees the office's worklist (rencai.process.reviewed.office_remind).
+change_remind = overdue_reminder(
+    person="requester", key="change", unsent="no_recipient", short=True,
+    what=lambda obj: f"{obj.get_kind_display()}申请",
+    about=lambda obj: obj.name or (obj.unit.name if obj.unit_id else ""),
+    where="在“信息变更审核”中审核",
+)  # fmt: skip
+#: The approving department's mailbox.
+unit_admin_remind = overdue_reminder(
+    person="applicant", key="unit-admin", unsent="no_email",
+    what=lambda obj: "单位系统管理员权限申请", about=lambda obj: f"单位：{obj.unit.name}",
+    where="审批",
+)  # fmt: skip
 
 
 def _unit_change_code(*, unit: Unit, code: str, actor, request) -> None:
