@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from django.utils.translation import gettext
@@ -10,6 +12,7 @@ from rencai.catalog.models import AttachmentType, EducationLevel, Institution, M
 
 SEARCH_MIN_CHARS = 2
 SEARCH_LIMIT = 20
+SIMILAR_LIMIT = 10
 
 
 def _rank(q: str, field: str):
@@ -90,3 +93,29 @@ def major_level_mismatch(*, education_level: str | None, major: Major | None) ->
         "education": EducationLevel(education_level).label,
         "expected": Major.Level(expected).label,
     }
+
+
+# --- a school or major about to be added ("是否是以下院校/专业？") ---------------------------
+
+
+def institution_similar(*, name: str) -> list[Institution]:
+    """Active institutions whose name resembles `name`."""
+    found = {i.pk: i for i in institution_search(q=name, limit=SIMILAR_LIMIT)}
+    core = re.sub(r"(大学|学院|学校|职业技术学院|职业学院|高等专科学校)$", "", name)
+    queries = [core] if len(core) >= 2 and core != name else []
+    if (cut := name.find("大学")) >= 2 and cut + 2 < len(name):
+        queries.append(name[: cut + 2])  # 某某大学城市学院 → 某某大学
+    for q in queries:
+        for i in institution_search(q=q, limit=SIMILAR_LIMIT):
+            found.setdefault(i.pk, i)
+    return list(found.values())[:SIMILAR_LIMIT]
+
+
+def major_similar(*, name: str, level: str) -> list[Major]:
+    """Active majors of `level` whose name resembles `name`."""
+    found = {m.pk: m for m in major_search(q=name, level=level, limit=SIMILAR_LIMIT)}
+    core = re.sub(r"(专业|技术|工程)$", "", name)
+    if len(core) >= 2 and core != name:
+        for m in major_search(q=core, level=level, limit=SIMILAR_LIMIT):
+            found.setdefault(m.pk, m)
+    return list(found.values())[:SIMILAR_LIMIT]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
-from rencai.catalog.models import Institution, Major
-from rencai.changes.models import ChangeRequest, RequestStatus, UnitAdminRequest
+from rencai.catalog.services import institution_add, major_add
+from rencai.changes.models import ChangeRequest
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError
 from rencai.orgs.models import Unit
-from rencai.orgs.services import unit_create, unit_refresh_search_keys, unit_rename
-from rencai.process.reviewed import at_text, reminder, sms
+from rencai.orgs.services import unit_change_code, unit_create, unit_rename, unit_set_contact
+from rencai.process.reviewed_notices import decided_sms, overdue_reminder
 
 Kind = ChangeRequest.Kind
 
@@ -63,197 +62,96 @@ def grant(ctx) -> None:
     obj.grant = existing
 
 
-def change_decided_sms(ctx) -> None:
-    change = ctx.obj
-    kind = change.get_kind_display()
-    if change.status == RequestStatus.APPROVED:
-        text = f"您的{kind}申请{change.number}已审核通过。{ctx._cache.get('effect', '')}"
-    else:
-        text = (
-            f"您的{kind}申请{change.number}未通过审核，原因：{ctx.reason[:80]}。"
-            "可登录系统“查询信息注册情况及进度”查看。"
-        )
-    sms(change.requester.mobile, text, key=f"change:{change.number}:decided")
+change_decided_sms = decided_sms(
+    person="requester", key="change",
+    approved=lambda ctx: f"您的{ctx.obj.get_kind_display()}申请{ctx.obj.number}已审核通过。"
+    f"{ctx._cache.get('effect', '')}",
+    rejected=lambda ctx: f"您的{ctx.obj.get_kind_display()}申请{ctx.obj.number}未通过审核，"
+    f"原因：{ctx.reason[:80]}。可登录系统“查询信息注册情况及进度”查看。",
+)  # fmt: skip
+unit_admin_decided_sms = decided_sms(
+    person="applicant", key="unit-admin",
+    approved=lambda ctx: f"您申请的“{ctx.obj.unit.name}”单位系统管理员权限（{ctx.obj.number}）"
+    "已开通，登录后在“切换身份”中切换为该单位即可办理。",
+    rejected=lambda ctx: f"您申请的“{ctx.obj.unit.name}”单位系统管理员权限（{ctx.obj.number}）"
+    f"未获批准，原因：{ctx.reason[:80]}。",
+)  # fmt: skip
+#: Every reviewer who sees the office's worklist (rencai.process.reviewed.office_remind).
+change_remind = overdue_reminder(
+    person="requester", key="change", unsent="no_recipient", short=True,
+    what=lambda obj: f"{obj.get_kind_display()}申请",
+    about=lambda obj: obj.name or (obj.unit.name if obj.unit_id else ""),
+    where="在“信息变更审核”中审核",
+)  # fmt: skip
+#: The approving department's mailbox.
+unit_admin_remind = overdue_reminder(
+    person="applicant", key="unit-admin", unsent="no_email",
+    what=lambda obj: "单位系统管理员权限申请", about=lambda obj: f"单位：{obj.unit.name}",
+    where="审批",
+)  # fmt: skip
 
 
-def unit_admin_decided_sms(ctx) -> None:
-    obj = ctx.obj
-    what = f"您申请的“{obj.unit.name}”单位系统管理员权限（{obj.number}）"
-    if obj.status == RequestStatus.APPROVED:
-        text = f"{what}已开通，登录后在“切换身份”中切换为该单位即可办理。"
-    else:
-        text = f"{what}未获批准，原因：{ctx.reason[:80]}。"
-    sms(obj.applicant.mobile, text, key=f"unit-admin:{obj.number}:decided")
+def _unit_new(change: ChangeRequest, *, reviewer, request) -> str:
+    fields = ("name", "code", "nature", "level", "district", "supervisory_office", "phone")
+    change.unit = unit_create(
+        **{f: getattr(change, f) for f in fields}, address=change.address, actor=reviewer,
+        request=request,
+    )  # fmt: skip
+    return f"单位“{change.unit.name}”已登记，现在即可在系统中搜索选择。"
 
 
-def _unit_admin_reminder(obj: UnitAdminRequest) -> dict:
-    """The approving department's mailbox."""
-    return {
-        "subject": f"催办：单位系统管理员权限申请{obj.number}已超过办理期限",
-        "body": (
-            f"单位系统管理员权限申请{obj.number}（单位：{obj.unit.name}，申请人："
-            f"{obj.applicant.real_name}）于{at_text(obj.submitted_at)}提交，"
-            f"办理期限为{obj.due_date:%Y-%m-%d}，现已逾期，请尽快登录系统审批。\n"
-        ),
-        "key": f"unit-admin:{obj.number}:reminder",
-    }
-
-
-def _change_reminder(change: ChangeRequest) -> dict:
-    """Every reviewer who sees the office's worklist (rencai.process.reviewed.office_remind)."""
-    kind = change.get_kind_display()
-    subject = f"催办：{kind}申请{change.number}已超过办理期限"
-    what = change.name or (change.unit.name if change.unit_id else "")
-    return {
-        "subject": subject,
-        "body": (
-            f"{kind}申请{change.number}（{what}，申请人：{change.requester.real_name}）"
-            f"于{at_text(change.submitted_at)}提交，办理期限为{change.due_date:%Y-%m-%d}，"
-            "现已逾期，请尽快登录系统在“信息变更审核”中审核。\n"
-        ),
-        "short": f"{subject}（期限{change.due_date:%Y-%m-%d}），请尽快登录系统审核。",
-        "key": f"change:{change.number}:reminder",
-    }
-
-
-change_remind = reminder(_change_reminder, unsent="no_recipient")
-unit_admin_remind = reminder(_unit_admin_reminder, unsent="no_email")
-
-
-def _unit_change_code(*, unit: Unit, code: str, actor, request) -> None:
-    """Replace a unit's code (9 → 18 characters, FAQ 一.6); the unit keeps its identity.
-    TODO(orgs): move into rencai.orgs.services as unit_change_code."""
-    if Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():
+def _unit_change(change: ChangeRequest, *, reviewer, request) -> str:
+    unit = Unit.objects.select_for_update().get(pk=change.unit_id)
+    if unit.name != change.before.get("name") or unit.code != change.before.get("code"):
         raise Conflict(
-            format_lazy(_("单位代码：{code} 已登记为其他单位，不能再用于本单位。"), code=code),
-            field="code",
+            _("单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。")
         )
-    old = unit.code
-    unit.code = code
-    unit_refresh_search_keys(unit=unit)
-    audit_record(
-        event="unit.code", actor=actor, request=request, obj=unit, detail=f"{old} → {code}"
-    )
+    if change.code != unit.code:
+        unit_change_code(unit=unit, code=change.code, actor=reviewer, request=request)
+    if change.name != unit.name:
+        today = clock.now().astimezone(clock.SHANGHAI).date()
+        unit_rename(
+            unit=unit, new_name=change.name, valid_until=today, actor=reviewer, request=request
+        )
+    return f"单位信息已更新为“{change.name}”（{change.code}），原名称仍可搜索到。"
+
+
+def _unit_contact(change: ChangeRequest, *, reviewer, request) -> str:
+    unit_set_contact(
+        unit=change.unit, phone=change.phone, nature=change.nature, actor=reviewer,
+        request=request,
+    )  # fmt: skip
+    return "单位电话/单位性质已更新。"
+
+
+def _institution_new(change: ChangeRequest, *, reviewer, request) -> str:
+    change.institution = institution_add(
+        moe_code=change.code or f"Z{change.pk:09d}", name=change.name, level=change.level,
+        location=change.address, number=change.number, actor=reviewer, request=request,
+    )  # fmt: skip
+    return f"院校“{change.institution.name}”已加入院校库，现在即可搜索选择。"
+
+
+def _major_new(change: ChangeRequest, *, reviewer, request) -> str:
+    change.major = major_add(
+        code=change.code or f"Z{change.pk:07d}", name=change.name, level=change.level,
+        number=change.number, actor=reviewer, request=request,
+    )  # fmt: skip
+    return f"专业“{change.major.name}”已加入专业库，现在即可搜索选择。"
+
+
+#: What an approved change does, by kind; each returns the effect for the SMS.
+APPLY = {
+    Kind.UNIT_NEW: _unit_new,
+    Kind.UNIT_CHANGE: _unit_change,
+    Kind.UNIT_CONTACT: _unit_contact,
+    Kind.INSTITUTION_NEW: _institution_new,
+    Kind.MAJOR_NEW: _major_new,
+}
 
 
 def _apply(change: ChangeRequest, *, reviewer, request) -> str:
     """Apply an approved change; returns the effect for the SMS."""
-    now = clock.now()
-    if change.kind == Kind.UNIT_NEW:
-        unit = unit_create(
-            name=change.name,
-            code=change.code,
-            nature=change.nature,
-            level=change.level,
-            district=change.district,
-            supervisory_office=change.supervisory_office,
-            phone=change.phone,
-            address=change.address,
-            actor=reviewer,
-            request=request,
-        )
-        change.unit = unit
-        return f"单位“{unit.name}”已登记，现在即可在系统中搜索选择。"
-    if change.kind == Kind.UNIT_CHANGE:
-        unit = Unit.objects.select_for_update().get(pk=change.unit_id)
-        if unit.name != change.before.get("name") or unit.code != change.before.get("code"):
-            raise Conflict(
-                _("单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。")
-            )
-        if change.code != unit.code:
-            _unit_change_code(unit=unit, code=change.code, actor=reviewer, request=request)
-        if change.name != unit.name:
-            unit_rename(
-                unit=unit,
-                new_name=change.name,
-                valid_until=now.astimezone(clock.SHANGHAI).date(),
-                actor=reviewer,
-                request=request,
-            )
-        return f"单位信息已更新为“{change.name}”（{change.code}），原名称仍可搜索到。"
-    if change.kind == Kind.UNIT_CONTACT:
-        unit = Unit.objects.select_for_update().get(pk=change.unit_id)
-        fields = []
-        if change.phone:
-            unit.phone = change.phone
-            fields.append("phone")
-        if change.nature:
-            unit.nature = change.nature
-            fields.append("nature")
-        unit.full_clean()
-        unit.save(update_fields=[*fields, "updated_at"])
-        audit_record(
-            event="unit.contact",
-            actor=reviewer,
-            request=request,
-            obj=unit,
-            detail=f"{change.before} → phone={change.phone} nature={change.nature}",
-        )
-        return "单位电话/单位性质已更新。"
-    if change.kind == Kind.INSTITUTION_NEW:
-        code = change.code or f"Z{change.pk:09d}"
-        if (
-            Institution.objects.filter(moe_code=code).exists()
-            or Institution.objects.filter(name=change.name).exists()
-        ):
-            raise Conflict(
-                format_lazy(
-                    _("院校“{name}”或学校标识码{code}已在院校库中，请驳回本申请并说明。"),
-                    name=change.name,
-                    code=code,
-                )
-            )
-        institution = Institution(
-            moe_code=code,
-            name=change.name,
-            level=change.level,
-            location=change.address,
-            source=f"信息变更申请 {change.number}",
-            remarks="申请增补",
-        )
-        institution.full_clean()
-        institution.save()
-        change.institution = institution
-        audit_record(
-            event="catalog.institution_add",
-            actor=reviewer,
-            request=request,
-            obj=institution,
-            detail=change.number,
-        )
-        return f"院校“{institution.name}”已加入院校库，现在即可搜索选择。"
-    if change.kind == Kind.MAJOR_NEW:
-        code = change.code or f"Z{change.pk:07d}"
-        if (
-            Major.objects.filter(code=code).exists()
-            or Major.objects.filter(name=change.name, level=change.level).exists()
-        ):
-            raise Conflict(
-                format_lazy(
-                    _("专业“{name}”或专业代码{code}已在专业库中，请驳回本申请并说明。"),
-                    name=change.name,
-                    code=code,
-                )
-            )
-        major = Major(
-            code=code,
-            name=change.name,
-            level=change.level,
-            discipline_code="ZZ",
-            discipline="申请增补",
-            category_code="ZZZZ",
-            category="申请增补",
-            source=f"信息变更申请 {change.number}",
-        )
-        major.full_clean()
-        major.save()
-        change.major = major
-        audit_record(
-            event="catalog.major_add",
-            actor=reviewer,
-            request=request,
-            obj=major,
-            detail=change.number,
-        )
-        return f"专业“{major.name}”已加入专业库，现在即可搜索选择。"
-    raise DomainError(f"未知的申请类型：{change.kind}")  # pragma: no cover
+    if change.kind not in APPLY:  # pragma: no cover
+        raise DomainError(f"未知的申请类型：{change.kind}")
+    return APPLY[change.kind](change, reviewer=reviewer, request=request)

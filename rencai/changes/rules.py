@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rencai.changes.models import ChangeRequest
 from rencai.core.errors import DomainError
 from rencai.orgs.models import Office, Unit
+from rencai.orgs.validators import CODE_FORMAT  # noqa: F401 (forms name it here)
 
 DATA_CENTRE_CODE = "data-centre"
 NUMBER_PREFIX_CHANGE = "BG"
@@ -47,11 +48,6 @@ ATTACHMENT_NAMES = {
     "other": _("其他材料"),
 }
 
-#: The code format, named in every code error (what the user should type instead).
-CODE_FORMAT = _(
-    "应为18位统一社会信用代码（数字或大写字母，不使用I、O、Z、S、V；第18位为校验位）"
-    "或9位组织机构代码（8位本体代码加1位校验码，校验码为数字或X）"
-)
 
 #: Natures that are enterprises (企业): off the unit-admin route unless city-supervised.
 ENTERPRISE_NATURES = frozenset(

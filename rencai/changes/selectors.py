@@ -1,4 +1,5 @@
-"""Reads: who sees which request, worklists, duplicate candidates.
+"""Reads: who sees which request, worklists. (Units, schools and majors resembling a new
+one: rencai.orgs.similar, rencai.catalog.selectors.)
 
 Visibility (a request of someone else is NotFound, never "forbidden"):
 - the requester sees their own requests;
@@ -8,17 +9,11 @@ Visibility (a request of someone else is NotFound, never "forbidden"):
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import Q, QuerySet
 
 from rencai.accounts.models import RoleGrant
-from rencai.catalog.models import Institution, Major
-from rencai.catalog.selectors import institution_search, major_search
 from rencai.changes.models import ChangeRequest, UnitAdminRequest
 from rencai.orgs.models import Office, Unit
-from rencai.orgs.selectors import unit_search
-from rencai.orgs.validators import normalize_unit_code, org_code_of
 from rencai.process.selectors import (  # noqa: F401 (the app's readers use these names)
     admin_unit_ids,
     deadline_view,
@@ -29,13 +24,8 @@ from rencai.process.selectors import (  # noqa: F401 (the app's readers use thes
     request_get,
 )
 
-SIMILAR_LIMIT = 10
 CHANGE_RELATED = ("office", "unit", "acting_unit", "requester", "district")
 ADMIN_RELATED = ("unit", "unit__district", "office", "applicant", "grant")
-# Common parts of unit names that say nothing about which unit it is.
-_NAME_NOISE = re.compile(
-    r"^(中国)?(广东省)?(广州市|广州)?|(股份有限公司|有限责任公司|有限公司|集团|公司|分公司|中心|事务所)$"
-)
 
 
 # --- change requests -----------------------------------------------------------------
@@ -139,66 +129,3 @@ def unit_admin_grants_revocable(*, user) -> QuerySet[RoleGrant]:
         elif office.kind == Office.Kind.DISTRICT_WINDOW:
             condition |= Q(unit__district_id=office.district_id) & ~Q(unit__level=Unit.Level.CITY)
     return qs.filter(condition).distinct().order_by("unit__name", "id")
-
-
-# --- duplicates --------------------------------------------------------------------------------
-
-
-def unit_existing_for_code(*, code: str, exclude: Unit | None = None) -> Unit | None:
-    """The unit registered under `code` — also the one whose 9-character code is inside an
-    18-character `code`, or whose USCC contains a 9-character `code` (FAQ 一.6)."""
-    code = normalize_unit_code(code)
-    qs = Unit.objects.select_related("district")
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    unit = qs.filter(code=code).first()
-    if unit is None:
-        org = org_code_of(code)
-        unit = qs.filter(Q(code=org) | Q(org_code=org)).order_by("id").first()
-    return unit
-
-
-def _name_core(name: str) -> str:
-    core = name
-    for _ in range(3):
-        stripped = _NAME_NOISE.sub("", core)
-        if stripped == core:
-            break
-        core = stripped
-    return core
-
-
-def unit_similar(*, name: str) -> list[Unit]:
-    """Active units whose name resembles `name` ("是否是以下单位？")."""
-    seen: dict[int, Unit] = {}
-    queries = [name]
-    core = _name_core(name)
-    if len(core) >= 2 and core != name:
-        queries.append(core)
-    for q in queries:
-        for result in unit_search(q=q).results:
-            seen.setdefault(result.unit.pk, result.unit)
-            if len(seen) >= SIMILAR_LIMIT:
-                return list(seen.values())
-    return list(seen.values())
-
-
-def institution_similar(*, name: str) -> list[Institution]:
-    found = {i.pk: i for i in institution_search(q=name, limit=SIMILAR_LIMIT)}
-    core = re.sub(r"(大学|学院|学校|职业技术学院|职业学院|高等专科学校)$", "", name)
-    queries = [core] if len(core) >= 2 and core != name else []
-    if (cut := name.find("大学")) >= 2 and cut + 2 < len(name):
-        queries.append(name[: cut + 2])  # 某某大学城市学院 → 某某大学
-    for q in queries:
-        for i in institution_search(q=q, limit=SIMILAR_LIMIT):
-            found.setdefault(i.pk, i)
-    return list(found.values())[:SIMILAR_LIMIT]
-
-
-def major_similar(*, name: str, level: str) -> list[Major]:
-    found = {m.pk: m for m in major_search(q=name, level=level, limit=SIMILAR_LIMIT)}
-    core = re.sub(r"(专业|技术|工程)$", "", name)
-    if len(core) >= 2 and core != name:
-        for m in major_search(q=core, level=level, limit=SIMILAR_LIMIT):
-            found.setdefault(m.pk, m)
-    return list(found.values())[:SIMILAR_LIMIT]

@@ -131,3 +131,37 @@ def unit_set_status(*, unit: Unit, status: str, actor=None, request=None) -> Uni
     unit.save(update_fields=["status", "updated_at"])
     audit_record(event="unit.status", actor=actor, request=request, obj=unit, detail=status)
     return unit
+
+
+def unit_change_code(*, unit: Unit, code: str, actor=None, request=None) -> None:
+    """Replace a unit's code (9 → 18 characters, FAQ 一.6); the unit keeps its identity."""
+    if Unit.objects.filter(code=code).exclude(pk=unit.pk).exists():
+        raise Conflict(
+            format_lazy(
+                gettext_lazy("单位代码：{code} 已登记为其他单位，不能再用于本单位。"), code=code
+            ),
+            field="code",
+        )
+    old = unit.code
+    unit.code = code
+    unit_refresh_search_keys(unit=unit)
+    audit_record(
+        event="unit.code", actor=actor, request=request, obj=unit, detail=f"{old} → {code}"
+    )
+
+
+@transaction.atomic
+def unit_set_contact(*, unit: Unit, phone: str = "", nature: str = "", actor=None, request=None):
+    """The unit's phone and/or nature (修改单位电话/单位性质); empty: unchanged."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = {"phone": unit.phone, "nature": unit.nature}
+    changed = {name: value for name, value in (("phone", phone), ("nature", nature)) if value}
+    for name, value in changed.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        event="unit.contact", actor=actor, request=request, obj=unit,
+        detail=f"{before} → phone={phone} nature={nature}",
+    )  # fmt: skip
+    return unit

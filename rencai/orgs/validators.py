@@ -20,8 +20,12 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import uscc
+
+from rencai.core.errors import DomainError
 
 # GB 32100 code alphabet (digits and upper-case letters without I, O, Z, S, V).
 USCC_ALPHABET = uscc._alphabet
@@ -155,3 +159,26 @@ def org_code_of(code: str) -> str:
     codes, characters 9–17 of a USCC (its 主体标识码). Used to find a unit whose
     9-character code was later replaced by an 18-character one."""
     return code[8:17] if len(code) == 18 else code
+
+
+#: The code format, named in every code error (what the user should type instead).
+CODE_FORMAT = gettext_lazy(
+    "应为18位统一社会信用代码（数字或大写字母，不使用I、O、Z、S、V；第18位为校验位）"
+    "或9位组织机构代码（8位本体代码加1位校验码，校验码为数字或X）"
+)
+
+
+def unit_code_checked(value: str | None, *, field: str = "code") -> str:
+    """validate_unit_code for a form or request field: a DomainError on `field` that says
+    "单位代码：…" (and, for a wrong check character, the format)."""
+    try:
+        return validate_unit_code(value)
+    except ValidationError as exc:
+        message = exc.messages[0]
+        if "校验位" in message:
+            message = f"{message}（{CODE_FORMAT}）"
+        raise DomainError(
+            format_lazy(gettext_lazy("单位代码：{message}"), message=message),
+            field=field,
+            code="unit_code",
+        ) from None
