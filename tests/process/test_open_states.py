@@ -90,7 +90,8 @@ def test_every_way_into_an_open_state_starts_a_deadline(key, state):
 
 
 @pytest.mark.parametrize(
-    "key", sorted(p.key for p in declare.processes() if any(t.role != SYSTEM for t in p.transitions))
+    "key",
+    sorted(p.key for p in declare.processes() if any(t.role != SYSTEM for t in p.transitions)),
 )
 def test_a_process_officials_act_in_declares_who_holds_it(key):
     """The generic worklist (process.selectors.worklist) lists what a process's `queue`
