@@ -121,6 +121,26 @@ def _mine(user):
     return case_list_mine(user=user)
 
 
+#: The states an office acts in (from the table): a case held there is on its worklist.
+OFFICE_STATES = frozenset(
+    t.source for t in workflow.TRANSITIONS
+    if t.role == workflow.Role.OFFICE and t.source not in workflow.TERMINAL
+)  # fmt: skip
+
+
+def _queue(user):
+    """The cases the user's offices hold in a state where they must act, soonest first."""
+    from rencai.process.selectors import official_office_ids
+
+    return (
+        Case.objects.filter(
+            holding_office_id__in=official_office_ids(user=user), status__in=OFFICE_STATES
+        )
+        .select_related("holding_office", "chain_step", "unit")
+        .order_by("due_at", "id")
+    )
+
+
 def _last_events(pks: list[int]) -> dict:
     last = {}
     for event in CaseEvent.objects.filter(case_id__in=pks).order_by("case_id", "version"):
@@ -155,7 +175,9 @@ CASE = register(
             _("人才引进入户申请（%(category)s）") % {"category": case.get_category_display()}
         ),
         mine=_mine,
+        queue=_queue,
         url=lambda case: reverse("cases:detail", args=[case.number]),
+        office_url=lambda case: reverse("backoffice:case", args=[case.number]),
         sweep=False,  # rencai.cases.services.deadlines_fire fires cases in bulk
         stale_message=STALE,
         context=_context,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.process.models import ProcessFields, user_ref
+from rencai.process.models import ProcessFields, ref, user_ref
 
 
 class Objection(ProcessFields):
@@ -16,9 +16,7 @@ class Objection(ProcessFields):
         DISMISSED = "dismissed", _("异议不成立")
         UPHELD = "upheld", _("异议成立")
 
-    case = models.ForeignKey(
-        "cases.Case", verbose_name=_("申请"), on_delete=models.PROTECT, related_name="objections"
-    )
+    case = ref("cases.Case", _("申请"), optional=False, related_name="objections")
     contact_name = models.CharField(_("联系人姓名"), max_length=40)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     contact_email = models.EmailField(_("电子邮箱"), blank=True)

@@ -100,6 +100,12 @@ class ObjectionRow:
     def is_open(self) -> bool:
         return self.objection.status == Objection.Status.OPEN
 
+    @property
+    def overdue(self) -> bool:
+        """Open past its checking deadline (rencai.notice.process.CHECK_DAYS)."""
+        due = self.objection.due_at
+        return self.is_open and due is not None and clock.now() >= due
+
 
 def objection_rows_for_case(*, case: Case) -> list[ObjectionRow]:
     """For the office holding `case` (the caller checks, as for the case page)."""

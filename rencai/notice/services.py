@@ -203,3 +203,26 @@ def tell_objector(objection: Objection, *, office_name: str) -> str:
         )  # fmt: skip
         return "email"
     return ""
+
+
+def remind_office(objection: Objection) -> int:
+    """The objection's checking time has passed: remind the office holding the case once
+    (its reviewers by SMS or e-mail, else its mailbox). Returns how many were told."""
+    from types import SimpleNamespace
+
+    from rencai.process.reviewed import office_remind
+
+    office = objection.case.holding_office
+    if office is None:
+        return 0
+    number = objection.case.number
+    return office_remind(
+        SimpleNamespace(office=office),
+        subject=f"公示异议逾期未核查：申请{number}",
+        body=(
+            f"申请{number}的公示异议（异议编号{objection.pk}）已超过核查期限"
+            f"（{objection.due_date}），请尽快登录系统核查并作出决定。"
+        ),
+        short=f"申请{number}的公示异议#{objection.pk}已超过核查期限，请尽快登录系统核查。",
+        key=f"objection-remind:{objection.pk}",
+    )

@@ -4,12 +4,11 @@ the engine); a rating is a plain row, one per rated step (DB constraints)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rencai.process.models import ProcessFields
+from rencai.process.models import ProcessFields, ref, user_ref
 
 
 class Ticket(ProcessFields):
@@ -27,20 +26,12 @@ class Ticket(ProcessFields):
 
     status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.OPEN)
     number = models.CharField(_("工单编号"), max_length=20, unique=True, editable=False)
-    requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提问人"), on_delete=models.PROTECT,
-        related_name="support_tickets",
-    )  # fmt: skip
-    office = models.ForeignKey(
-        "orgs.Office", verbose_name=_("办理机构"), on_delete=models.PROTECT, related_name="+"
-    )
+    requester = user_ref(_("提问人"), optional=False, related_name="support_tickets")
+    office = ref("orgs.Office", _("办理机构"), optional=False)
     topic = models.CharField(_("问题类型"), max_length=20, choices=Topic.choices)
     body = models.TextField(_("问题描述"), max_length=2000)
     # The context the person was looking at, captured when the ticket opened (FAQ 一.9).
-    case = models.ForeignKey(
-        "cases.Case", verbose_name=_("相关申请"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    case = ref("cases.Case", _("相关申请"))
     context_kind = models.CharField(_("相关事项"), max_length=60, blank=True)
     context_number = models.CharField(_("相关编号"), max_length=20, blank=True)
     context_status = models.CharField(_("当时状态"), max_length=200, blank=True)
@@ -53,10 +44,7 @@ class Ticket(ProcessFields):
     client_token = models.CharField(max_length=40, blank=True, editable=False)
     # The fix an official ran from the ticket (reroute / return): the case event it made.
     fix_action = models.CharField(_("处理操作"), max_length=30, blank=True)
-    fix_event = models.ForeignKey(
-        "cases.CaseEvent", verbose_name=_("处理记录"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    fix_event = ref("cases.CaseEvent", _("处理记录"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,21 +71,10 @@ class Rating(models.Model):
 
     POOR = 2  # a score at or below this opens a work order
 
-    rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("评价人"), on_delete=models.PROTECT,
-        related_name="+",
-    )  # fmt: skip
-    office = models.ForeignKey(
-        "orgs.Office", verbose_name=_("被评价机构"), on_delete=models.PROTECT, related_name="+"
-    )
-    case_event = models.ForeignKey(
-        "cases.CaseEvent", verbose_name=_("申请办理环节"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
-    process_event = models.ForeignKey(
-        "process.ProcessEvent", verbose_name=_("事项办理环节"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    rater = user_ref(_("评价人"), optional=False)
+    office = ref("orgs.Office", _("被评价机构"), optional=False)
+    case_event = ref("cases.CaseEvent", _("申请办理环节"))
+    process_event = ref("process.ProcessEvent", _("事项办理环节"))
     step = models.CharField(_("办理环节"), max_length=60)  # the action label, e.g. 改派受理机构
     number = models.CharField(_("事项编号"), max_length=20)
     score = models.PositiveSmallIntegerField(_("评分"))
@@ -153,16 +130,11 @@ class WorkOrder(ProcessFields):
     rating = models.OneToOneField(
         Rating, verbose_name=_("差评"), on_delete=models.PROTECT, related_name="work_order"
     )
-    office = models.ForeignKey(
-        "orgs.Office", verbose_name=_("整改机构"), on_delete=models.PROTECT, related_name="+"
-    )
+    office = ref("orgs.Office", _("整改机构"), optional=False)
     created_at = models.DateTimeField(_("生成时间"))
     answer = models.TextField(_("整改答复"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    answered_by = user_ref(_("答复人"))
     reminded_at = models.DateTimeField(_("催办时间"), null=True, blank=True)
 
     class Meta:
