@@ -239,7 +239,7 @@ CHANGE_PAGES = process_views.RequestPages(
     process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
     is_office=lambda user, obj: selectors.change_request_is_reviewer(user=user, change=obj),
     name="change", office_flag="is_reviewer", form_class=forms.DecideForm,
-    done="changes:worklist", context=_change_context,
+    done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
 )  # fmt: skip
 detail, decide = CHANGE_PAGES.views()
@@ -328,7 +328,7 @@ UNIT_ADMIN_PAGES = process_views.RequestPages(
     process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="changes/unit_admin_detail.html",
     is_office=lambda user, obj: obj.office_id in selectors.official_office_ids(user=user),
     name="r", office_flag="is_official", form_class=forms.DecideForm,
-    done="changes:unit_admin_worklist",
+    done="changes:unit_admin_worklist", decide_url="changes:unit_admin_decide",
     context=lambda request, obj: {
         "contact": _office_contact(obj.office), "is_applicant": obj.applicant_id == request.user.pk,
     },

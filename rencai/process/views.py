@@ -68,7 +68,8 @@ class RequestPages:
     """The page of one request kind by number and the POST that decides it (any reviewed
     process): `get(user=, number=)` raises NotFound for what the user may not see;
     `is_office(user, obj)` says who decides; `context(request, obj)` adds the kind's own
-    facts; `name` is the object's name in the template."""
+    facts; `name` is the object's name in the template (also `obj`, with `is_office`,
+    `worklist_url` = `done` and `decide_url`, for process/request_detail.html)."""
 
     process: Any
     get: Callable
@@ -80,6 +81,7 @@ class RequestPages:
     success: Mapping[str, str]
     context: Callable = lambda request, obj: {}
     office_flag: str = "is_office"
+    decide_url: str = ""
 
     def page(self, request, obj, *, decide_form=None, status: int = 200):
         is_office = self.is_office(request.user, obj)
@@ -87,6 +89,8 @@ class RequestPages:
             decide_form = self.form_class()
         context = {
             self.name: obj, self.office_flag: is_office, "decide_form": decide_form,
+            "obj": obj, "is_office": is_office, "worklist_url": self.done,
+            "decide_url": self.decide_url,
             "deadline": selectors.deadline_view(obj), **self.context(request, obj),
         }  # fmt: skip
         return render(request, self.template, context, status=status)
