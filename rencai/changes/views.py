@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.roles import acting_as_for
-from rencai.backoffice.access import official_required
 from rencai.catalog.models import EducationLevel
 from rencai.changes import forms, rules, selectors, services
 from rencai.changes.models import ChangeRequest
@@ -245,16 +244,10 @@ CHANGE_PAGES = process_views.RequestPages(
 detail, decide = CHANGE_PAGES.views()
 
 
-@login_required
-@require_GET
-@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
-def worklist(request):
-    if not selectors.official_office_ids(user=request.user):
-        raise Http404
-    rows = [
-        (c, selectors.deadline_view(c)) for c in selectors.change_worklist(user=request.user)[:500]
-    ]
-    return render(request, "changes/worklist.html", {"rows": rows})
+worklist = CHANGE_PAGES.worklist_view(
+    queue=selectors.change_worklist, template="changes/worklist.html",
+    allowed=lambda user: bool(selectors.official_office_ids(user=user)),
+)  # fmt: skip
 
 
 # --- unit-admin rights (法人单位系统管理员权限) -------------------------------------------------
@@ -340,22 +333,14 @@ UNIT_ADMIN_PAGES = process_views.RequestPages(
 unit_admin_detail, unit_admin_decide = UNIT_ADMIN_PAGES.views()
 
 
-@login_required
-@require_GET
-@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
-def unit_admin_worklist(request):
-    grants = list(selectors.unit_admin_grants_revocable(user=request.user)[:500])
-    if not selectors.official_office_ids(user=request.user) and not request.user.is_superuser:
-        raise Http404
-    rows = [
-        (r, selectors.deadline_view(r))
-        for r in selectors.unit_admin_worklist(user=request.user)[:500]
-    ]
-    return render(
-        request,
-        "changes/unit_admin_worklist.html",
-        {"rows": rows, "grants": grants, "revoke_form": forms.RevokeForm()},
-    )
+unit_admin_worklist = UNIT_ADMIN_PAGES.worklist_view(
+    queue=selectors.unit_admin_worklist, template="changes/unit_admin_worklist.html",
+    allowed=lambda user: bool(selectors.official_office_ids(user=user)) or user.is_superuser,
+    extra=lambda request: {
+        "grants": list(selectors.unit_admin_grants_revocable(user=request.user)[:500]),
+        "revoke_form": forms.RevokeForm(),
+    },
+)  # fmt: skip
 
 
 @login_required

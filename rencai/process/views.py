@@ -124,3 +124,28 @@ class RequestPages:
             )  # fmt: skip
 
         return detail, decide_view
+
+    def worklist_view(
+        self,
+        *,
+        queue: Callable,
+        template: str,
+        allowed: Callable,
+        extra: Callable = lambda request: {},
+        limit: int = 500,
+    ) -> Callable:
+        """The officials' queue of this kind (`done` is its URL name): `queue(user=)` in
+        deadline order, each row (request, deadline); 404 unless `allowed(user)`;
+        `extra(request)` adds the page's own context."""
+        from rencai.backoffice.access import official_required
+
+        @login_required
+        @require_GET
+        @official_required  # officials (their TOTP: SecondFactorMiddleware)
+        def view(request):
+            if not allowed(request.user):
+                raise Http404
+            rows = [(o, selectors.deadline_view(o)) for o in queue(user=request.user)[:limit]]
+            return render(request, template, {"rows": rows, **extra(request)})
+
+        return view
