@@ -166,11 +166,12 @@ def _form_view(kind: str):
     return view
 
 
-unit_new, unit_change, institution_new, major_new, unit_contact = (
-    _form_view(kind)
-    for kind in (Kind.UNIT_NEW, Kind.UNIT_CHANGE, Kind.INSTITUTION_NEW, Kind.MAJOR_NEW,
-                 Kind.UNIT_CONTACT)
-)  # fmt: skip
+#: The request forms' pages (URL name: path under new/, kind).
+FORM_PAGES = {
+    "unit_new": ("unit", Kind.UNIT_NEW), "unit_change": ("unit-change", Kind.UNIT_CHANGE),
+    "institution_new": ("institution", Kind.INSTITUTION_NEW),
+    "major_new": ("major", Kind.MAJOR_NEW), "unit_contact": ("unit-contact", Kind.UNIT_CONTACT),
+}  # fmt: skip
 
 
 # --- progress (查询信息注册情况及进度) -------------------------------------------------------
@@ -241,7 +242,6 @@ CHANGE_PAGES = process_views.RequestPages(
     done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
 )  # fmt: skip
-detail, decide = CHANGE_PAGES.views()
 
 
 worklist = CHANGE_PAGES.worklist_view(
@@ -330,7 +330,6 @@ UNIT_ADMIN_PAGES = process_views.RequestPages(
         "reject": gettext_lazy("已驳回 %(number)s。"),
     },
 )  # fmt: skip
-unit_admin_detail, unit_admin_decide = UNIT_ADMIN_PAGES.views()
 
 
 unit_admin_worklist = UNIT_ADMIN_PAGES.worklist_view(

@@ -125,6 +125,16 @@ class RequestPages:
 
         return detail, decide_view
 
+    def urls(self, prefix: str, *, review: str, worklist: Callable, names: tuple) -> list:
+        """This kind's URL patterns: the worklist at `review`, then a request by number
+        under `prefix` and its decide POST; `names`: (worklist, detail, decide)."""
+        from django.urls import path
+
+        detail, decide_view = self.views()
+        views = (worklist, detail, decide_view)
+        paths = (review, f"{prefix}<str:number>/", f"{prefix}<str:number>/decide/")
+        return [path(p, v, name=n) for p, v, n in zip(paths, views, names, strict=True)]
+
     def worklist_view(
         self,
         *,
