@@ -7,7 +7,6 @@ Same services and visibility as the pages: someone else's request number is 404.
 from __future__ import annotations
 
 import inspect
-from datetime import date, datetime
 
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -20,6 +19,7 @@ from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 from rencai.orgs.models import District, Office
 from rencai.orgs.selectors import unit_choose, unit_resolve_reference
+from rencai.process.api import OfficeOut, office_out, out_schema, request_endpoints, request_out
 
 router = Router(tags=["changes 信息变更申请"])
 Kind = ChangeRequest.Kind
@@ -31,14 +31,6 @@ class SimilarFoundError(Error):
     candidates: list[str] = []
 
 
-class ChangeOfficeOut(Schema):
-    code: str
-    name: str
-    phones: list[str]
-    email: str
-    address: str
-
-
 class ChangeDocumentOut(Schema):
     type_code: str
     original_name: str
@@ -46,23 +38,12 @@ class ChangeDocumentOut(Schema):
     url: str
 
 
-class ChangeOut(Schema):
-    number: str
-    kind: str
-    kind_label: str
-    status: str
-    status_label: str
-    office: ChangeOfficeOut
-    name: str
-    code: str
-    unit_id: int | None
-    submitted_at: datetime
-    due_date: date
-    remaining_workdays: int
-    overdue: bool
-    decided_at: datetime | None
-    reason: str
-    documents: list[ChangeDocumentOut]
+ChangeOut = out_schema(
+    "ChangeOut",
+    lead={"kind": str, "kind_label": str},
+    fields={"name": str, "code": str, "unit_id": int | None},
+    after={"documents": list[ChangeDocumentOut]},
+)
 
 
 class ChangeIn(Schema):
@@ -86,36 +67,16 @@ class ChangeIn(Schema):
     confirm_new: bool = False
 
 
-def _office_out(office: Office) -> dict:
-    return {
-        "code": office.code,
-        "name": office.name,
-        "phones": office.phones or [],
-        "email": office.email,
-        "address": office.address,
-    }
-
-
 def _out(change: ChangeRequest) -> dict:
     from django.urls import reverse
 
-    deadline = selectors.deadline_view(change)
     return {
-        "number": change.number,
+        **request_out(change),
         "kind": change.kind,
         "kind_label": str(change.get_kind_display()),
-        "status": change.status,
-        "status_label": str(change.get_status_display()),
-        "office": _office_out(change.office),
         "name": change.name,
         "code": change.code,
         "unit_id": change.unit_id,
-        "submitted_at": change.submitted_at,
-        "due_date": change.due_date,
-        "remaining_workdays": deadline.remaining,
-        "overdue": deadline.overdue,
-        "decided_at": change.decided_at,
-        "reason": change.reason,
         "documents": [
             {
                 "type_code": d.type_code,
@@ -225,25 +186,17 @@ def _create(request, p: ChangeIn, files: dict) -> ChangeRequest:
     )  # fmt: skip
 
 
-@router.get("/requests", response=list[ChangeOut], summary="我的信息变更申请 My change requests")
-def list_requests(request):
-    """My requests and those of the units I administer, newest first (at most 200)."""
-    return [
-        _out(c)
-        for c in selectors.change_request_list_mine(user=request.user).select_related("folder")[
-            :200
-        ]
-    ]
-
-
-@router.get(
-    "/requests/{number}",
-    response={200: ChangeOut, 404: Error},
-    summary="按编号查看 Show by number",
+request_endpoints(
+    router,
+    path="/requests",
+    out=ChangeOut,
+    serialize=_out,
+    list_mine=lambda user: selectors.change_request_list_mine(user=user).select_related("folder"),
+    get=selectors.change_request_get,
+    operation_ids=("rencai_changes_api_list_requests", "rencai_changes_api_show_request"),
+    summaries=("我的信息变更申请 My change requests", "按编号查看 Show by number"),
+    docs=("My requests and those of the units I administer, newest first (at most 200).", None),
 )
-def show_request(request, number: str):
-    # Reviewers' second factor: SecondFactorMiddleware, as for every request.
-    return _out(selectors.change_request_get(user=request.user, number=number))
 
 
 # --- unit-admin rights requests (单位系统管理员权限申请) -------------------------------------
@@ -255,20 +208,11 @@ class UnitRefOut(Schema):
     name: str
 
 
-class UnitAdminOut(Schema):
-    number: str
-    status: str
-    status_label: str
-    unit: UnitRefOut
-    office: ChangeOfficeOut  # the approving department, with its contact
-    note: str
-    submitted_at: datetime
-    due_date: date
-    remaining_workdays: int
-    overdue: bool
-    decided_at: datetime | None
-    reason: str
-    granted: bool  # approved and the rights are still active
+UnitAdminOut = out_schema(
+    "UnitAdminOut",
+    fields={"unit": UnitRefOut, "note": str},  # office: the approving department
+    after={"granted": bool},  # approved and the rights are still active
+)
 
 
 UnitRef = DbId | Text(40, "单位", name="unit")
@@ -287,21 +231,11 @@ class UnitAdminIn(Schema):
 
 
 def _admin_out(admin_request: UnitAdminRequest) -> dict:
-    deadline = selectors.deadline_view(admin_request)
     unit, grant = admin_request.unit, admin_request.grant
     return {
-        "number": admin_request.number,
-        "status": admin_request.status,
-        "status_label": str(admin_request.get_status_display()),
+        **request_out(admin_request),
         "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
-        "office": _office_out(admin_request.office),
         "note": admin_request.note,
-        "submitted_at": admin_request.submitted_at,
-        "due_date": admin_request.due_date,
-        "remaining_workdays": deadline.remaining,
-        "overdue": deadline.overdue,
-        "decided_at": admin_request.decided_at,
-        "reason": admin_request.reason,
         "granted": grant is not None and grant.revoked_at is None,
     }
 
@@ -345,7 +279,7 @@ def _admin_office(ref: int | str) -> Office | None:
 class ApproversOut(Schema):
     unit: UnitRefOut
     needs_unit_admin: bool
-    approvers: list[ChangeOfficeOut]
+    approvers: list[OfficeOut]
     refusal: str
 
 
@@ -365,7 +299,7 @@ def unit_admin_approvers(request, unit: Text(40, "单位", name="unit")):
     return {
         "unit": {"id": chosen.pk, "code": chosen.code, "name": chosen.name},
         "needs_unit_admin": rules.unit_admin_needed(chosen),
-        "approvers": [_office_out(o) for o in rules.unit_admin_approvers(chosen)],
+        "approvers": [office_out(o) for o in rules.unit_admin_approvers(chosen)],
         "refusal": rules.unit_admin_refusal(chosen),
     }
 
@@ -392,22 +326,24 @@ def create_unit_admin_request(request, payload: UnitAdminIn):
     return Status(201, _admin_out(admin_request))
 
 
-@router.get(
-    "/unit-admin-requests",
-    response=list[UnitAdminOut],
-    summary="我的单位系统管理员权限申请 My unit-admin rights requests",
+request_endpoints(
+    router,
+    path="/unit-admin-requests",
+    out=UnitAdminOut,
+    serialize=_admin_out,
+    list_mine=selectors.unit_admin_request_list_mine,
+    get=selectors.unit_admin_request_get,
+    operation_ids=(
+        "rencai_changes_api_list_unit_admin_requests",
+        "rencai_changes_api_show_unit_admin_request",
+    ),
+    summaries=(
+        "我的单位系统管理员权限申请 My unit-admin rights requests",
+        "按编号查看权限申请 Show a unit-admin rights request",
+    ),
+    docs=(
+        "My rights requests, newest first (at most 200).",
+        "404 for a number that is not yours (or not your department's), exactly as for one\n"
+        "that does not exist.",
+    ),
 )
-def list_unit_admin_requests(request):
-    """My rights requests, newest first (at most 200)."""
-    return [_admin_out(r) for r in selectors.unit_admin_request_list_mine(user=request.user)[:200]]
-
-
-@router.get(
-    "/unit-admin-requests/{number}",
-    response={200: UnitAdminOut, 404: Error},
-    summary="按编号查看权限申请 Show a unit-admin rights request",
-)
-def show_unit_admin_request(request, number: str):
-    """404 for a number that is not yours (or not your department's), exactly as for one
-    that does not exist."""
-    return _admin_out(selectors.unit_admin_request_get(user=request.user, number=number))

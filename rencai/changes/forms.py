@@ -43,6 +43,9 @@ def _choices(choices, blank=None):
 
 
 class ChangeFormBase(forms.Form):
+    """A change request's form; its attachment fields come from the kind's declaration
+    (rules.ATTACHMENT_TYPES, 必传 where rules.required_attachments may ask for them)."""
+
     kind: str = ""
     note = forms.CharField(
         label=_("补充说明（选填）"),
@@ -50,6 +53,13 @@ class ChangeFormBase(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init_subclass__(cls, **kwargs):
+        # Still inside the form metaclass: its own declared_fields become the base_fields.
+        super().__init_subclass__(**kwargs)
+        required = rules.required_attachments(cls.kind, name_changed=True, code_changed=True)
+        for t in rules.ATTACHMENT_TYPES[cls.kind]:
+            cls.declared_fields[t] = _file(rules.ATTACHMENT_NAMES[t], required_hint=t in required)
 
     def main_fields(self):
         skip = {*rules.ATTACHMENT_TYPES[self.kind], "note", "confirm_new"}
@@ -81,8 +91,6 @@ class UnitNewForm(ChangeFormBase):
     phone = forms.CharField(label=_("单位电话（选填）"), max_length=40, required=False)
     address = forms.CharField(label=_("单位地址（选填）"), max_length=200, required=False)
     confirm_new = forms.BooleanField(label=_("以上都不是，我要新增这个单位"), required=False)
-    business_licence = _file(rules.ATTACHMENT_NAMES["business_licence"], required_hint=True)
-    other = _file(rules.ATTACHMENT_NAMES["other"])
 
 
 class UnitChangeForm(ChangeFormBase):
@@ -102,9 +110,6 @@ class UnitChangeForm(ChangeFormBase):
             "需把9位组织机构代码改为18位统一社会信用代码时填写；名称变更但保留原9位代码的留空。"
         ),
     )
-    business_licence = _file(rules.ATTACHMENT_NAMES["business_licence"], required_hint=True)
-    change_notice = _file(rules.ATTACHMENT_NAMES["change_notice"], required_hint=True)
-    other = _file(rules.ATTACHMENT_NAMES["other"])
 
 
 EDUCATION_CHOICES = _choices(EducationLevel.choices)
@@ -122,9 +127,6 @@ class InstitutionNewForm(ChangeFormBase):
         label=_("学校标识码（选填，10位数字）"), max_length=10, required=False
     )
     confirm_new = forms.BooleanField(label=_("以上都不是，我要增加这所院校"), required=False)
-    diploma = _file(rules.ATTACHMENT_NAMES["diploma"], required_hint=True)
-    degree = _file(rules.ATTACHMENT_NAMES["degree"])
-    other = _file(rules.ATTACHMENT_NAMES["other"])
 
 
 class MajorNewForm(ChangeFormBase):
@@ -135,9 +137,6 @@ class MajorNewForm(ChangeFormBase):
     )
     major_code = forms.CharField(label=_("专业代码（选填）"), max_length=10, required=False)
     confirm_new = forms.BooleanField(label=_("以上都不是，我要增加这个专业"), required=False)
-    diploma = _file(rules.ATTACHMENT_NAMES["diploma"], required_hint=True)
-    degree = _file(rules.ATTACHMENT_NAMES["degree"])
-    other = _file(rules.ATTACHMENT_NAMES["other"])
 
 
 class UnitContactForm(ChangeFormBase):
@@ -148,7 +147,6 @@ class UnitContactForm(ChangeFormBase):
     nature = forms.ChoiceField(
         label=_("新单位性质"), choices=_choices(Unit.Nature.choices, _("不修改")), required=False
     )
-    other = _file(rules.ATTACHMENT_NAMES["other"])
 
 
 class LookupForm(forms.Form):

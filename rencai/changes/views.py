@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.roles import acting_as_for
-from rencai.backoffice.access import official_required
 from rencai.catalog.models import EducationLevel
 from rencai.changes import forms, rules, selectors, services
 from rencai.changes.models import ChangeRequest
@@ -167,11 +166,12 @@ def _form_view(kind: str):
     return view
 
 
-unit_new, unit_change, institution_new, major_new, unit_contact = (
-    _form_view(kind)
-    for kind in (Kind.UNIT_NEW, Kind.UNIT_CHANGE, Kind.INSTITUTION_NEW, Kind.MAJOR_NEW,
-                 Kind.UNIT_CONTACT)
-)  # fmt: skip
+#: The request forms' pages (URL name: path under new/, kind).
+FORM_PAGES = {
+    "unit_new": ("unit", Kind.UNIT_NEW), "unit_change": ("unit-change", Kind.UNIT_CHANGE),
+    "institution_new": ("institution", Kind.INSTITUTION_NEW),
+    "major_new": ("major", Kind.MAJOR_NEW), "unit_contact": ("unit-contact", Kind.UNIT_CONTACT),
+}  # fmt: skip
 
 
 # --- progress (查询信息注册情况及进度) -------------------------------------------------------
@@ -239,22 +239,15 @@ CHANGE_PAGES = process_views.RequestPages(
     process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
     is_office=lambda user, obj: selectors.change_request_is_reviewer(user=user, change=obj),
     name="change", office_flag="is_reviewer", form_class=forms.DecideForm,
-    done="changes:worklist", context=_change_context,
+    done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
 )  # fmt: skip
-detail, decide = CHANGE_PAGES.views()
 
 
-@login_required
-@require_GET
-@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
-def worklist(request):
-    if not selectors.official_office_ids(user=request.user):
-        raise Http404
-    rows = [
-        (c, selectors.deadline_view(c)) for c in selectors.change_worklist(user=request.user)[:500]
-    ]
-    return render(request, "changes/worklist.html", {"rows": rows})
+worklist = CHANGE_PAGES.worklist_view(
+    queue=selectors.change_worklist, template="changes/worklist.html",
+    allowed=lambda user: bool(selectors.official_office_ids(user=user)),
+)  # fmt: skip
 
 
 # --- unit-admin rights (法人单位系统管理员权限) -------------------------------------------------
@@ -328,7 +321,7 @@ UNIT_ADMIN_PAGES = process_views.RequestPages(
     process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="changes/unit_admin_detail.html",
     is_office=lambda user, obj: obj.office_id in selectors.official_office_ids(user=user),
     name="r", office_flag="is_official", form_class=forms.DecideForm,
-    done="changes:unit_admin_worklist",
+    done="changes:unit_admin_worklist", decide_url="changes:unit_admin_decide",
     context=lambda request, obj: {
         "contact": _office_contact(obj.office), "is_applicant": obj.applicant_id == request.user.pk,
     },
@@ -337,25 +330,16 @@ UNIT_ADMIN_PAGES = process_views.RequestPages(
         "reject": gettext_lazy("已驳回 %(number)s。"),
     },
 )  # fmt: skip
-unit_admin_detail, unit_admin_decide = UNIT_ADMIN_PAGES.views()
 
 
-@login_required
-@require_GET
-@official_required  # reviewers are officials (their TOTP: SecondFactorMiddleware)
-def unit_admin_worklist(request):
-    grants = list(selectors.unit_admin_grants_revocable(user=request.user)[:500])
-    if not selectors.official_office_ids(user=request.user) and not request.user.is_superuser:
-        raise Http404
-    rows = [
-        (r, selectors.deadline_view(r))
-        for r in selectors.unit_admin_worklist(user=request.user)[:500]
-    ]
-    return render(
-        request,
-        "changes/unit_admin_worklist.html",
-        {"rows": rows, "grants": grants, "revoke_form": forms.RevokeForm()},
-    )
+unit_admin_worklist = UNIT_ADMIN_PAGES.worklist_view(
+    queue=selectors.unit_admin_worklist, template="changes/unit_admin_worklist.html",
+    allowed=lambda user: bool(selectors.official_office_ids(user=user)) or user.is_superuser,
+    extra=lambda request: {
+        "grants": list(selectors.unit_admin_grants_revocable(user=request.user)[:500]),
+        "revoke_form": forms.RevokeForm(),
+    },
+)  # fmt: skip
 
 
 @login_required

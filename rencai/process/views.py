@@ -68,7 +68,8 @@ class RequestPages:
     """The page of one request kind by number and the POST that decides it (any reviewed
     process): `get(user=, number=)` raises NotFound for what the user may not see;
     `is_office(user, obj)` says who decides; `context(request, obj)` adds the kind's own
-    facts; `name` is the object's name in the template."""
+    facts; `name` is the object's name in the template (also `obj`, with `is_office`,
+    `worklist_url` = `done` and `decide_url`, for process/request_detail.html)."""
 
     process: Any
     get: Callable
@@ -80,6 +81,7 @@ class RequestPages:
     success: Mapping[str, str]
     context: Callable = lambda request, obj: {}
     office_flag: str = "is_office"
+    decide_url: str = ""
 
     def page(self, request, obj, *, decide_form=None, status: int = 200):
         is_office = self.is_office(request.user, obj)
@@ -87,6 +89,8 @@ class RequestPages:
             decide_form = self.form_class()
         context = {
             self.name: obj, self.office_flag: is_office, "decide_form": decide_form,
+            "obj": obj, "is_office": is_office, "worklist_url": self.done,
+            "decide_url": self.decide_url,
             "deadline": selectors.deadline_view(obj), **self.context(request, obj),
         }  # fmt: skip
         return render(request, self.template, context, status=status)
@@ -120,3 +124,38 @@ class RequestPages:
             )  # fmt: skip
 
         return detail, decide_view
+
+    def urls(self, prefix: str, *, review: str, worklist: Callable, names: tuple) -> list:
+        """This kind's URL patterns: the worklist at `review`, then a request by number
+        under `prefix` and its decide POST; `names`: (worklist, detail, decide)."""
+        from django.urls import path
+
+        detail, decide_view = self.views()
+        views = (worklist, detail, decide_view)
+        paths = (review, f"{prefix}<str:number>/", f"{prefix}<str:number>/decide/")
+        return [path(p, v, name=n) for p, v, n in zip(paths, views, names, strict=True)]
+
+    def worklist_view(
+        self,
+        *,
+        queue: Callable,
+        template: str,
+        allowed: Callable,
+        extra: Callable = lambda request: {},
+        limit: int = 500,
+    ) -> Callable:
+        """The officials' queue of this kind (`done` is its URL name): `queue(user=)` in
+        deadline order, each row (request, deadline); 404 unless `allowed(user)`;
+        `extra(request)` adds the page's own context."""
+        from rencai.backoffice.access import official_required
+
+        @login_required
+        @require_GET
+        @official_required  # officials (their TOTP: SecondFactorMiddleware)
+        def view(request):
+            if not allowed(request.user):
+                raise Http404
+            rows = [(o, selectors.deadline_view(o)) for o in queue(user=request.user)[:limit]]
+            return render(request, template, {"rows": rows, **extra(request)})
+
+        return view
