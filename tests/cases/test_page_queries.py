@@ -85,3 +85,16 @@ def test_logout_takes_effect_at_once(client, world):
     client.post("/accounts/logout/")
     r = client.get("/accounts/")
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+@pytest.mark.parametrize("state", ["draft", "unit_review", "card_issued", "returned"])
+def test_dashboard_queries_for_each_state(client, world, state, django_assert_max_num_queries):
+    case = new_case(world)
+    if state != "draft":
+        place(case, state)
+    client.force_login(world.applicant)
+    client.get("/accounts/")
+    # + the route's window for a draft (route_for), + the card for a card issued
+    with django_assert_max_num_queries(DASHBOARD_MAX + 1):
+        r = client.get("/accounts/")
+    assert r.status_code == 200 and case.number in r.content.decode()
