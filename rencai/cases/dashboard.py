@@ -93,8 +93,13 @@ def _latest_case(user) -> Case | None:
     cases = list(
         Case.objects.filter(applicant_id=user.pk)
         .select_related(
-            "unit", "unit__supervisory_office", "unit__district", "holding_office",
-            "chain_step", "supervisory_office", "acceptance_office",
+            "unit",
+            "unit__supervisory_office",
+            "unit__district",
+            "holding_office",
+            "chain_step",
+            "supervisory_office",
+            "acceptance_office",
         )
         .only(*_CASE_FIELDS)
         .order_by("-created_at", "-id")[:5]

@@ -96,11 +96,7 @@ def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
 
     # One query for what the status and draft pages read (issue #15): the route's offices
     # (progress), the applicant's name and the card (status text) come with the case.
-    case = (
-        Case.objects.select_related(*PAGE_RELATED)
-        .filter(number=number)
-        .first()
-    )
+    case = Case.objects.select_related(*PAGE_RELATED).filter(number=number).first()
     role = relation_of(case=case, actor=user, acting_as=acting_as) if case else None
     if case is None or role is None:
         raise NotFound(gettext_lazy("申请不存在"))
