@@ -57,6 +57,19 @@ def active_grants(user):
     )
 
 
+def request_grants(request) -> list[RoleGrant]:
+    """The user's active grants, read once per request and never kept longer (issue #15):
+    the second-factor rule, the acting-as role and the dashboard share this one query, and a
+    grant revoked in another request counts from the next request on."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    memo = getattr(request, "_active_grants", None)
+    if memo is None or memo[0] != user.pk:  # a login in this request: that user's grants
+        memo = request._active_grants = (user.pk, list(active_grants(user)))
+    return memo[1]
+
+
 def acting_as_for(request) -> ActingAs:
     """The role chosen in this session; falls back to personal if the grant was revoked."""
     cached = getattr(request, "_acting_as", None)
@@ -65,7 +78,7 @@ def acting_as_for(request) -> ActingAs:
     grant_id = request.session.get(SESSION_KEY)
     grant = None
     if grant_id:
-        grant = active_grants(request.user).filter(pk=grant_id).first()
+        grant = next((g for g in request_grants(request) if g.pk == grant_id), None)
         if grant is None:
             # Revoked (or never ours): back to the personal account.
             request.session.pop(SESSION_KEY, None)

@@ -64,7 +64,7 @@ def dashboard(request):
     from rencai.helpdesk.selectors import phone_links
 
     user = request.user
-    grants = list(roles.active_grants(user))
+    grants = roles.request_grants(request)
     board = dashboard_for(user=user, grants=grants)
     office = board.holder.office if board.holder else None
     contact = (

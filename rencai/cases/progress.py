@@ -94,11 +94,13 @@ def _route(case: Case):
 def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     """Every step of the case's route with its office and date; the current one marked."""
     via_unit, dept, accept = _route(case)
+    chains: dict[tuple[str, int], list] = {}  # the steps read here, not read again below
     steps = [Step("submit", gettext("填报并送审"), case.applicant.real_name)]
     if via_unit:
         steps.append(Step("unit", gettext("单位审核"), case.unit.name))
         if dept is not None:
-            for i, s in enumerate(routing.department_steps(dept), 1):
+            chains["dept", dept.pk] = list(routing.department_steps(dept))
+            for i, s in enumerate(chains["dept", dept.pk], 1):
                 steps.append(
                     Step(
                         f"dept:{i}",
@@ -109,7 +111,8 @@ def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     where = accept.name if accept else gettext("受理机构")
     steps.append(Step("accept", gettext("受理"), where))
     if accept is not None:
-        for i, s in enumerate(routing.review_steps(accept), 1):
+        chains["review", accept.pk] = list(routing.review_steps(accept))
+        for i, s in enumerate(chains["review", accept.pk], 1):
             steps.append(
                 Step(
                     f"review:{i}",
@@ -121,7 +124,7 @@ def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     steps.append(Step("card", gettext("出具入户卡"), where))
 
     done, acted = _replay(events)
-    current = _current_key(case)
+    current = _current_key(case, chains)
     if case.status == S.REJECTED:
         rejects = [e for e in events if e.action == "reject"]
         current = acted.get(rejects[-1].pk, "") if rejects else ""
@@ -139,7 +142,7 @@ def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     return steps
 
 
-def _current_key(case: Case) -> str:
+def _current_key(case: Case, chains: dict | None = None) -> str:
     status = case.status
     if status in (S.DRAFT, S.RETURNED):
         return "submit"
@@ -150,12 +153,18 @@ def _current_key(case: Case) -> str:
     if status in (S.DEPT_REVIEW, S.UNDER_REVIEW):
         # Keys count the office's active steps from 1 (as the history replay does); the
         # stored `order` values need not be 1, 2, 3.
-        chain = (
-            routing.department_steps(case.holding_office)
-            if status == S.DEPT_REVIEW
-            else routing.review_steps(case.holding_office)
+        known = (chains or {}).get(
+            ("dept" if status == S.DEPT_REVIEW else "review", case.holding_office_id)
         )
-        ids = list(chain.values_list("pk", flat=True)) if case.holding_office_id else []
+        if known is not None:
+            ids = [s.pk for s in known]
+        else:
+            chain = (
+                routing.department_steps(case.holding_office)
+                if status == S.DEPT_REVIEW
+                else routing.review_steps(case.holding_office)
+            )
+            ids = list(chain.values_list("pk", flat=True)) if case.holding_office_id else []
         position = ids.index(case.chain_step_id) + 1 if case.chain_step_id in ids else 1
         return f"{_chain_key(status)}:{position}"
     if status in (S.IN_NOTICE, S.OBJECTION):

@@ -83,15 +83,20 @@ def case_list_for_office(*, office, status: str | None = None):
     return qs.order_by("due_at", "submitted_at")
 
 
+#: The relations a case page reads, fetched with the case (issue #15).
+PAGE_RELATED = (
+    "unit", "holding_office", "chain_step", "applicant", "supervisory_office",
+    "acceptance_office", "card", "folder",
+)  # fmt: skip
+
+
 def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
     """The case and the caller's role on it; NotFound unless the caller has one."""
     from rencai.cases.relations import relation_of
 
-    case = (
-        Case.objects.select_related("unit", "holding_office", "chain_step")
-        .filter(number=number)
-        .first()
-    )
+    # One query for what the status and draft pages read (issue #15): the route's offices
+    # (progress), the applicant's name and the card (status text) come with the case.
+    case = Case.objects.select_related(*PAGE_RELATED).filter(number=number).first()
     role = relation_of(case=case, actor=user, acting_as=acting_as) if case else None
     if case is None or role is None:
         raise NotFound(gettext_lazy("申请不存在"))

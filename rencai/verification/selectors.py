@@ -104,19 +104,31 @@ def pending(case: Case) -> bool:
 
 
 def panel(case: Case) -> dict:
-    """Everything the applicant's and the official's panels show."""
-    request = latest_request(case)
+    """Everything the applicant's and the official's panels show: the case's requests and
+    the category's rules read once each (issue #15), the rest worked out from them."""
+    requests = list(Req.objects.filter(case=case).order_by("-pk"))
+    done = [r for r in requests if r.status == Req.Status.DONE]
+    # newest finished first, as latest_request and the history order them
+    done.sort(key=lambda r: (r.finished_at is not None, r.finished_at or 0, r.pk), reverse=True)
+    request = done[0] if done else None
     checks = list(request.checks.all()) if request else []
     for c in checks:
         c.source_label = sources.source_label(c.source)
+    rules = rules_for(case.category)
+    facts = facts_for(case, checks)
+    answers = []
+    for rule in rules:
+        answer = R.evaluate(rule.kind, rule.value, facts)
+        answers.append(
+            RuleAnswer(rule.pk, rule.name, rule.kind, rule.hard, answer.status, answer.reason,
+                       rule.legal_source, rule.is_example, rule.version)
+        )  # fmt: skip
     return {
-        "latest": request, "checks": checks, "rules": rule_results(case, checks=checks),
-        "pending": pending(case),
+        "latest": request, "checks": checks, "rules": answers,
+        "pending": any(r.status != Req.Status.DONE for r in requests),
         "unavailable": any(c.outcome == "unavailable" for c in checks),
-        "example_rules": EligibilityRule.objects.filter(
-            category=case.category, is_active=True, legal_source="").exists(),
-        "history": list(Req.objects.filter(case=case, status=Req.Status.DONE)
-                        .exclude(purpose=Req.Purpose.PRECHECK).order_by("-finished_at")[:10]),
+        "example_rules": any(rule.legal_source == "" for rule in rules),
+        "history": [r for r in done if r.purpose != Req.Purpose.PRECHECK][:10],
     }  # fmt: skip
 
 
