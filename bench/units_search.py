@@ -115,7 +115,7 @@ def settings_in_force() -> dict[str, str]:
                 found[pragma] = str(cursor.execute(f"PRAGMA {pragma}").fetchone()[0])
             return found
         cursor.execute(
-            "SELECT name, setting || COALESCE(' ' || unit, '') FROM pg_settings WHERE name IN "
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
             "('server_version', 'shared_buffers', 'effective_cache_size', "
             "'shared_preload_libraries', 'pg_prewarm.autoprewarm') ORDER BY name"
         )
