@@ -177,6 +177,12 @@ def run(queries: dict[str, list[str]]) -> None:
         )
 
 
+def print_sizes() -> None:
+    print(f"units: {Unit.objects.count():,}")
+    for name, size in index_sizes().items():
+        print(f"  {name:<45} {size / 2**20:>9.1f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--import", dest="csv", type=Path, help="migrate and import this CSV first")
@@ -221,14 +227,14 @@ def main() -> None:
         else:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-    print(f"units: {Unit.objects.count():,}")
-    sizes = index_sizes()
-    for name, size in sizes.items():
-        print(f"  {name:<45} {size / 2**20:>9.1f} MiB")
+    if not args.cold:
+        print_sizes()
     started = time.perf_counter()
     queries = build_queries(args.queries, args.seed)
     print(f"sampling {args.queries} units: {time.perf_counter() - started:.1f} s")
     run(queries)
+    if args.cold:  # after the queries: COUNT(*) and dbstat read the whole table
+        print_sizes()
     print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
