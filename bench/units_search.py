@@ -10,6 +10,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rencai_bench RENCAI_VAR=$PWD/var/bench/var \\
         nice .venv/bin/python bench/units_search.py --import var/bench/units-3m.csv
 
+    # 4. cold (as root): drop the OS page cache first; for PostgreSQL restart a cluster of
+    # its own in between (stop, drop, start; --wait-prewarm waits for autoprewarm)
+    DATABASE_URL=... nice .venv/bin/python bench/units_search.py --cold
+    DATABASE_URL=postgres://postgres@127.0.0.1:5433/rencai_bench ... \
+        nice .venv/bin/python bench/units_search.py --cold --restart 15/bench --wait-prewarm
+
 Without --import the script only runs the queries against what is loaded. The
 queries go through the real selector `rencai.orgs.selectors.unit_search` (first page,
 with the 20 result rows, districts and former names loaded), 200 per kind by default.
@@ -21,6 +27,7 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,6 +65,59 @@ def index_sizes() -> dict[str, int]:
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relname LIKE 'orgs_unit%' "
             "ORDER BY 2 DESC"
+        )
+        return dict(cursor.fetchall())
+
+
+def drop_os_cache() -> None:
+    """Write dirty pages out and drop the OS page cache of the whole machine (needs root)."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("1\n")
+    except OSError as exc:
+        sys.exit(f"--cold: cannot drop the OS page cache ({exc}); run as root")
+    print("cold: OS page cache dropped (sync; echo 1 > /proc/sys/vm/drop_caches)")
+
+
+def restart_cluster(cluster: str) -> None:
+    """pg_ctlcluster VERSION NAME stop, drop the OS cache, start (Debian's cluster tools)."""
+    version, name = cluster.split("/")
+    subprocess.run(["pg_ctlcluster", version, name, "stop"], check=True)
+    drop_os_cache()
+    subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
+    print(f"cold: cluster {cluster} restarted")
+
+
+def wait_for_prewarm(timeout: float = 900.0) -> None:
+    """Wait until pg_prewarm's autoprewarm worker has loaded the blocks listed at shutdown."""
+    started = time.monotonic()
+    seen = False
+    while time.monotonic() - started < timeout:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autoprewarm worker'"
+            )
+            busy = cursor.fetchone()[0]
+        if busy:
+            seen = True
+        elif seen or time.monotonic() - started > 10:
+            break
+        time.sleep(0.5)
+    print(f"cold: autoprewarm done after {time.monotonic() - started:.1f} s (worker seen: {seen})")
+
+
+def settings_in_force() -> dict[str, str]:
+    """The database settings that decide the cold numbers, printed with the results."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            found = {"sqlite_version": cursor.execute("SELECT sqlite_version()").fetchone()[0]}
+            for pragma in ("page_size", "cache_size", "mmap_size", "journal_mode"):
+                found[pragma] = str(cursor.execute(f"PRAGMA {pragma}").fetchone()[0])
+            return found
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
+            "('server_version', 'shared_buffers', 'effective_cache_size', "
+            "'shared_preload_libraries', 'pg_prewarm.autoprewarm') ORDER BY name"
         )
         return dict(cursor.fetchall())
 
@@ -117,13 +177,43 @@ def run(queries: dict[str, list[str]]) -> None:
         )
 
 
+def print_sizes() -> None:
+    print(f"units: {Unit.objects.count():,}")
+    for name, size in index_sizes().items():
+        print(f"  {name:<45} {size / 2**20:>9.1f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--import", dest="csv", type=Path, help="migrate and import this CSV first")
     parser.add_argument("--queries", type=int, default=200, help="queries per kind")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the OS page cache before the first query (root)"
+    )
+    parser.add_argument(
+        "--restart",
+        metavar="VERSION/NAME",
+        help="with --cold: restart this PostgreSQL cluster "
+        "(pg_ctlcluster stop, drop the OS cache, start); not a cluster others use",
+    )
+    parser.add_argument(
+        "--wait-prewarm",
+        action="store_true",
+        help="after --restart: wait for pg_prewarm's autoprewarm worker before measuring",
+    )
     args = parser.parse_args()
+    if args.cold:  # before the first connection of this (fresh) process
+        if args.restart:
+            restart_cluster(args.restart)
+        else:
+            drop_os_cache()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    if args.wait_prewarm and connection.vendor == "postgresql":
+        wait_for_prewarm()
+    for name, value in settings_in_force().items():
+        print(f"  {name} = {value}")
     if args.csv:
         call_command("migrate", verbosity=0)
         call_command("loaddata_reference", verbosity=0)
@@ -137,11 +227,15 @@ def main() -> None:
         else:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-    print(f"units: {Unit.objects.count():,}")
-    sizes = index_sizes()
-    for name, size in sizes.items():
-        print(f"  {name:<45} {size / 2**20:>9.1f} MiB")
-    run(build_queries(args.queries, args.seed))
+    if not args.cold:
+        print_sizes()
+    started = time.perf_counter()
+    queries = build_queries(args.queries, args.seed)
+    print(f"sampling {args.queries} units: {time.perf_counter() - started:.1f} s")
+    run(queries)
+    if args.cold:  # after the queries: COUNT(*) and dbstat read the whole table
+        print_sizes()
+    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":
