@@ -40,16 +40,18 @@ REFUSAL_CODE = Forbidden.code  # the API's error shape: {"code", "message", "fie
 REFUSAL_MESSAGE = "请先完成动态口令验证（二次验证）后再操作。Second factor required."
 
 
-def second_factor_due(user) -> bool:
-    """Acts in an official capacity: active official grant, staff, or superuser."""
+def second_factor_due(user, grants: list[RoleGrant] | None = None) -> bool:
+    """Acts in an official capacity: active official grant, staff, or superuser. `grants`:
+    the request's active grants (request_grants), which saves the query."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_superuser or totp.needs_second_factor(user))
+    if user.is_staff or user.is_superuser:
+        return True
+    return _holds_official(grants) if grants is not None else totp.needs_second_factor(user)
 
 
-def _official_grant(request) -> bool:
-    """totp.needs_second_factor for the request's user, from the request's grants."""
-    return any(g.role == RoleGrant.Role.OFFICIAL for g in request_grants(request))
+def _holds_official(grants: list[RoleGrant]) -> bool:
+    return any(g.role == RoleGrant.Role.OFFICIAL for g in grants)
 
 
 def second_factor_page(user) -> str:
@@ -72,8 +74,8 @@ def second_factor_refusal(request):
     user = request.user
     if not getattr(user, "is_authenticated", False) or totp.session_verified(request):
         return None
-    if not (user.is_staff or user.is_superuser or _official_grant(request)):
-        return None  # the rule of second_factor_due, on the request's grants
+    if not second_factor_due(user, request_grants(request)):
+        return None
     if request.path_info.startswith(API_PREFIX):
         return JsonResponse(
             {"code": REFUSAL_CODE, "message": REFUSAL_MESSAGE, "field": None},
@@ -91,7 +93,7 @@ def official_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not _official_grant(request):
+        if not _holds_official(request_grants(request)):
             raise Http404
         return view(request, *args, **kwargs)
 

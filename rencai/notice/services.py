@@ -208,8 +208,6 @@ def tell_objector(objection: Objection, *, office_name: str) -> str:
 def remind_office(objection: Objection) -> int:
     """The objection's checking time has passed: remind the office holding the case once
     (its reviewers by SMS or e-mail, else its mailbox). Returns how many were told."""
-    from types import SimpleNamespace
-
     from rencai.process.reviewed import office_remind
 
     office = objection.case.holding_office
@@ -217,7 +215,7 @@ def remind_office(objection: Objection) -> int:
         return 0
     number = objection.case.number
     return office_remind(
-        SimpleNamespace(office=office),
+        office,
         subject=f"公示异议逾期未核查：申请{number}",
         body=(
             f"申请{number}的公示异议（异议编号{objection.pk}）已超过核查期限"

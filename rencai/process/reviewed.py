@@ -82,11 +82,11 @@ def deadline(days: int) -> DeadlineRule:
     return DeadlineRule("remind", days)
 
 
-def office_remind(obj, *, subject: str, body: str, key: str, short: str = "") -> int:
+def office_remind(office, *, subject: str, body: str, key: str, short: str = "") -> int:
     """Remind the holding office once. With `short` (an SMS text) every reviewer who sees
     the office's worklist: an SMS, or an e-mail for one without a mobile; nobody reachable
     (or no `short`): the office's mailbox, so the reminder is not lost. Returns how many."""
-    office, sent = obj.office, 0
+    sent = 0
     for reviewer in office_reviewers(office=office) if short else ():
         to_key = f"{key}:u{reviewer.pk}"
         if reviewer.mobile:
@@ -112,7 +112,7 @@ def reminder(texts: Callable, *, unsent: str) -> Callable:
     """The `remind` effect: `texts(obj)` -> office_remind's keyword arguments."""
 
     def remind(ctx) -> None:
-        sent = office_remind(ctx.obj, **texts(ctx.obj))
+        sent = office_remind(ctx.obj.office, **texts(ctx.obj))
         ctx.obj.reminded_at = ctx.now
         ctx.outcome = "ok" if sent else unsent
         ctx.detail = f"recipients={sent}"
