@@ -82,6 +82,7 @@ def _next_action(case: Case) -> NextAction:
 #: a quarter of the page's time (issue #15). A field missing here costs a query, not an error.
 _CASE_FIELDS = (
     "id", "number", "status", "created_at", "applicant_id", "due_date", "due_action",
+    "due_provisional",
     "route", "unit__id", "unit__name", "unit__nature", "unit__level", "unit__phone",
     "unit__supervisory_office", "unit__district", "holding_office", "chain_step",
     "supervisory_office", "acceptance_office",

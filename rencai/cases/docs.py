@@ -42,7 +42,7 @@ def _mermaid() -> list[str]:
     seen = set()
     for t in workflow.TRANSITIONS:
         key = (t.source, t.target, t.action)
-        if key in seen:
+        if key in seen or not t.source:  # a new draft: the [*] --> draft line above
             continue
         seen.add(key)
         lines.append(f"    {t.source} --> {t.target}: {t.action}")
@@ -74,7 +74,7 @@ def _workflow_markdown() -> str:
         deadline = f"{t.deadline.workdays} 个工作日 → `{t.deadline.action}`" if t.deadline else "—"
         sms = "<br>".join(f"`{n}`" for n in t.notify) or "—"
         out.append(
-            f"| `{t.source}` | `{t.action}` {t.action_label} | {workflow.Role.LABELS[t.role]} "
+            f"| `{t.source or 'NEW'}` | `{t.action}` {t.action_label} | {workflow.Role.LABELS[t.role]} "
             f"| {_cell(t.guards, guards.DESCRIPTIONS)} | `{t.target}` | {deadline} | {sms} "
             f"| {_cell(t.effects, effects.DESCRIPTIONS)} | {'必填' if t.reason_required else ''} |"
         )
@@ -102,6 +102,22 @@ def _workflow_markdown() -> str:
         "applicant); the unit cannot pull it back, as it never forwarded it. We chose moving the "
         "case over letting the department act on a case the unit holds: one holder per state and "
         "the department's existing rows and worklist.",
+        f"- Draft (草稿): created with a clock (`NEW --create--> draft`); after {workflow.DRAFT_CLOCK.workdays} "
+        "working days (`RENCAI_DRAFT_WORKDAYS`) the applicant is reminded by SMS (`draft_remind`); "
+        f"{workflow.DRAFT_CLOCK_LATE.workdays} working days later (`RENCAI_DRAFT_EXPIRE_WORKDAYS`) a draft "
+        "still not submitted is withdrawn (`draft_expire`): it reopens with everything filled in, and "
+        "no longer blocks a new application (one open case per person).",
+        f"- Returned for correction (退回修改): {workflow.CORRECTION_CLOCK.workdays} working days "
+        "(`RENCAI_CORRECTION_WORKDAYS`), then an SMS reminder (`correction_remind`), then "
+        f"{workflow.CORRECTION_CLOCK_LATE.workdays} more (`RENCAI_CORRECTION_EXPIRE_WORKDAYS`) before "
+        "it counts as withdrawn (视为撤回, `correction_expire`; it reopens as a draft).",
+        f"- Each review step of an office (a department's chain, the acceptance office's review): "
+        f"{workflow.STEP_CLOCK.workdays} working days (`RENCAI_REVIEW_STEP_WORKDAYS`), then the step's "
+        "staff and the office mailbox are reminded by SMS and e-mail (`step_remind`), and again every "
+        f"{workflow.STEP_CLOCK_AGAIN.workdays} working days (`RENCAI_REVIEW_REMIND_WORKDAYS`, "
+        "`step_remind_again`) while the step is overdue. An office's silence never decides a case "
+        "(only acceptance is automatic, FAQ 二.5); it is chased, and the history shows each reminder. "
+        "These times are our choice: no source gives them.",
         "- A case enters unit review only for a unit with an active unit admin (`unit_admin_active`); "
         "otherwise the applicant is told, on the unit step of the draft, to have the unit file the "
         "rights request (单位系统管理员权限申请), approved by the supervisory department, with its "

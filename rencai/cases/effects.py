@@ -284,3 +284,23 @@ def alert_department(ctx):
         ctx, people=staff, extra_email=dept.email, tag="escalate",
         subject=f"入户申请{case.number}转主管部门审核", body=body,
     )  # fmt: skip
+
+
+@effect("remind_step_staff", "短信、邮件提醒本环节办理人员（及机构邮箱）：逾期期间定期提醒")
+def remind_step_staff(ctx):
+    from rencai.cases.actors import office_staff
+    from rencai.cases.notifications import STEP_REMINDER, message_render
+
+    case = ctx.case
+    office, step = case.holding_office, case.chain_step
+    if office is None:
+        return
+    body = message_render(
+        STEP_REMINDER, number=case.number, name=case.applicant.real_name, office=office.name,
+        step=f"“{step.name}”" if step is not None else "", days=workflow.STEP_CLOCK.workdays,
+        again=workflow.STEP_CLOCK_AGAIN.workdays,
+    )  # fmt: skip
+    _tell(
+        ctx, people=office_staff(case).order_by("pk"), extra_email=office.email,
+        tag="step-remind", subject=f"入户申请{case.number}逾期未审核", body=body,
+    )  # fmt: skip

@@ -29,6 +29,18 @@ SMS_TEMPLATES: dict[str, str] = {
     "objection_upheld": "您的入户申请{number}公示异议经核查成立，退回{office}重新审批，原因：{reason}。",
     "rejected": "您的入户申请{number}不予通过，原因：{reason}。",
     "withdrawn": "您的入户申请{number}已撤回。",
+    "draft_reminder": (
+        "您的入户申请{number}尚未送审，请于{due_date}前登录系统完成填报并送审；逾期系统将自动"
+        "撤回（已填内容保留，可重新填报）。"
+    ),
+    "draft_expired": "您的入户申请{number}逾期未送审，已由系统撤回；已填内容保留，可登录系统重新填报。",
+    "correction_reminder": (
+        "您的入户申请{number}退回修改后尚未重新送审，请于{due_date}前按退回意见修改并送审；"
+        "逾期视为撤回。"
+    ),
+    "correction_expired": (
+        "您的入户申请{number}退回修改后逾期未重新送审，视为撤回；已填内容保留，可登录系统重新填报。"
+    ),
     "unit_review_escalated": (
         "您的入户申请{number}单位逾期未审核，已转主管部门{office}审核，当前状态：{status}。"
     ),
@@ -38,6 +50,10 @@ SMS_TEMPLATES: dict[str, str] = {
 UNIT_ADMIN_REMINDER = (
     "单位待审核的入户申请{number}（申请人{name}）已超过{days}个工作日未审核，请于{due_date}前"
     "登录系统审核并送审或退回；逾期将转主管部门{office}审核。"
+)
+STEP_REMINDER = (
+    "入户申请{number}（申请人{name}）在{office}{step}已逾期未审核（办理时限{days}个工作日），"
+    "请登录系统办理；逾期期间系统每{again}个工作日提醒一次。"
 )
 DEPARTMENT_ALERT = (
     "引进单位“{unit}”逾期未审核入户申请{number}，已转贵部门内流程审核，请登录系统办理。"

@@ -303,6 +303,21 @@ class DeadlineView:
     text: str
 
 
+#: What the case's clock is, by the action it fires (workflow.py's DeadlineRules).
+DEADLINE_NAMES = {
+    "auto_accept": gettext_lazy("受理期限"),
+    "notice_pass": gettext_lazy("公示期"),
+    "unit_review_remind": gettext_lazy("单位审核期限"),
+    "unit_review_escalate": gettext_lazy("单位审核期限（已提醒，逾期转主管部门审核）"),
+    "draft_remind": gettext_lazy("草稿送审期限"),
+    "draft_expire": gettext_lazy("草稿送审期限（已提醒，逾期系统撤回草稿）"),
+    "correction_remind": gettext_lazy("修改送审期限"),
+    "correction_expire": gettext_lazy("修改送审期限（已提醒，逾期视为撤回）"),
+    "step_remind": gettext_lazy("本环节审核时限"),
+    "": gettext_lazy("期限"),
+}
+
+
 def case_deadline(case: Case) -> DeadlineView:
     from rencai.core import clock
     from rencai.workdays.calendar import remaining_workdays
@@ -310,19 +325,16 @@ def case_deadline(case: Case) -> DeadlineView:
     if case.due_date is None:
         return DeadlineView(None, None, False, gettext("本环节无办理时限"))
     remaining = remaining_workdays(case.due_date, clock.today())
-    if case.due_action == "auto_accept":
-        what = gettext("受理期限")
-    elif case.due_action == "notice_pass":
-        what = gettext("公示期")
-    elif case.due_action == "unit_review_remind":
-        what = gettext("单位审核期限")
-    elif case.due_action == "unit_review_escalate":
-        what = gettext("单位审核期限（已提醒，逾期转主管部门审核）")
-    else:
-        what = gettext("期限")
+    what = str(DEADLINE_NAMES.get(case.due_action, DEADLINE_NAMES[""]))
     # Translators: a date in Django's date format syntax (Y年m月d日 = 2026年03月05日).
     date = dateformat.format(case.due_date, pgettext("deadline date", "Y年m月d日"))
     values = {"what": what, "date": date, "remaining": remaining}
+    if case.due_action == "step_remind_again":
+        # The step's own time is over: the date is the next reminder, not a deadline.
+        text = gettext(
+            "本环节已超过审核时限，系统已提醒办理人员；逾期期间定期提醒，下次提醒：%(date)s"
+        )
+        return DeadlineView(case.due_date, remaining, case.due_provisional, text % values)
     if remaining > 0:
         text = ngettext(
             "%(what)s至%(date)s，剩余%(remaining)s个工作日",

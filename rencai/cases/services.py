@@ -20,6 +20,7 @@ from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
 from rencai.orgs.models import Unit
 from rencai.process import engine
+from rencai.process.declare import NEW
 
 log = logging.getLogger(__name__)
 OPEN_CASE_CODE = "open_case_exists"
@@ -29,6 +30,13 @@ SYSTEM_REASONS = {
     # The unit's clock (workflow.UNIT_CLOCK): the history says what the system did.
     "unit_review_remind": "单位管理员逾期未审核，系统已短信、邮件提醒单位管理员",
     "unit_review_escalate": "单位管理员提醒后仍逾期未审核，系统转主管部门审核",
+    # The other clocks (workflow.DRAFT_CLOCK, CORRECTION_CLOCK, STEP_CLOCK).
+    "draft_remind": "草稿逾期未送审，系统已短信提醒申请人",
+    "draft_expire": "草稿提醒后仍未送审，系统撤回（已填内容保留，可重新填报）",
+    "correction_remind": "退回后逾期未修改送审，系统已短信提醒申请人",
+    "correction_expire": "提醒后仍未修改送审，视为撤回（已填内容保留，可重新填报）",
+    "step_remind": "本环节逾期未审核，系统已短信、邮件提醒办理人员",
+    "step_remind_again": "本环节仍逾期未审核，系统再次提醒办理人员",
 }
 #: Tests set this to observe (or kill the process) right after the status UPDATE.
 _after_status_update: Callable[[Case], None] | None = None
@@ -79,9 +87,18 @@ def case_create(
     # judge: concurrent requests would pass a check made here (application_start maps
     # the IntegrityError to the guard's message).
     case.full_clean(exclude=["folder", "unit"], validate_constraints=False)
+    _start_draft_clock(case, now)
     case.save()
     audit_record(event="case.create", actor=created_by or applicant, obj=case, detail=case.number)
     return case
+
+
+def _start_draft_clock(case: Case, now: datetime) -> None:
+    """The table's creation row (workflow: NEW --create--> draft) starts the draft's clock."""
+    R = workflow.Role
+    role = R.APPLICANT if case.created_by_id == case.applicant_id else R.UNIT_ADMIN
+    (row,) = CASE.candidates(NEW, "create", role)
+    engine.set_deadline(case, row, now)
 
 
 # --- one open application per person (constraint case_one_open_per_applicant) ----------

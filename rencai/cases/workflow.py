@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from rencai.cases.models import Case
 from rencai.orgs.models import Unit
 from rencai.process import declare as process_declare
-from rencai.process.declare import DeadlineRule
+from rencai.process.declare import NEW, DeadlineRule
 
 __all__ = ["DeadlineRule", "Transition", "TRANSITIONS"]
 
@@ -73,6 +73,13 @@ ACTION_LABELS = {
     "unit_review_remind": pgettext_lazy("workflow action", "单位审核逾期，系统提醒单位管理员"),
     "unit_review_escalate": pgettext_lazy("workflow action", "单位逾期未审核，转主管部门审核"),
     "instant_approve": pgettext_lazy("workflow action", "系统秒批"),  # rencai.verification
+    "create": pgettext_lazy("workflow action", "新建申请"),
+    "draft_remind": pgettext_lazy("workflow action", "草稿逾期未送审，系统提醒申请人"),
+    "draft_expire": pgettext_lazy("workflow action", "草稿提醒后仍未送审，系统撤回"),
+    "correction_remind": pgettext_lazy("workflow action", "退回后逾期未修改，系统提醒申请人"),
+    "correction_expire": pgettext_lazy("workflow action", "提醒后仍未修改送审，视为撤回"),
+    "step_remind": pgettext_lazy("workflow action", "审核逾期，系统提醒办理人员"),
+    "step_remind_again": pgettext_lazy("workflow action", "审核仍逾期，系统再次提醒办理人员"),
 }
 ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS)
 
@@ -119,6 +126,32 @@ UNIT_CLOCK = DeadlineRule("unit_review_remind", UNIT_REVIEW_WORKDAYS, "RENCAI_UN
 UNIT_CLOCK_LATE = DeadlineRule(
     "unit_review_escalate", UNIT_REVIEW_ESCALATE_WORKDAYS, "RENCAI_UNIT_REVIEW_ESCALATE_WORKDAYS"
 )
+#: The other open states' clocks (our choices: no source gives these times; each is a
+#: setting or environment variable of the same name). A draft: the applicant is reminded
+#: after DRAFT_WORKDAYS; a draft still not submitted DRAFT_EXPIRE_WORKDAYS later is
+#: withdrawn by the system — it reopens with everything filled in (FAQ 一.18), and meanwhile
+#: it no longer blocks a new application (one open case per person). Returned for
+#: correction (退回修改): the same, 视为撤回 when still not resubmitted. Each review step of
+#: an office (the department's chain, the acceptance office's review): its staff are
+#: reminded after REVIEW_STEP_WORKDAYS, then every REVIEW_REMIND_WORKDAYS while overdue —
+#: an office's silence never decides a case (unlike acceptance, FAQ 二.5), it is chased.
+DRAFT_WORKDAYS, DRAFT_EXPIRE_WORKDAYS = 20, 10
+CORRECTION_WORKDAYS, CORRECTION_EXPIRE_WORKDAYS = 10, 5
+REVIEW_STEP_WORKDAYS, REVIEW_REMIND_WORKDAYS = 5, 3
+DRAFT_CLOCK = DeadlineRule("draft_remind", DRAFT_WORKDAYS, "RENCAI_DRAFT_WORKDAYS")
+DRAFT_CLOCK_LATE = DeadlineRule(
+    "draft_expire", DRAFT_EXPIRE_WORKDAYS, "RENCAI_DRAFT_EXPIRE_WORKDAYS"
+)
+CORRECTION_CLOCK = DeadlineRule(
+    "correction_remind", CORRECTION_WORKDAYS, "RENCAI_CORRECTION_WORKDAYS"
+)
+CORRECTION_CLOCK_LATE = DeadlineRule(
+    "correction_expire", CORRECTION_EXPIRE_WORKDAYS, "RENCAI_CORRECTION_EXPIRE_WORKDAYS"
+)
+STEP_CLOCK = DeadlineRule("step_remind", REVIEW_STEP_WORKDAYS, "RENCAI_REVIEW_STEP_WORKDAYS")
+STEP_CLOCK_AGAIN = DeadlineRule(
+    "step_remind_again", REVIEW_REMIND_WORKDAYS, "RENCAI_REVIEW_REMIND_WORKDAYS"
+)
 BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
 #: Every submission (by the applicant, or forwarded by the unit) checks these first.
 READY = (
@@ -129,6 +162,9 @@ READY = (
 
 # fmt: off
 TRANSITIONS: tuple[Transition, ...] = (
+    # --- a new draft (services.case_create / application_start) --------------------------
+    T(NEW, "create", R.APPLICANT, S.DRAFT, deadline=DRAFT_CLOCK),
+    T(NEW, "create", R.UNIT_ADMIN, S.DRAFT, deadline=DRAFT_CLOCK),
     # --- applicant -------------------------------------------------------------------
     *(
         T(src, "submit", R.APPLICANT, S.UNIT_REVIEW,
@@ -150,17 +186,26 @@ TRANSITIONS: tuple[Transition, ...] = (
         for src in BEFORE_ACCEPTANCE
     ),
     T(S.WITHDRAWN, "reopen", R.APPLICANT, S.DRAFT, guards=("not_reapply_blocked",),
-      effects=("reopened",)),
+      effects=("reopened",), deadline=DRAFT_CLOCK),
+    # --- the applicant's clocks (see DRAFT_CLOCK above) ------------------------------------
+    T(S.DRAFT, "draft_remind", R.SYSTEM, S.DRAFT, deadline=DRAFT_CLOCK_LATE,
+      notify=("draft_reminder",)),
+    T(S.DRAFT, "draft_expire", R.SYSTEM, S.WITHDRAWN, effects=("closed",),
+      notify=("draft_expired",)),
+    T(S.RETURNED, "correction_remind", R.SYSTEM, S.RETURNED, deadline=CORRECTION_CLOCK_LATE,
+      notify=("correction_reminder",)),
+    T(S.RETURNED, "correction_expire", R.SYSTEM, S.WITHDRAWN, effects=("closed",),
+      notify=("correction_expired",)),
     # --- unit admin (city organs, institutions and SOEs only) ---------------------------
     *(
         T(src, "forward", R.UNIT_ADMIN, S.DEPT_REVIEW,
           guards=(*pre, *READY, "route_via_unit", "department_chain_configured"),
           effects=("route_record", "submitted", "forwarded", "to_department"),
-          notify=("forwarded",))
+          deadline=STEP_CLOCK, notify=("forwarded",))
         for src, pre in ((S.DRAFT, ("started_by_unit",)), (S.UNIT_REVIEW, ()), (S.RETURNED, ()))
     ),
     T(S.UNIT_REVIEW, "return", R.UNIT_ADMIN, S.RETURNED, reason_required=True,
-      effects=("leave_offices",), notify=("returned",)),
+      effects=("leave_offices",), deadline=CORRECTION_CLOCK, notify=("returned",)),
     T(S.DEPT_REVIEW, "unit_withdraw", R.UNIT_ADMIN, S.UNIT_REVIEW,
       guards=("forwarded_within_hour", "chain_at_first_step"), effects=("to_unit",),
       deadline=UNIT_CLOCK),
@@ -168,23 +213,24 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.UNIT_REVIEW, "unit_review_remind", R.SYSTEM, S.UNIT_REVIEW,
       effects=("remind_unit_admins",), deadline=UNIT_CLOCK_LATE),
     T(S.UNIT_REVIEW, "unit_review_escalate", R.SYSTEM, S.DEPT_REVIEW,
-      effects=("to_department", "alert_department"), notify=("unit_review_escalated",)),
+      effects=("to_department", "alert_department"), deadline=STEP_CLOCK,
+      notify=("unit_review_escalated",)),
     # --- supervisory department's internal chain (内流程) -----------------------------
     T(S.DEPT_REVIEW, "approve", R.OFFICE, S.DEPT_REVIEW, guards=("chain_has_next",),
-      effects=("chain_next",), notify=("step_passed",)),
+      effects=("chain_next",), deadline=STEP_CLOCK, notify=("step_passed",)),
     T(S.DEPT_REVIEW, "approve", R.OFFICE, S.AWAITING_ACCEPTANCE, guards=("chain_is_last",),
       effects=("to_acceptance",), deadline=AUTO_ACCEPT, notify=("to_acceptance",)),
     T(S.DEPT_REVIEW, "send_back_step", R.OFFICE, S.DEPT_REVIEW, guards=("chain_has_prev",),
-      effects=("chain_prev",), reason_required=True),
+      effects=("chain_prev",), deadline=STEP_CLOCK, reason_required=True),
     T(S.DEPT_REVIEW, "return", R.OFFICE, S.RETURNED, reason_required=True,
-      effects=("leave_offices",), notify=("returned",)),
+      effects=("leave_offices",), deadline=CORRECTION_CLOCK, notify=("returned",)),
     # --- acceptance office (district window or city bureau) ------------------------------
     T(S.AWAITING_ACCEPTANCE, "accept", R.OFFICE, S.UNDER_REVIEW, effects=("accepted",),
-      notify=("accepted",)),
+      deadline=STEP_CLOCK, notify=("accepted",)),
     T(S.AWAITING_ACCEPTANCE, "auto_accept", R.SYSTEM, S.UNDER_REVIEW, effects=("accepted",),
-      notify=("auto_accepted",)),
+      deadline=STEP_CLOCK, notify=("auto_accepted",)),
     T(S.AWAITING_ACCEPTANCE, "return", R.OFFICE, S.RETURNED, reason_required=True,
-      effects=("leave_offices",), notify=("returned",)),
+      effects=("leave_offices",), deadline=CORRECTION_CLOCK, notify=("returned",)),
     T(S.AWAITING_ACCEPTANCE, "reroute", R.OFFICE, S.AWAITING_ACCEPTANCE,
       guards=("reroute_direct",), effects=("route_record", "to_acceptance"),
       deadline=AUTO_ACCEPT, reason_required=True, notify=("rerouted",)),
@@ -192,16 +238,22 @@ TRANSITIONS: tuple[Transition, ...] = (
       guards=("reroute_via_unit", "unit_admin_active"), effects=("route_record", "to_unit"),
       deadline=UNIT_CLOCK, reason_required=True, notify=("rerouted",)),
     T(S.UNDER_REVIEW, "approve", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_next",),
-      effects=("chain_next",), notify=("step_passed",)),
+      effects=("chain_next",), deadline=STEP_CLOCK, notify=("step_passed",)),
     T(S.UNDER_REVIEW, "approve", R.OFFICE, S.IN_NOTICE, guards=("review_is_last",),
       effects=("decided",), deadline=NOTICE, notify=("approved",),
       label=pgettext_lazy("workflow action", "审批通过")),
     T(S.UNDER_REVIEW, "send_back_step", R.OFFICE, S.UNDER_REVIEW, guards=("review_has_prev",),
-      effects=("chain_prev",), reason_required=True),
+      effects=("chain_prev",), deadline=STEP_CLOCK, reason_required=True),
     T(S.UNDER_REVIEW, "return", R.OFFICE, S.RETURNED, reason_required=True,
-      effects=("leave_offices",), notify=("returned",)),
+      effects=("leave_offices",), deadline=CORRECTION_CLOCK, notify=("returned",)),
     T(S.UNDER_REVIEW, "reject", R.OFFICE, S.REJECTED, reason_required=True,
       effects=("decided", "closed"), notify=("rejected",)),
+    # --- an office's review clock (see STEP_CLOCK above) ----------------------------------
+    *(
+        T(src, action, R.SYSTEM, src, effects=("remind_step_staff",), deadline=STEP_CLOCK_AGAIN)
+        for src in (S.DEPT_REVIEW, S.UNDER_REVIEW)
+        for action in ("step_remind", "step_remind_again")
+    ),
     # --- public notice (公示) ----------------------------------------------------------
     T(S.IN_NOTICE, "notice_pass", R.SYSTEM, S.CARD_ISSUED,
       effects=("closed", "record_settlement", "issue_card"), notify=("card_issued",)),
@@ -212,7 +264,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(S.OBJECTION, "objection_dismiss", R.OFFICE, S.IN_NOTICE, reason_required=True,
       effects=("objections_dismissed",), deadline=NOTICE, notify=("notice_resumed",)),
     T(S.OBJECTION, "objection_uphold", R.OFFICE, S.UNDER_REVIEW, reason_required=True,
-      effects=("objections_upheld", "back_to_review"), notify=("objection_upheld",)),
+      effects=("objections_upheld", "back_to_review"), deadline=STEP_CLOCK,
+      notify=("objection_upheld",)),
     # --- 秒批: instant approval by the system (rencai.verification, issue #12) -----------
     # The verification worker fires it when every data check passed, every eligibility
     # rule is met and the case was not sampled; guards live in verification/workflow_hooks.

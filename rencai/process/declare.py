@@ -9,6 +9,7 @@ first whose guards all pass). A row whose `source` is `NEW` is a way to create a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +28,17 @@ class DeadlineRule:
 
     action: str
     days: int
-    setting: str = ""  # a setting that overrides `days`, read at each use
+    #: Overrides `days`, read at each use: the Django setting of that name, else the
+    #: environment variable (so a deployment sets any clock without a settings change).
+    setting: str = ""
 
     @property
     def workdays(self) -> int:
-        return int(getattr(settings, self.setting, self.days)) if self.setting else self.days
+        if not self.setting:
+            return self.days
+        return int(
+            getattr(settings, self.setting, None) or os.environ.get(self.setting) or self.days
+        )
 
 
 @dataclass(frozen=True)

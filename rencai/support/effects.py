@@ -85,6 +85,10 @@ def replied(ctx) -> None:
     """The answer to the person: in the app (the ticket page), by SMS and by e-mail."""
     ticket, person = ctx.obj, ctx.obj.requester
     text = _("您的咨询/反馈%(n)s已有答复，请登录广州人才家园查看。") % {"n": ticket.number}
+    if ticket.due_date:  # processes.CLOSE_DAYS
+        text += _("如需继续反馈，请于%(date)s前提出，逾期系统自动办结。") % {
+            "date": ticket.due_date.strftime("%Y-%m-%d")
+        }
     key = f"ticket-reply-{ticket.number}-{ticket.version}"
     if person.mobile:
         sms_enqueue(mobile=person.mobile, body=text, key=key)

@@ -21,6 +21,9 @@ T = Transition
 REQUESTER, OFFICE = "requester", "office"
 TICKET_DAYS = DeadlineRule("remind", 3, setting="RENCAI_TICKET_WORKDAYS")
 ORDER_DAYS = DeadlineRule("remind", 5, setting="RENCAI_WORK_ORDER_WORKDAYS")
+#: An answered ticket the person neither follows up nor closes is closed by the system
+#: (自动办结) after this many working days; the answer said so.
+CLOSE_DAYS = DeadlineRule("auto_close", 7, setting="RENCAI_TICKET_CLOSE_WORKDAYS")
 
 
 def office_ids(user) -> set[int]:
@@ -70,6 +73,7 @@ TICKET = register(
             "follow_up": _("继续反馈"),
             "close": _("问题已解决"),
             "remind": _("逾期催办"),
+            "auto_close": _("答复后未继续反馈，系统自动办结"),
         },
         relation=_ticket_relation,
         number_prefix="ZX",
@@ -82,6 +86,7 @@ TICKET = register(
                 S.ANSWERED,
                 effects=("answered",),
                 reason_required=True,
+                deadline=CLOSE_DAYS,
                 notify=("replied",),
             ),
             T(
@@ -92,6 +97,7 @@ TICKET = register(
                 guards=("has_case",),
                 effects=("fix_reroute",),
                 reason_required=True,
+                deadline=CLOSE_DAYS,
                 notify=("replied",),
             ),
             T(
@@ -102,6 +108,7 @@ TICKET = register(
                 guards=("has_case",),
                 effects=("fix_return",),
                 reason_required=True,
+                deadline=CLOSE_DAYS,
                 notify=("replied",),
             ),
             T(S.OPEN, "remind", SYSTEM, S.OPEN, effects=("remind",), keep_due=True),
@@ -119,6 +126,7 @@ TICKET = register(
             T(S.ANSWERED, "close", REQUESTER, S.CLOSED),
             # The office closes an answered ticket the person left open (办结).
             T(S.ANSWERED, "close", OFFICE, S.CLOSED, label=_("办结")),
+            T(S.ANSWERED, "auto_close", SYSTEM, S.CLOSED),
         ),  # fmt: skip
         guards={"has_case": effects.has_case},
         effects={

@@ -102,7 +102,7 @@ def test_return_goes_back_to_the_applicant_and_resubmission_restarts_the_clock(w
     assert response.status_code == 302 and response.url == reverse("backoffice:index")
     case.refresh_from_db()
     assert case.status == "returned" and case.holding_office is None
-    assert case.due_at is None
+    assert case.due_action == "correction_remind"  # the applicant's correction clock
     assert OutboxMessage.objects.filter(body__contains="劳动合同缺少签章页").exists()
     assert client.get(reverse("backoffice:case", args=[case.number])).status_code == 404
 

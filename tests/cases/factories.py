@@ -191,7 +191,9 @@ def place(case: Case, state: str, *, holding: str | None = None, step=None, **ex
         holding_office=Office.objects.get(code=holding) if holding else None,
         chain_step=step,
         forwarded_at=clock.now() - timedelta(minutes=10) if state == "dept_review" else None,
-    )
+        # No clock unless given: the new draft's clock does not follow it to another state.
+        due_at=None, due_date=None, due_action="", due_provisional=False,
+    )  # fmt: skip
     values.update(extra)
     Case.objects.filter(pk=case.pk).update(**values)
     case.refresh_from_db()

@@ -55,14 +55,16 @@ def test_notice_end_issues_the_card_and_records_the_settlement(world):
     assert case.settlement.id_number_index == world.applicant.id_number_index
 
 
-def test_acting_before_the_deadline_cancels_it(world):
+def test_acting_before_the_deadline_cancels_it(world, settings):
+    settings.RENCAI_REVIEW_STEP_WORKDAYS = 20  # the review step's clock, apart from acceptance's
     with clock.frozen(MONDAY):
         case = new_case(world)
         case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
         user, acting_as = world.officials["district-440106"]
         case_transition(case=case, action="accept", actor=user, acting_as=acting_as)
-    assert case.due_at is None
-    with clock.frozen(MONDAY + timedelta(days=30)):
+    # The acceptance clock is gone; the first review step's own clock replaces it.
+    assert case.due_action == "step_remind"
+    with clock.frozen(MONDAY + timedelta(days=14)):  # past the auto-accept time
         assert deadlines_fire(batch=10) == 0
 
 

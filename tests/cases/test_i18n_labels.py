@@ -160,7 +160,8 @@ def test_deadline_phrase(world, days, english, chinese):
 def test_no_deadline_and_route_in_english(world):
     from rencai.cases.routing import route_describe
 
-    case = place(new_case(world), "draft")
+    # A case paused by an objection waits on the objection's clock, not its own.
+    case = place(new_case(world), "objection", due_at=None, due_date=None, due_action="")
     with translation.override("en"):
         assert case_deadline(case).text == "No time limit at this step"
         direct = route_describe(world.private)

@@ -13,12 +13,13 @@ from tests.cases.factories import new_case, place
 pytestmark = pytest.mark.usefixtures("media", "catalog")
 __all__ = ["catalog", "media"]
 
-# Session, user, role grants (second factor), case, history, chain steps, attachment types,
+# Session, user, role grants (second factor), case, history, chain steps, the calendar's
+# revision (a review step has a deadline), attachment types,
 # documents, verification requests, rules, the help panel's events. The aim is 5;
 # the rest are reference data and the help panel (rencai.support), not yet shared.
-STATUS_MAX = 11
+STATUS_MAX = 12
 DRAFT_MAX = 20
-DASHBOARD_MAX = 4  # session, user, role grants, the latest case
+DASHBOARD_MAX = 5  # session, user, role grants, the latest case, the calendar (its deadline)
 
 
 def _get(client, url):

@@ -81,7 +81,7 @@ def test_process_killed_mid_transition_leaves_case_and_outbox_unchanged(shared):
     assert "status updated, dying" in log
     _code, after, log = _run(url, "inspect")
     assert after == before
-    assert after["cases"][str(data["draft"])] == ["draft", 1, False]
+    assert after["cases"][str(data["draft"])] == ["draft", 1, True]  # the draft's own clock
 
 
 def test_concurrent_sweeps_fire_each_due_case_exactly_once(shared):

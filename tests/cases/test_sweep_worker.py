@@ -53,7 +53,7 @@ def test_deemed_acceptance_on_the_sixth_working_day_across_national_day(world):
         assert deadlines_fire(batch=50) == 1
         assert deadlines_fire(batch=50) == 0
     case.refresh_from_db()
-    assert case.status == "under_review" and case.due_at is None
+    assert case.status == "under_review" and case.due_action == "step_remind"
     assert case.chain_step == world.review_steps[0]
     event = CaseEvent.objects.get(case=case, action="auto_accept")
     assert event.actor is None and event.acting_as == "系统"
@@ -134,7 +134,7 @@ def test_worker_killed_mid_batch_then_two_workers_fire_every_case_exactly_once(s
     fired = sorted(pk for pk, action in state["events"] if action == "auto_accept")
     assert fired == due  # every due case once: none twice, none lost
     for pk in due:
-        assert state["cases"][str(pk)] == ["under_review", 2, False]
+        assert state["cases"][str(pk)] == ["under_review", 2, True]  # the first review step's clock
     assert state["audit_transitions"] == data["state"]["audit_transitions"] + len(due)
     # one "accepted" SMS per case (outbox rows are kept after delivery)
     assert state["outbox"] == data["state"]["outbox"] + len(due)
@@ -178,16 +178,32 @@ def test_parallel_sweep_on_postgresql_fires_each_case_once(world, monkeypatch):
 DEADLINE_ACTIONS = sorted({r.deadline.action for r in workflow.TRANSITIONS if r.deadline})
 
 
+#: Deadline actions that fire only after an earlier one of the same clock.
+_AFTER = {
+    "unit_review_escalate": "unit_review_remind",
+    "draft_expire": "draft_remind",
+    "correction_expire": "correction_remind",
+    "step_remind_again": "step_remind",
+}
+
+
 def _due(world, case, action):
-    """Bring a submitted case to the point where `action` is its due deadline."""
+    """Bring a case to the point where `action` is its due deadline."""
     office, office_as = world.officials["district-440106"]
-    if action == "notice_pass":
+    if not action.startswith("draft_"):
+        case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
+    if action == "notice_pass" or action.startswith("step_remind"):
         case_transition(case=case, action="accept", actor=office, acting_as=office_as)
+    if action == "notice_pass":
         for _step in world.review_steps:
             case_transition(case=case, action="approve", actor=office, acting_as=office_as)
-    if action == "unit_review_escalate":
+    if action.startswith("correction_"):
+        case_transition(
+            case=case, action="return", actor=office, acting_as=office_as, reason="请补充材料"
+        )
+    if action in _AFTER:
         with clock.frozen(case.due_at):
-            case_transition(case=case, action="unit_review_remind", actor=None, acting_as=None)
+            case_transition(case=case, action=_AFTER[action], actor=None, acting_as=None)
 
 
 @pytest.mark.parametrize("action", DEADLINE_ACTIONS)
@@ -199,12 +215,13 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
 
     assert set(DEADLINE_ACTIONS) == {
         "auto_accept", "notice_pass", "unit_review_remind", "unit_review_escalate",
+        "draft_remind", "draft_expire", "correction_remind", "correction_expire",
+        "step_remind", "step_remind_again",
     }  # fmt: skip
     via_unit = action.startswith("unit_review")
     with clock.frozen(datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)):
         pair = [new_case(world, unit=world.soe if via_unit else None) for _ in range(2)]
         for case in pair:
-            case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
             _due(world, case, action)
             case.refresh_from_db()
             assert case.due_action == action
@@ -258,8 +275,15 @@ def test_bulk_sweep_and_case_transition_write_the_same_for_every_deadline_row(wo
     assert expected["case"]["status"] == {
         "auto_accept": "under_review", "notice_pass": "card_issued",
         "unit_review_remind": "unit_review", "unit_review_escalate": "dept_review",
+        "draft_remind": "draft", "draft_expire": "withdrawn",
+        "correction_remind": "returned", "correction_expire": "withdrawn",
+        "step_remind": "under_review", "step_remind_again": "under_review",
     }[action]  # fmt: skip
     assert expected["card"] is (action == "notice_pass") and len(expected["sms"]) >= 1
+    if action.startswith("step_remind"):  # the step's staff, not the applicant
+        told = world.officials["district-440106"][0]
+        assert ("sms", told.mobile) in {(c, r) for c, r, _b in expected["sms"]}
+        assert "applicant" not in {r for _c, r, _b in expected["sms"]}
     if via_unit:  # the unit's admin (reminder) or the department's staff (escalation)
         told = (
             world.unit_admin if action == "unit_review_remind" else world.officials["dept-sasac"][0]

@@ -155,7 +155,7 @@ def test_reminder_then_escalation_to_the_department(world, settings):
         assert deadlines_fire(batch=10) == 1
     case.refresh_from_db()
     assert case.status == "dept_review" and case.holding_office.code == "dept-sasac"
-    assert case.chain_step == world.dept_steps[0] and case.due_at is None
+    assert case.chain_step == world.dept_steps[0] and case.due_action == "step_remind"
     escalated = CaseEvent.objects.get(case=case, action="unit_review_escalate")
     assert escalated.office.code == "dept-sasac"
     to_dept = OutboxMessage.objects.filter(recipient=dept_official.mobile).get()
@@ -182,9 +182,11 @@ def test_acting_in_time_stops_the_unit_clock(world):
         case_transition(
             case=case, action="forward", actor=world.unit_admin, acting_as=world.unit_acting
         )
-    assert case.status == "dept_review" and case.due_at is None
+    assert case.status == "dept_review" and case.due_action == "step_remind"
     with clock.frozen(deadline_for(MONDAY, 30).fires_at):
-        assert deadlines_fire(batch=10) == 0
+        # Only the department step's own clock fires (its staff are reminded), not the unit's.
+        assert deadlines_fire(batch=10) == 1
+    assert [e.action for e in CaseEvent.objects.filter(case=case, role="system")] == ["step_remind"]
     # Told once, when the case arrived (issue #11); no reminder after acting in time.
     (arrival,) = OutboxMessage.objects.filter(recipient=world.unit_admin.mobile)
     assert ":arrival:" in arrival.idempotency_key

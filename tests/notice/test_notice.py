@@ -100,7 +100,7 @@ def test_upheld_objection_returns_the_case_to_review(client, world, noticed):
         case=noticed, action="objection_uphold", actor=user, acting_as=acting_as,
         reason="经核查，申请人未在该单位实际工作。",
     )  # fmt: skip
-    assert noticed.status == "under_review" and noticed.due_at is None
+    assert noticed.status == "under_review" and noticed.due_action == "step_remind"
     assert noticed.chain_step == world.review_steps[0] and noticed.decided_at is None
     objection = Objection.objects.get(case=noticed)
     assert objection.status == "upheld" and "未在该单位" in objection.resolution

@@ -9,18 +9,6 @@ import pytest
 from rencai.process import declare
 from rencai.process.declare import SYSTEM
 
-#: Open states whose ways in declare no deadline yet, named so that they are seen (and this
-#: test fails, strict, once one is fixed): the applicant's own draft and correction time,
-#: the case review steps (their rows in rencai/cases/workflow.py carry no DeadlineRule),
-#: and a ticket the office answered, waiting for the person to follow up or close.
-KNOWN_GAPS = {
-    ("case", "draft"),
-    ("case", "returned"),
-    ("case", "dept_review"),
-    ("case", "under_review"),
-    ("ticket", "answered"),
-}
-
 #: Open states whose clock runs on another process's rows: a case paused by objections
 #: waits on each objection's checking deadline (rencai.notice.process.CHECK_DAYS).
 DELEGATED = {("case", "objection"): ("notice", "open")}
@@ -65,15 +53,7 @@ def test_open_state_has_someone_who_can_act(key, state):
     assert _can_act(p, state), f"{key}.{state}: nobody can act"
 
 
-@pytest.mark.parametrize(
-    ("key", "state"),
-    [
-        pytest.param(k, s, marks=pytest.mark.xfail(strict=True, reason="no deadline declared"))
-        if (k, s) in KNOWN_GAPS
-        else (k, s)
-        for k, s in _open_states()
-    ],
-)
+@pytest.mark.parametrize(("key", "state"), _open_states())
 def test_every_way_into_an_open_state_starts_a_deadline(key, state):
     p = declare.get(key)
     if (key, state) in DELEGATED:
