@@ -218,3 +218,30 @@ def test_the_office_closes_an_answered_ticket_from_its_page(window_client, open_
     assert window_client.post(act, {"action": "close", "expected_version": 2}).status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == "closed" and ticket.version == 3
+
+
+def test_an_answered_ticket_left_alone_closes_itself(window_client, open_ticket, world):
+    """Every open state has a deadline: the answer names the date by which the person may
+    follow up; after it the system closes the ticket (自动办结) and says so in its history."""
+    from datetime import timedelta
+
+    from rencai.core import clock
+    from rencai.process.engine import deadlines_sweep
+    from rencai.process.models import ProcessEvent
+
+    ticket = open_ticket()
+    act = reverse("support:office_ticket_act", args=[ticket.number])
+    window_client.post(act, {"action": "reply", "expected_version": 1, "reason": "已改派"})
+    ticket.refresh_from_db()
+    assert ticket.status == "answered" and ticket.due_action == "auto_close"
+    sms = OutboxMessage.objects.get(recipient=world.applicant.mobile, body__contains=ticket.number)
+    assert ticket.due_date.strftime("%Y-%m-%d") in sms.body and "自动办结" in sms.body
+    with clock.frozen(ticket.due_at - timedelta(minutes=1)):
+        assert deadlines_sweep(batch=10, processes=("ticket",)) == 0
+    with clock.frozen(ticket.due_at + timedelta(minutes=1)):
+        assert deadlines_sweep(batch=10, processes=("ticket",)) == 1
+        assert deadlines_sweep(batch=10, processes=("ticket",)) == 0
+    ticket.refresh_from_db()
+    assert ticket.status == "closed" and ticket.due_date is None
+    last = ProcessEvent.objects.filter(number=ticket.number).order_by("-pk").first()
+    assert (last.action, last.role, last.to_status) == ("auto_close", "system", "closed")

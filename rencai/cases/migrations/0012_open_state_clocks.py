@@ -26,9 +26,12 @@ def forward(apps, schema_editor):
     Case = apps.get_model("cases", "Case")
     now = clock.now()
     for state, (setting, default, action) in CLOCKS.items():
+        waiting = Case.objects.filter(status=state, due_at__isnull=True)
+        if not waiting.exists():  # a new database: nothing to do, the calendar unread
+            continue
         days = int(getattr(settings, setting, None) or os.environ.get(setting) or default)
         deadline = deadline_for(now, days)
-        Case.objects.filter(status=state, due_at__isnull=True).update(
+        waiting.update(
             due_at=deadline.fires_at, due_date=deadline.due_date,
             due_provisional=deadline.provisional, due_action=action,
         )  # fmt: skip
@@ -47,5 +50,5 @@ class Migration(migrations.Migration):
         "data only, no schema change: one UPDATE per state of the open cases without a "
         "clock (row locks only; the partial index case_due gains those rows)"
     )
-    dependencies = [("cases", "0011_draft_unit_request")]
+    dependencies = [("cases", "0011_draft_unit_request"), ("workdays", "0001_initial")]
     operations = [migrations.RunPython(forward, backward)]
