@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,58 +18,19 @@ from rencai.accounts.models import RoleGrant
 from rencai.accounts.roles import acting_as_for
 from rencai.catalog.models import EducationLevel
 from rencai.changes import forms, rules, selectors, services
+from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE, UNIT_ADMIN
 from rencai.core.errors import DomainError, NotFound
 from rencai.documents.selectors import folder_documents
 from rencai.orgs.forms import UnitChoiceField
-from rencai.orgs.models import Office
+from rencai.orgs.models import Office, Unit
 from rencai.orgs.selectors import unit_resolve_reference
 from rencai.orgs.validators import normalize_unit_code
 from rencai.process import views as process_views
+from rencai.process.form_page import RequestForm, add_error
 
 Kind = ChangeRequest.Kind
-DRAFT_SALT = "rencai.changes.draft"
-DRAFT_MAX_AGE = 24 * 3600
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def _draft_token(request, folder) -> str:
-    return signing.dumps({"f": folder.pk, "u": request.user.pk}, salt=DRAFT_SALT) if folder else ""
-
-
-def _draft_from(request):
-    token = request.POST.get("draft", "")
-    if not token:
-        return None
-    try:
-        data = signing.loads(token, salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if data.get("u") != request.user.pk:
-        return None
-    try:
-        return services.change_draft_folder(user=request.user, folder_id=data.get("f"))
-    except NotFound:
-        return None
-
-
-def _labelled(documents) -> list:
-    return [(rules.ATTACHMENT_NAMES.get(d.type_code, d.type_code), d) for d in documents]
-
-
-def _add_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
-def _submit(request, kind: str, cleaned: dict, draft) -> ChangeRequest:
-    return services.change_request_submit(
-        kind=kind, requester=request.user, request=request, draft=draft,
-        acting_unit=acting_as_for(request).unit, **cleaned,
-    )  # fmt: skip
 
 
 FORMS = {
@@ -95,77 +55,25 @@ def _initial(request, kind: str) -> dict:
     return {}
 
 
-def _change_form(request, kind: str):
-    form_class, title = FORMS[kind]
-    acting = acting_as_for(request)
-    if kind == Kind.UNIT_CONTACT and acting.unit is None:
-        return render(request, "changes/unit_contact_switch.html", {"title": title}, status=200)
-    draft, candidates, existing = None, None, None
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        draft = _draft_from(request)
-        is_search = UnitChoiceField.is_search_submit(request.POST, "unit")
-        files = {t: f for t in rules.ATTACHMENT_TYPES[kind] if (f := request.FILES.get(t))}
-        draft, upload_errors = services.change_draft_upload(
-            user=request.user, folder=draft, kind=kind, files=files
-        )
-        if not is_search and form.is_valid() and not upload_errors:
-            try:
-                change = _submit(request, kind, form.cleaned_data, draft)
-            except services.SimilarFound as exc:
-                candidates = exc.candidates
-                _add_error(form, exc)
-            except services.UnitExists as exc:
-                existing = exc.unit
-                _add_error(form, exc)
-            except DomainError as exc:
-                _add_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "申请已提交，编号 %(number)s。审核结果将短信通知，也可在“查询信息注册情况及进度”中查看。"
-                    )
-                    % {"number": change.number},
-                )
-                return redirect("changes:detail", number=change.number)
-        for type_code, message in upload_errors.items():
-            form.add_error(type_code if type_code in form.fields else None, message)
-        if not is_search:
-            status = 400
-    else:
-        form = form_class(initial=_initial(request, kind))
-    return render(
-        request,
-        "changes/change_form.html",
-        {
-            "form": form,
-            "kind": kind,
-            "title": title,
-            "acting": acting,
-            "draft_token": _draft_token(request, draft),
-            "draft_documents": _labelled(folder_documents(folder=draft)) if draft else [],
-            "attachment_names": rules.ATTACHMENT_NAMES,
-            "candidates": candidates,
-            "existing": existing,
-            "show_errors": request.method == "POST"
-            and not UnitChoiceField.is_search_submit(request.POST, "unit"),
-            "workdays": rules.WORKDAYS[kind],
-        },
-        status=status,
-    )
+def _not_acting_as_unit(request, kind, title):
+    if kind == Kind.UNIT_CONTACT and acting_as_for(request).unit is None:
+        return render(request, "changes/unit_contact_switch.html", {"title": title})
+    return None
 
 
-def _form_view(kind: str):
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def view(request):
-        return _change_form(request, kind)
-
-    return view
-
-
+CHANGE_FORM = RequestForm(
+    attachments=ATTACHMENTS, forms=FORMS, template="changes/change_form.html",
+    done="changes:detail", initial=_initial, before=_not_acting_as_unit,
+    submit=lambda request, kind, cleaned, draft: services.change_request_submit(
+        kind=kind, requester=request.user, request=request, draft=draft,
+        acting_unit=acting_as_for(request).unit, **cleaned,
+    ),
+    is_search=lambda data: UnitChoiceField.is_search_submit(data, "unit"),
+    context=lambda request, kind: {"acting": acting_as_for(request), "workdays": rules.WORKDAYS[kind]},
+    success=gettext_lazy(
+        "申请已提交，编号 %(number)s。审核结果将短信通知，也可在“查询信息注册情况及进度”中查看。"
+    ),
+)  # fmt: skip
 #: The request forms' pages (URL name: path under new/, kind).
 FORM_PAGES = {
     "unit_new": ("unit", Kind.UNIT_NEW), "unit_change": ("unit-change", Kind.UNIT_CHANGE),
@@ -219,20 +127,14 @@ def lookup(request):
 
 
 def _change_context(request, change) -> dict:
-    natures = dict(_nature_choices())
+    natures = dict(Unit.Nature.choices)
     return {
-        "documents": _labelled(folder_documents(folder=change.folder)),
+        "documents": CHANGE_FORM.labelled(folder_documents(folder=change.folder)),
         "attachment_names": rules.ATTACHMENT_NAMES,
         "nature_label": natures.get(change.nature, ""),
         "education_label": dict(EducationLevel.choices).get(change.education_level, ""),
         "before_nature_label": natures.get(change.before.get("nature", ""), ""),
     }
-
-
-def _nature_choices():
-    from rencai.orgs.models import Unit
-
-    return Unit.Nature.choices
 
 
 CHANGE_PAGES = process_views.RequestPages(
@@ -289,7 +191,7 @@ def unit_admin_apply(request):
                         request=request,
                     )
                 except DomainError as exc:
-                    _add_error(form, exc)
+                    add_error(form, exc)
                 else:
                     messages.success(
                         request,
