@@ -140,7 +140,7 @@ def _change_context(request, change) -> dict:
 CHANGE_PAGES = process_views.RequestPages(
     process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
     is_office=lambda user, obj: selectors.change_request_is_reviewer(user=user, change=obj),
-    name="change", office_flag="is_reviewer", form_class=forms.DecideForm,
+    name="change", office_flag="is_reviewer",
     done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
 )  # fmt: skip
@@ -222,7 +222,7 @@ def unit_admin_apply(request):
 UNIT_ADMIN_PAGES = process_views.RequestPages(
     process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="changes/unit_admin_detail.html",
     is_office=lambda user, obj: obj.office_id in selectors.official_office_ids(user=user),
-    name="r", office_flag="is_official", form_class=forms.DecideForm,
+    name="r", office_flag="is_official",
     done="changes:unit_admin_worklist", decide_url="changes:unit_admin_decide",
     context=lambda request, obj: {
         "contact": _office_contact(obj.office), "is_applicant": obj.applicant_id == request.user.pk,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rencai.core.errors import DomainError, NotFound
 from rencai.process import engine, selectors
+from rencai.process.forms import DecideForm
 
 
 @require_GET
@@ -76,12 +77,12 @@ class RequestPages:
     is_office: Callable
     template: str
     name: str
-    form_class: type
     done: str
     success: Mapping[str, str]
     context: Callable = lambda request, obj: {}
     office_flag: str = "is_office"
     decide_url: str = ""
+    form_class: type = DecideForm
 
     def page(self, request, obj, *, decide_form=None, status: int = 200):
         is_office = self.is_office(request.user, obj)
