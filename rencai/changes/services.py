@@ -7,11 +7,6 @@ approved change in the same transaction).
 
 from __future__ import annotations
 
-import inspect
-
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
-
 from rencai.changes import rules
 from rencai.changes.attachments import (  # noqa: F401 (views use these names)
     DRAFT_OWNER_KIND,
@@ -24,11 +19,10 @@ from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE
 from rencai.changes.submissions import KINDS, UnitExists  # noqa: F401 (views catch it)
 from rencai.core import clock
-from rencai.core.errors import DomainError
 from rencai.orgs.models import Unit
 from rencai.process import engine
 from rencai.process.reviewed import decision, sweeper
-from rencai.process.submit import REQUIRED, SimilarFound, service  # noqa: F401 (views catch it)
+from rencai.process.submit import REQUIRED, SimilarFound, dispatch, service  # noqa: F401
 
 Kind = ChangeRequest.Kind
 STALE = "该申请已被他人处理，请刷新后查看。"
@@ -68,21 +62,9 @@ change_request_major_new = SUBMIT[Kind.MAJOR_NEW]
 change_request_unit_contact = SUBMIT[Kind.UNIT_CONTACT]
 
 
-def change_request_submit(*, kind: str, **values) -> ChangeRequest:
-    """One way in for every kind (pages and API): the kind's service above, given the
-    values it takes (the rest — other kinds' fields, attachments by type — is ignored)."""
-    service = SUBMIT.get(kind)
-    if service is None:
-        raise DomainError(
-            format_lazy(
-                _("申请类型：“{kind}”无效，可选 {choices}。"),
-                kind=str(kind)[:20],
-                choices=", ".join(Kind.values),
-            ),
-            field="kind",
-        )
-    takes = inspect.signature(service).parameters
-    return service(**{name: value for name, value in values.items() if name in takes})
+#: One way in for every kind (pages and API): the kind's service above, given the values it
+#: takes (the rest — other kinds' fields, attachments by type — is ignored).
+change_request_submit = dispatch(SUBMIT)
 
 
 # --- decisions and overdue reminders: the engine's transition and deadline sweep -------

@@ -21,7 +21,7 @@ from rencai.changes import forms, rules, selectors, services
 from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE, UNIT_ADMIN
-from rencai.core.errors import DomainError, NotFound
+from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 from rencai.orgs.forms import UnitChoiceField
 from rencai.orgs.models import Office, Unit
@@ -107,23 +107,6 @@ def index(request):
             "acting": acting_as_for(request),
         },
     )
-
-
-@login_required
-@require_GET
-def lookup(request):
-    form = forms.LookupForm(request.GET)
-    if form.is_valid():
-        number = selectors.normalize_number(form.cleaned_data["number"])
-        try:
-            if number.startswith(rules.NUMBER_PREFIX_UNIT_ADMIN):
-                found = selectors.unit_admin_request_get(user=request.user, number=number)
-                return redirect("changes:unit_admin_detail", number=found.number)
-            found = selectors.change_request_get(user=request.user, number=number)
-            return redirect("changes:detail", number=found.number)
-        except NotFound as exc:
-            form.add_error("number", exc.message)
-    return render(request, "changes/lookup.html", {"lookup_form": form}, status=404)
 
 
 def _change_context(request, change) -> dict:
@@ -242,6 +225,11 @@ unit_admin_worklist = UNIT_ADMIN_PAGES.worklist_view(
         "revoke_form": forms.RevokeForm(),
     },
 )  # fmt: skip
+
+
+lookup = process_views.lookup_view(
+    (CHANGE_PAGES, UNIT_ADMIN_PAGES), form_class=forms.LookupForm, template="changes/lookup.html"
+)
 
 
 @login_required

@@ -3,7 +3,7 @@ by number and the form that decides it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,3 +160,27 @@ class RequestPages:
             return render(request, template, {"rows": rows, **extra(request)})
 
         return view
+
+
+def lookup_view(pages: Sequence[RequestPages], *, form_class: type, template: str) -> Callable:
+    """GET `number`: the request of that number among the kinds of `pages` (chosen by
+    their processes' number prefix, else the first) → its page; a number the user may not
+    see (or none) → `template` again with the error next to the field, 404."""
+
+    @login_required
+    @require_GET
+    def view(request):
+        form = form_class(request.GET)
+        if form.is_valid():
+            number = selectors.normalize_number(form.cleaned_data["number"])
+            prefix = lambda p: (
+                p.process.number_prefix and number.startswith(p.process.number_prefix)
+            )  # noqa: E731
+            chosen = next((p for p in pages if prefix(p)), pages[0])
+            try:
+                return redirect(chosen.process.url(chosen.get(user=request.user, number=number)))
+            except NotFound as exc:
+                form.add_error("number", exc.message)
+        return render(request, template, {"lookup_form": form}, status=404)
+
+    return view
