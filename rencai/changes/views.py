@@ -122,7 +122,7 @@ def _change_context(request, change) -> dict:
 
 CHANGE_PAGES = process_views.RequestPages(
     process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
-    is_office=lambda user, obj: selectors.change_request_is_reviewer(user=user, change=obj),
+    is_office=selectors.is_office,
     name="change", office_flag="is_reviewer",
     done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
@@ -204,7 +204,7 @@ def unit_admin_apply(request):
 
 UNIT_ADMIN_PAGES = process_views.RequestPages(
     process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="changes/unit_admin_detail.html",
-    is_office=lambda user, obj: obj.office_id in selectors.official_office_ids(user=user),
+    is_office=selectors.is_office,
     name="r", office_flag="is_official",
     done="changes:unit_admin_worklist", decide_url="changes:unit_admin_decide",
     context=lambda request, obj: {

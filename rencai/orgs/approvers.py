@@ -8,6 +8,8 @@ applications go straight to the district window.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from rencai.core.errors import DomainError
 from rencai.orgs.models import Office, Unit
 
@@ -77,3 +79,17 @@ def unit_admin_refusal(unit: Unit) -> str:
             "请联系数据服务中心（hrssgz@gz.gov.cn）补登主管部门后再申请。"
         )
     return ""
+
+
+def units_approved_by(offices, *, prefix: str = "") -> Q:
+    """A filter for the units whose unit-admin rights `offices` approve (by the registry:
+    the units a department supervises, the non-city units of a window's district);
+    `prefix` is the path to the unit (e.g. "unit__")."""
+    condition = Q(pk__in=[])
+    for office in offices:
+        if office.kind == Office.Kind.SUPERVISORY:
+            condition |= Q(**{f"{prefix}supervisory_office": office})
+        elif office.kind == Office.Kind.DISTRICT_WINDOW:
+            district = Q(**{f"{prefix}district_id": office.district_id})
+            condition |= district & ~Q(**{f"{prefix}level": Unit.Level.CITY})
+    return condition

@@ -173,10 +173,9 @@ def lookup_view(pages: Sequence[RequestPages], *, form_class: type, template: st
         form = form_class(request.GET)
         if form.is_valid():
             number = selectors.normalize_number(form.cleaned_data["number"])
-            prefix = lambda p: (
-                p.process.number_prefix and number.startswith(p.process.number_prefix)
-            )  # noqa: E731
-            chosen = next((p for p in pages if prefix(p)), pages[0])
+            numbered = [p for p in pages if p.process.number_prefix]
+            prefixed = [p for p in numbered if number.startswith(p.process.number_prefix)]
+            chosen = (prefixed or pages)[0]
             try:
                 return redirect(chosen.process.url(chosen.get(user=request.user, number=number)))
             except NotFound as exc:
