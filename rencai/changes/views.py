@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.roles import acting_as_for
@@ -28,7 +28,7 @@ from rencai.orgs.models import Office, Unit
 from rencai.orgs.selectors import unit_resolve_reference
 from rencai.orgs.validators import normalize_unit_code
 from rencai.process import views as process_views
-from rencai.process.form_page import RequestForm, add_error
+from rencai.process.form_page import RequestForm
 
 Kind = ChangeRequest.Kind
 
@@ -144,62 +144,53 @@ def _office_contact(office: Office | None) -> dict | None:
     return {"office": office, "phones": "、".join(office.phones or []), "hours": office.hours_text}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_admin_apply(request):
-    """Pick the unit (registry picker), see who approves and their contact, then submit.
-    Units that need no unit admin are refused with the reason before anything is sent."""
-    data = request.POST.copy() if request.method == "POST" else None
-    ref = (data or {}).get("unit") or request.GET.get("unit")
-    unit = unit_resolve_reference(ref) if ref else None
-    refusal, approvers = "", []
-    if unit is not None:
-        refusal = rules.unit_admin_refusal(unit)
-        approvers = [] if refusal else rules.unit_admin_approvers(unit)
-    status = 200
-    submitted = request.method == "POST" and "submit" in request.POST
-    if data is not None:
-        if approvers and not data.get("office"):
-            data["office"] = str(approvers[0].pk)  # the guided choice; the user may change it
-        form = forms.UnitAdminApplyForm(data)
-        if submitted and not UnitChoiceField.is_search_submit(data, "unit"):
-            status = 400
-            if form.is_valid():
-                try:
-                    admin_request = services.unit_admin_request_create(
-                        applicant=request.user,
-                        unit=form.cleaned_data["unit"],
-                        office=form.cleaned_data.get("office"),
-                        note=form.cleaned_data["note"],
-                        request=request,
-                    )
-                except DomainError as exc:
-                    add_error(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("权限申请已提交，编号 %(number)s。请及时联系%(office)s审批开通。")
-                        % {"number": admin_request.number, "office": admin_request.office.name},
-                    )
-                    return redirect("changes:unit_admin_detail", number=admin_request.number)
-    else:
-        initial = (
-            {"unit": unit.pk, "office": approvers[0].pk if approvers else None} if unit else {}
-        )
-        form = forms.UnitAdminApplyForm(initial=initial)
-    return render(
-        request,
-        "changes/unit_admin_apply.html",
-        {
-            "form": form,
-            "unit": unit if unit is not None and unit.is_active else None,
-            "refusal": refusal,
-            "approver": _office_contact(approvers[0]) if approvers else None,
-            "acting": acting_as_for(request),
-            "show_errors": status == 400,
-        },
-        status=status,
-    )
+def _choice(request) -> tuple:
+    """The unit the rights form names (POST, else ?unit=), why it is refused, who approves."""
+    if not hasattr(request, "_unit_admin_choice"):
+        posted = request.POST.get("unit") if request.method == "POST" else None
+        ref = posted or request.GET.get("unit")
+        unit = unit_resolve_reference(ref) if ref else None
+        refusal = rules.unit_admin_refusal(unit) if unit else ""
+        approvers = rules.unit_admin_approvers(unit) if unit and not refusal else []
+        request._unit_admin_choice = unit, refusal, approvers
+    return request._unit_admin_choice
+
+
+def _guided(request):
+    """The POST with the guided approving department when none was chosen (may be changed)."""
+    data, approvers = request.POST.copy(), _choice(request)[2]
+    if approvers and not data.get("office"):
+        data["office"] = str(approvers[0].pk)
+    return data
+
+
+def _apply_context(request, kind) -> dict:
+    unit, refusal, approvers = _choice(request)
+    return {
+        "unit": unit if unit is not None and unit.is_active else None, "refusal": refusal,
+        "approver": _office_contact(approvers[0]) if approvers else None,
+        "acting": acting_as_for(request),
+    }  # fmt: skip
+
+
+def _apply_initial(request, kind) -> dict:
+    unit, _refusal, approvers = _choice(request)
+    return {"unit": unit.pk, "office": approvers[0].pk if approvers else None} if unit else {}
+
+
+#: Pick the unit (registry picker), see who approves and their contact, then submit. Units
+#: that need no unit admin are refused with the reason before anything is sent.
+UNIT_ADMIN_FORM = RequestForm(
+    forms={"unit_admin": (forms.UnitAdminApplyForm, "")}, template="changes/unit_admin_apply.html",
+    done="changes:unit_admin_detail", data=_guided, initial=_apply_initial, context=_apply_context,
+    submit=lambda request, kind, cleaned, draft: services.unit_admin_request_create(
+        applicant=request.user, request=request, **cleaned
+    ),
+    is_search=lambda data: "submit" not in data or UnitChoiceField.is_search_submit(data, "unit"),
+    success=gettext_lazy("权限申请已提交，编号 %(number)s。请及时联系%(office)s审批开通。"),
+    said=lambda obj: {"office": obj.office.name},
+)  # fmt: skip
+unit_admin_apply = UNIT_ADMIN_FORM.view("unit_admin")
 
 
 UNIT_ADMIN_PAGES = process_views.RequestPages(

@@ -1,8 +1,9 @@
-"""The page of a request form, for any request kind with a submit service and attachments
-(rencai.process.submit, rencai.process.attachments): GET shows the kind's form; POST keeps
+"""The page of a request form, for any request kind with a submit service (and attachments:
+rencai.process.submit, rencai.process.attachments): GET shows the kind's form; POST keeps
 the chosen files in a draft folder (a signed token in the form, so an invalid POST does
 not lose them), calls the service and, when it refuses, shows its error next to the field
 (with the similar records it offers, or the existing record it found) and status 400.
+A POST that `is_search` (a picker's search, a "check" button) shows the form again, 200.
 
 The template receives `form`, `kind`, `title`, `draft_token`, `draft_documents` ((name,
 document) pairs), `attachment_names`, `candidates`, `existing`, `show_errors` and the
@@ -35,14 +36,17 @@ def add_error(form, exc: DomainError) -> None:
 
 @dataclass(frozen=True)
 class RequestForm:
-    attachments: Attachments
     #: kind → (form class, page title)
     forms: Mapping[str, tuple[type, Any]]
     #: (request, kind, cleaned_data, draft folder) → the submitted request
     submit: Callable
     template: str
     done: str  # URL name of the submitted request's page (by number)
-    success: Any  # message, with %(number)s
+    success: Any  # message, with %(number)s and the keys of `said(obj)`
+    attachments: Attachments | None = None
+    said: Callable = lambda obj: {}
+    #: request → the POST data the form is bound to
+    data: Callable = lambda request: request.POST
     initial: Callable = lambda request, kind: {}
     context: Callable = lambda request, kind: {}
     #: (request, kind, title) → a page instead of the form (e.g. "act as the unit first")
@@ -78,6 +82,15 @@ class RequestForm:
         names = self.attachments.names
         return [(names.get(d.type_code, d.type_code), d) for d in documents]
 
+    def upload(self, request, kind: str) -> tuple:
+        """(draft folder, upload errors by type) of the POST's files for `kind`."""
+        if self.attachments is None:
+            return None, {}
+        files = {t: f for t in self.attachments.types[kind] if (f := request.FILES.get(t))}
+        return self.attachments.draft_upload(
+            user=request.user, folder=self.draft_from(request), kind=kind, files=files
+        )
+
     def page(self, request, kind: str):
         form_class, title = self.forms[kind]
         if (instead := self.before(request, kind, title)) is not None:
@@ -85,12 +98,8 @@ class RequestForm:
         draft, found, status = None, {}, 200
         is_search = request.method == "POST" and self.is_search(request.POST)
         if request.method == "POST":
-            form = form_class(request.POST, request.FILES)
-            types = self.attachments.types[kind]
-            files = {t: f for t in types if (f := request.FILES.get(t))}
-            draft, upload_errors = self.attachments.draft_upload(
-                user=request.user, folder=self.draft_from(request), kind=kind, files=files
-            )
+            form = form_class(self.data(request), request.FILES)
+            draft, upload_errors = self.upload(request, kind)
             if not is_search and form.is_valid() and not upload_errors:
                 try:
                     obj = self.submit(request, kind, form.cleaned_data, draft)
@@ -98,7 +107,8 @@ class RequestForm:
                     found = {name: getattr(exc, name, None) for name in ("candidates", "existing")}
                     add_error(form, exc)
                 else:
-                    messages.success(request, str(self.success) % {"number": obj.number})
+                    said = {"number": obj.number, **self.said(obj)}
+                    messages.success(request, str(self.success) % said)
                     return redirect(self.done, number=obj.number)
             for type_code, message in upload_errors.items():
                 form.add_error(type_code if type_code in form.fields else None, message)
@@ -109,7 +119,7 @@ class RequestForm:
             "form": form, "kind": kind, "title": title, "candidates": None, "existing": None,
             **found, "draft_token": self.draft_token(request, draft),
             "draft_documents": self.labelled(folder_documents(folder=draft)) if draft else [],
-            "attachment_names": self.attachments.names,
+            "attachment_names": self.attachments.names if self.attachments else {},
             "show_errors": request.method == "POST" and not is_search,
             **self.context(request, kind),
         }  # fmt: skip
