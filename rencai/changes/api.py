@@ -19,16 +19,16 @@ from rencai.orgs.selectors import unit_choose
 from rencai.process.api import DOCUMENT_FIELDS as DOC
 from rencai.process.api import (
     OfficeOut,
-    create_endpoint,
     documents_out,
     office_out,
     out_schema,
-    request_endpoints,
+    request_api,
     request_out,
     service_values,
 )
 
 router = Router(tags=["changes 信息变更申请"])
+MODULE = "rencai_changes_api"  # the operation ids' prefix (as for functions of this module)
 Kind = ChangeRequest.Kind
 
 
@@ -87,27 +87,19 @@ RENAMED = {
     Kind.INSTITUTION_NEW: {"location": "address", "moe_code": "code"},
     Kind.MAJOR_NEW: {"major_code": "code"},
 }
-create_endpoint(
-    router, path="/requests", payload=ChangeIn, out=ChangeOut, serialize=_out, create=_create,
+request_api(
+    router, path="/requests", module=MODULE, names=("request", "requests"), payload=ChangeIn,
+    out=ChangeOut, serialize=_out, create=_create, get=selectors.change_request_get,
+    list_mine=lambda user: selectors.change_request_list_mine(user=user).select_related("folder"),
     files=("business_licence", "change_notice", "diploma", "degree", "other"), similar=True,
-    summary="提交信息变更申请 Create a change request",
-    operation_id="rencai_changes_api_create_request",
-    doc="""multipart/form-data. `kind`: unit_new, unit_change, institution_new, major_new,
+    summaries=("提交信息变更申请 Create a change request", "我的信息变更申请 My change requests",
+               "按编号查看 Show by number"),
+    docs=("""multipart/form-data. `kind`: unit_new, unit_change, institution_new, major_new,
     unit_contact (the last one acting as the unit). Attachments as file fields named by
     their type. Similar existing records → 400 code "similar_found" (resend with
     confirm_new=true); a registered code → 409 code "unit_exists".""",
+          "My requests and those of the units I administer, newest first (at most 200).", None),
 )  # fmt: skip
-request_endpoints(
-    router,
-    path="/requests",
-    out=ChangeOut,
-    serialize=_out,
-    list_mine=lambda user: selectors.change_request_list_mine(user=user).select_related("folder"),
-    get=selectors.change_request_get,
-    operation_ids=("rencai_changes_api_list_requests", "rencai_changes_api_show_request"),
-    summaries=("我的信息变更申请 My change requests", "按编号查看 Show by number"),
-    docs=("My requests and those of the units I administer, newest first (at most 200).", None),
-)
 
 
 # --- unit-admin rights requests (单位系统管理员权限申请) -------------------------------------
@@ -179,40 +171,24 @@ def unit_admin_approvers(request, unit: Text(40, "单位", name="unit")):
     }
 
 
-create_endpoint(
-    router, path="/unit-admin-requests", payload=UnitAdminIn, out=UnitAdminOut,
-    serialize=_admin_out, summary="申请单位系统管理员权限 Request unit-admin rights",
-    operation_id="rencai_changes_api_create_unit_admin_request",
+request_api(
+    router, path="/unit-admin-requests", module=MODULE,
+    names=("unit_admin_request", "unit_admin_requests"),
+    payload=UnitAdminIn, out=UnitAdminOut, serialize=_admin_out,
     create=lambda request, values, files: services.unit_admin_request_create(
         applicant=request.user, unit=unit_ref(values["unit"]),
         office=approving_office_ref(values["office"]), note=values["note"], request=request,
     ),
-    doc="""For the logged-in person (whatever identity they act as). `unit`: the unit's id or
+    list_mine=selectors.unit_admin_request_list_mine, get=selectors.unit_admin_request_get,
+    summaries=("申请单位系统管理员权限 Request unit-admin rights",
+               "我的单位系统管理员权限申请 My unit-admin rights requests",
+               "按编号查看权限申请 Show a unit-admin rights request"),
+    docs=("""For the logged-in person (whatever identity they act as). `unit`: the unit's id or
     code from the registry. `office`: the approving department — city units: their city
     supervisory department; district units: the district's HRSS bureau. A wrong or missing
     department → 400 field "office" naming the right one; units that need no unit admin
     (district and other non-city enterprises) → 400 field "unit" with the reason.""",
+          "My rights requests, newest first (at most 200).",
+          "404 for a number that is not yours (or not your department's), exactly as for one\n"
+          "that does not exist."),
 )  # fmt: skip
-
-
-request_endpoints(
-    router,
-    path="/unit-admin-requests",
-    out=UnitAdminOut,
-    serialize=_admin_out,
-    list_mine=selectors.unit_admin_request_list_mine,
-    get=selectors.unit_admin_request_get,
-    operation_ids=(
-        "rencai_changes_api_list_unit_admin_requests",
-        "rencai_changes_api_show_unit_admin_request",
-    ),
-    summaries=(
-        "我的单位系统管理员权限申请 My unit-admin rights requests",
-        "按编号查看权限申请 Show a unit-admin rights request",
-    ),
-    docs=(
-        "My rights requests, newest first (at most 200).",
-        "404 for a number that is not yours (or not your department's), exactly as for one\n"
-        "that does not exist.",
-    ),
-)

@@ -213,3 +213,24 @@ def create_endpoint(
     view.__name__, view.__doc__ = operation_id.rsplit("_api_", 1)[-1], doc
     response = {201: out, 400: SimilarFoundError if similar else Error, 404: Error, 409: Error}
     router.post(path, response=response, summary=summary, operation_id=operation_id)(view)
+
+
+def request_api(
+    router: Router, *, path: str, module: str, names: tuple[str, str], summaries: tuple,
+    docs: tuple, create: Callable, payload: type[Schema], out: type[Schema],
+    serialize: Callable, list_mine: Callable, get: Callable, **options,
+) -> None:  # fmt: skip
+    """A request kind's three endpoints: POST `path` (create_endpoint, `options`), GET
+    `path` and GET `path/{number}` (request_endpoints). Operation ids are
+    `<module>_create_<one>`, `<module>_list_<many>`, `<module>_show_<one>` for
+    `names` = (one, many); `summaries` and `docs` in that order (create, list, show)."""
+    one, many = names
+    create_endpoint(
+        router, path=path, payload=payload, out=out, serialize=serialize, create=create,
+        summary=summaries[0], doc=docs[0], operation_id=f"{module}_create_{one}", **options,
+    )  # fmt: skip
+    request_endpoints(
+        router, path=path, out=out, serialize=serialize, list_mine=list_mine, get=get,
+        operation_ids=(f"{module}_list_{many}", f"{module}_show_{one}"),
+        summaries=summaries[1:], docs=docs[1:],
+    )  # fmt: skip
