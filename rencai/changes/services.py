@@ -8,25 +8,17 @@ approved change in the same transaction).
 from __future__ import annotations
 
 from rencai.changes import rules
-from rencai.changes.attachments import (  # noqa: F401 (views use these names)
-    DRAFT_OWNER_KIND,
-    OWNER_KIND,
-    _attach,
-    change_draft_folder,
-    change_draft_upload,
-)
+from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE
-from rencai.changes.submissions import KINDS, UnitExists  # noqa: F401 (views catch it)
+from rencai.changes.submissions import KINDS, UnitExists  # noqa: F401 (callers catch it)
 from rencai.core import clock
 from rencai.orgs.models import Unit
 from rencai.process import engine
 from rencai.process.reviewed import decision, sweeper
-from rencai.process.submit import REQUIRED, SimilarFound, dispatch, service  # noqa: F401
+from rencai.process.submit import REQUIRED, SimilarFound, dispatch, service  # noqa: F401 (as UnitExists)
 
 Kind = ChangeRequest.Kind
-STALE = "该申请已被他人处理，请刷新后查看。"
-REASON_MAX = 500
 
 
 def _create(
@@ -42,7 +34,9 @@ def _create(
     **values,
 ) -> ChangeRequest:
     """Collect the attachments, then start the request through the engine."""
-    folder = _attach(kind=kind, user=requester, files=files, draft=draft, required=required)
+    folder = ATTACHMENTS.attach(
+        kind=kind, user=requester, files=files, draft=draft, required=required
+    )
     change = ChangeRequest(
         kind=kind, requester=requester, acting_unit=acting_unit, office=rules.data_centre(),
         folder=folder, submitted_at=clock.now(), note=(note or "").strip()[:1000], **values,
