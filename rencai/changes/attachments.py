@@ -17,6 +17,3 @@ ATTACHMENTS = Attachments(
     required=rules.required_attachments,
     label=lambda kind: ChangeRequest.Kind(kind).label,
 )
-change_draft_upload = ATTACHMENTS.draft_upload
-change_draft_folder = ATTACHMENTS.draft_folder
-_attach = ATTACHMENTS.attach

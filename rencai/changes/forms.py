@@ -1,72 +1,28 @@
-"""Page forms. They only shape input; the rules live in rencai.changes.services."""
+"""Page forms. They only shape input; the rules live in rencai.changes.services. (The
+attachment fields and the decide form: rencai.process.forms.)"""
 
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rencai.catalog.models import EducationLevel, Institution
 from rencai.changes import rules
+from rencai.changes.attachments import ATTACHMENTS
 from rencai.orgs.forms import UnitChoiceField
 from rencai.orgs.models import District, Office, Unit
-
-FILE_HELP = _("JPEG、PNG 或 PDF，单个文件不超过 %(mb)s MB。")
-
-
-def _file_help_text(mb: str, required_hint: bool) -> str:
-    text = FILE_HELP % {"mb": mb}
-    return gettext("必传。") + text if required_hint else text
+from rencai.process.forms import RequestFormBase
+from rencai.process.forms import choices as _choices
 
 
-_file_help = lazy(_file_help_text, str)
+class ChangeFormBase(RequestFormBase):
+    """A change request's form (its attachment fields: rencai.changes.attachments; 必传
+    where rules.required_attachments may ask for them)."""
 
-
-def _file(label: str, *, required_hint: bool = False) -> forms.FileField:
-    from django.conf import settings
-
-    mb = f"{settings.RENCAI_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
-    help_text = _file_help(mb, required_hint)  # lazy: in the language of the page
-    return forms.FileField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"}
-        ),
+    attachments = ATTACHMENTS
+    required_hint = staticmethod(
+        lambda kind: rules.required_attachments(kind, name_changed=True, code_changed=True)
     )
-
-
-def _choices(choices, blank=None):
-    return [("", blank or _("请选择")), *choices]
-
-
-class ChangeFormBase(forms.Form):
-    """A change request's form; its attachment fields come from the kind's declaration
-    (rules.ATTACHMENT_TYPES, 必传 where rules.required_attachments may ask for them)."""
-
-    kind: str = ""
-    note = forms.CharField(
-        label=_("补充说明（选填）"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init_subclass__(cls, **kwargs):
-        # Still inside the form metaclass: its own declared_fields become the base_fields.
-        super().__init_subclass__(**kwargs)
-        required = rules.required_attachments(cls.kind, name_changed=True, code_changed=True)
-        for t in rules.ATTACHMENT_TYPES[cls.kind]:
-            cls.declared_fields[t] = _file(rules.ATTACHMENT_NAMES[t], required_hint=t in required)
-
-    def main_fields(self):
-        skip = {*rules.ATTACHMENT_TYPES[self.kind], "note", "confirm_new"}
-        return [self[name] for name in self.fields if name not in skip]
-
-    def file_fields(self):
-        return [self[t] for t in rules.ATTACHMENT_TYPES[self.kind] if t in self.fields]
 
 
 class UnitNewForm(ChangeFormBase):
@@ -152,16 +108,6 @@ class UnitContactForm(ChangeFormBase):
 class LookupForm(forms.Form):
     number = forms.CharField(
         label=_("申请编号"), max_length=20, help_text=_("如 BG2026-000123 或 QX2026-000123")
-    )
-
-
-class DecideForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", _("审核通过")), ("reject", _("不通过"))])
-    reason = forms.CharField(
-        label=_("审核意见（不通过时必填）"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -15,58 +15,59 @@ from rencai.changes.processes import UNIT_ADMIN
 from rencai.changes.selectors import official_office_ids
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
-from rencai.orgs.models import Office, Unit
+from rencai.orgs.models import Office
 from rencai.process import engine
 from rencai.process.reviewed import decision, sms, sweeper
+from rencai.process.submit import REQUIRED, Submission, pending, service
 
 REASON_MAX = 500
 
 
-# --- unit-admin rights (法人单位系统管理员) -------------------------------------------------
-
-
-@transaction.atomic
-def unit_admin_request_create(
-    *, applicant, unit: Unit, office: Office | None, note: str = "", request=None
-) -> UnitAdminRequest:
-    """A personal account applies for unit-admin rights of `unit`, to the department that
-    approves them (FAQ 二.2). Refuses units that need no unit admin (FAQ 二.1)."""
-    refusal = rules.unit_admin_refusal(unit)
-    if refusal:
+def _may_request(v) -> None:
+    """Units that need no unit admin are refused (FAQ 二.1); the office must be the one
+    that approves the unit's rights (FAQ 二.2)."""
+    unit, office = v["unit"], v["office"]
+    if refusal := rules.unit_admin_refusal(unit):
         raise DomainError(refusal, field="unit", code="unit_admin_not_needed")
     approvers = rules.unit_admin_approvers(unit)
     if office is None or office.pk not in {o.pk for o in approvers}:
         right = approvers[0]
-        why = (
-            "市属单位请选择其市直主管部门"
-            if right.kind == Office.Kind.SUPERVISORY
-            else "区属单位请选择所属区的人社局"
-        )
-        raise DomainError(
-            f"审批部门：{why}，“{unit.name}”的审批部门是{right.name}。",
-            field="office",
-            code="wrong_office",
-        )
+        city = right.kind == Office.Kind.SUPERVISORY
+        why = "市属单位请选择其市直主管部门" if city else "区属单位请选择所属区的人社局"
+        message = f"审批部门：{why}，“{unit.name}”的审批部门是{right.name}。"
+        raise DomainError(message, field="office", code="wrong_office")
     if RoleGrant.objects.filter(
-        user=applicant, unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
+        user=v["applicant"], unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
     ).exists():
         raise Conflict(
             f"您已是“{unit.name}”的单位系统管理员，可在“切换身份”中切换为该单位。", field="unit"
         )
-    if UnitAdminRequest.objects.filter(
-        applicant=applicant, unit=unit, status=RequestStatus.PENDING
-    ).exists():
-        raise Conflict(
-            f"您对“{unit.name}”的权限申请已在审批中，请联系{office.name}审批。", field="unit"
-        )
-    admin_request = UnitAdminRequest(
-        applicant=applicant, unit=unit, office=office, note=(note or "").strip()[:1000],
-        submitted_at=clock.now(),
-    )  # fmt: skip
+
+
+def _start(*, kind, required, applicant, request, **values) -> UnitAdminRequest:
+    admin_request = UnitAdminRequest(applicant=applicant, submitted_at=clock.now(), **values)
     return engine.start(
         process=UNIT_ADMIN, obj=admin_request, action="request", actor=applicant,
         request=request,
     )  # fmt: skip
+
+
+#: A personal account applies for unit-admin rights of `unit`, to the department that
+#: approves them: `unit_admin_request_create(*, applicant, unit, office, note="", request=None)`.
+UNIT_ADMIN_REQUEST = Submission(
+    kind="unit_admin",
+    fields={"unit": REQUIRED, "office": REQUIRED, "note": ""},
+    steps=(
+        _may_request,
+        pending(lambda: UnitAdminRequest.objects.filter(status=RequestStatus.PENDING),
+                lambda v: f"您对“{v['unit'].name}”的权限申请已在审批中，请联系{v['office'].name}审批。",
+                field="unit", where=lambda v: {"applicant": v["applicant"], "unit": v["unit"]}),
+    ),
+    record=lambda v: {"unit": v["unit"], "office": v["office"], "note": (v["note"] or "").strip()[:1000]},
+)  # fmt: skip
+unit_admin_request_create = service(
+    UNIT_ADMIN_REQUEST, _start, {"applicant": REQUIRED, "request": None}
+)
 
 
 unit_admin_request_approve = decision(UNIT_ADMIN, "approve", obj="admin_request", actor="official")

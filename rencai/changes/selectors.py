@@ -13,15 +13,18 @@ from django.db.models import Q, QuerySet
 
 from rencai.accounts.models import RoleGrant
 from rencai.changes.models import ChangeRequest, UnitAdminRequest
-from rencai.orgs.models import Office, Unit
+from rencai.orgs.approvers import units_approved_by
+from rencai.orgs.models import Office
 from rencai.process.selectors import (  # noqa: F401 (the app's readers use these names)
     admin_unit_ids,
     deadline_view,
+    is_office,
     normalize_number,
     office_queue,
     office_reviewers,
     official_office_ids,
     request_get,
+    visible_to,
 )
 
 CHANGE_RELATED = ("office", "unit", "acting_unit", "requester", "district")
@@ -46,26 +49,15 @@ def change_request_list_mine(*, user) -> QuerySet[ChangeRequest]:
     )
 
 
+#: The requester, the admins of the unit it was made for, the reviewers (see the module doc).
+change_request_visible = visible_to("requester", unit="acting_unit")
+
+
 def change_request_get(*, user, number: str) -> ChangeRequest:
     """A request `user` may see, by number; NotFound otherwise (no hint that it exists)."""
-    visible = lambda user, obj: change_request_visible(user=user, change=obj)  # noqa: E731
-    return request_get(queryset=_changes(), user=user, number=number, visible=visible)
-
-
-def change_request_visible(*, user, change: ChangeRequest) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        change.requester_id == user.pk
-        or (
-            change.acting_unit_id is not None and change.acting_unit_id in admin_unit_ids(user=user)
-        )
-        or change.office_id in official_office_ids(user=user)
+    return request_get(
+        queryset=_changes(), user=user, number=number, visible=change_request_visible
     )
-
-
-def change_request_is_reviewer(*, user, change: ChangeRequest) -> bool:
-    return change.office_id in official_office_ids(user=user)
 
 
 def change_worklist(*, user, include_decided: bool = False) -> QuerySet[ChangeRequest]:
@@ -80,7 +72,7 @@ def change_document_permission(user, document) -> bool:
     change = ChangeRequest.objects.filter(folder_id=document.folder_id).first()
     if change is None:
         return document.folder.owner_kind == "change_draft" and document.uploaded_by_id == user.pk
-    return change_request_visible(user=user, change=change)
+    return change_request_visible(user, change)
 
 
 # --- unit-admin requests -----------------------------------------------------------------
@@ -96,12 +88,10 @@ def unit_admin_request_list_mine(*, user) -> QuerySet[UnitAdminRequest]:
     return _admin_requests().filter(applicant=user).order_by("-submitted_at", "-id")
 
 
-def _admin_visible(user, obj) -> bool:
-    return obj.applicant_id == user.pk or obj.office_id in official_office_ids(user=user)
-
-
 def unit_admin_request_get(*, user, number: str) -> UnitAdminRequest:
-    return request_get(queryset=_admin_requests(), user=user, number=number, visible=_admin_visible)
+    return request_get(
+        queryset=_admin_requests(), user=user, number=number, visible=visible_to("applicant")
+    )
 
 
 def unit_admin_worklist(*, user, include_decided: bool = False) -> QuerySet[UnitAdminRequest]:
@@ -122,10 +112,5 @@ def unit_admin_grants_revocable(*, user) -> QuerySet[RoleGrant]:
     offices = list(Office.objects.filter(pk__in=official_office_ids(user=user)))
     if not offices:
         return qs.none()
-    condition = Q(admin_request__office__in=offices)
-    for office in offices:
-        if office.kind == Office.Kind.SUPERVISORY:
-            condition |= Q(unit__supervisory_office=office)
-        elif office.kind == Office.Kind.DISTRICT_WINDOW:
-            condition |= Q(unit__district_id=office.district_id) & ~Q(unit__level=Unit.Level.CITY)
+    condition = Q(admin_request__office__in=offices) | units_approved_by(offices, prefix="unit__")
     return qs.filter(condition).distinct().order_by("unit__name", "id")

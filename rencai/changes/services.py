@@ -7,32 +7,18 @@ approved change in the same transaction).
 
 from __future__ import annotations
 
-import inspect
-
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
-
 from rencai.changes import rules
-from rencai.changes.attachments import (  # noqa: F401 (views use these names)
-    DRAFT_OWNER_KIND,
-    OWNER_KIND,
-    _attach,
-    change_draft_folder,
-    change_draft_upload,
-)
+from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE
-from rencai.changes.submissions import KINDS, UnitExists  # noqa: F401 (views catch it)
+from rencai.changes.submissions import KINDS, UnitExists  # noqa: F401 (callers catch it)
 from rencai.core import clock
-from rencai.core.errors import DomainError
 from rencai.orgs.models import Unit
 from rencai.process import engine
 from rencai.process.reviewed import decision, sweeper
-from rencai.process.submit import REQUIRED, SimilarFound, service  # noqa: F401 (views catch it)
+from rencai.process.submit import REQUIRED, SimilarFound, dispatch, service  # noqa: F401 (as UnitExists)
 
 Kind = ChangeRequest.Kind
-STALE = "该申请已被他人处理，请刷新后查看。"
-REASON_MAX = 500
 
 
 def _create(
@@ -48,7 +34,9 @@ def _create(
     **values,
 ) -> ChangeRequest:
     """Collect the attachments, then start the request through the engine."""
-    folder = _attach(kind=kind, user=requester, files=files, draft=draft, required=required)
+    folder = ATTACHMENTS.attach(
+        kind=kind, user=requester, files=files, draft=draft, required=required
+    )
     change = ChangeRequest(
         kind=kind, requester=requester, acting_unit=acting_unit, office=rules.data_centre(),
         folder=folder, submitted_at=clock.now(), note=(note or "").strip()[:1000], **values,
@@ -68,21 +56,9 @@ change_request_major_new = SUBMIT[Kind.MAJOR_NEW]
 change_request_unit_contact = SUBMIT[Kind.UNIT_CONTACT]
 
 
-def change_request_submit(*, kind: str, **values) -> ChangeRequest:
-    """One way in for every kind (pages and API): the kind's service above, given the
-    values it takes (the rest — other kinds' fields, attachments by type — is ignored)."""
-    service = SUBMIT.get(kind)
-    if service is None:
-        raise DomainError(
-            format_lazy(
-                _("申请类型：“{kind}”无效，可选 {choices}。"),
-                kind=str(kind)[:20],
-                choices=", ".join(Kind.values),
-            ),
-            field="kind",
-        )
-    takes = inspect.signature(service).parameters
-    return service(**{name: value for name, value in values.items() if name in takes})
+#: One way in for every kind (pages and API): the kind's service above, given the values it
+#: takes (the rest — other kinds' fields, attachments by type — is ignored).
+change_request_submit = dispatch(SUBMIT)
 
 
 # --- decisions and overdue reminders: the engine's transition and deadline sweep -------

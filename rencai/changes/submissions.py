@@ -40,7 +40,7 @@ class UnitExists(Conflict):
 
     def __init__(self, message: str, *, unit: Unit, field: str | None = "code"):
         super().__init__(message, field=field)
-        self.unit = unit
+        self.unit = self.existing = unit
 
 
 def _pending(kind: str, message, *, field: str, where) -> object:

@@ -7,8 +7,7 @@ urlpatterns = [
     # 查询信息注册情况及进度: my requests, lookup by number, links to every kind.
     path("", views.index, name="index"),
     path("lookup/", views.lookup, name="lookup"),
-    *(path(f"new/{slug}/", views._form_view(kind), name=name)
-      for name, (slug, kind) in views.FORM_PAGES.items()),
+    *views.CHANGE_FORM.urls(views.FORM_PAGES),
     *views.CHANGE_PAGES.urls(
         "requests/", review="review/", worklist=views.worklist,
         names=("worklist", "detail", "decide"),

@@ -7,70 +7,30 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.roles import acting_as_for
 from rencai.catalog.models import EducationLevel
 from rencai.changes import forms, rules, selectors, services
+from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE, UNIT_ADMIN
-from rencai.core.errors import DomainError, NotFound
+from rencai.core.errors import DomainError
 from rencai.documents.selectors import folder_documents
 from rencai.orgs.forms import UnitChoiceField
-from rencai.orgs.models import Office
+from rencai.orgs.models import Office, Unit
 from rencai.orgs.selectors import unit_resolve_reference
 from rencai.orgs.validators import normalize_unit_code
 from rencai.process import views as process_views
+from rencai.process.form_page import RequestForm
 
 Kind = ChangeRequest.Kind
-DRAFT_SALT = "rencai.changes.draft"
-DRAFT_MAX_AGE = 24 * 3600
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def _draft_token(request, folder) -> str:
-    return signing.dumps({"f": folder.pk, "u": request.user.pk}, salt=DRAFT_SALT) if folder else ""
-
-
-def _draft_from(request):
-    token = request.POST.get("draft", "")
-    if not token:
-        return None
-    try:
-        data = signing.loads(token, salt=DRAFT_SALT, max_age=DRAFT_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if data.get("u") != request.user.pk:
-        return None
-    try:
-        return services.change_draft_folder(user=request.user, folder_id=data.get("f"))
-    except NotFound:
-        return None
-
-
-def _labelled(documents) -> list:
-    return [(rules.ATTACHMENT_NAMES.get(d.type_code, d.type_code), d) for d in documents]
-
-
-def _add_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
-def _submit(request, kind: str, cleaned: dict, draft) -> ChangeRequest:
-    return services.change_request_submit(
-        kind=kind, requester=request.user, request=request, draft=draft,
-        acting_unit=acting_as_for(request).unit, **cleaned,
-    )  # fmt: skip
 
 
 FORMS = {
@@ -95,77 +55,25 @@ def _initial(request, kind: str) -> dict:
     return {}
 
 
-def _change_form(request, kind: str):
-    form_class, title = FORMS[kind]
-    acting = acting_as_for(request)
-    if kind == Kind.UNIT_CONTACT and acting.unit is None:
-        return render(request, "changes/unit_contact_switch.html", {"title": title}, status=200)
-    draft, candidates, existing = None, None, None
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        draft = _draft_from(request)
-        is_search = UnitChoiceField.is_search_submit(request.POST, "unit")
-        files = {t: f for t in rules.ATTACHMENT_TYPES[kind] if (f := request.FILES.get(t))}
-        draft, upload_errors = services.change_draft_upload(
-            user=request.user, folder=draft, kind=kind, files=files
-        )
-        if not is_search and form.is_valid() and not upload_errors:
-            try:
-                change = _submit(request, kind, form.cleaned_data, draft)
-            except services.SimilarFound as exc:
-                candidates = exc.candidates
-                _add_error(form, exc)
-            except services.UnitExists as exc:
-                existing = exc.unit
-                _add_error(form, exc)
-            except DomainError as exc:
-                _add_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "申请已提交，编号 %(number)s。审核结果将短信通知，也可在“查询信息注册情况及进度”中查看。"
-                    )
-                    % {"number": change.number},
-                )
-                return redirect("changes:detail", number=change.number)
-        for type_code, message in upload_errors.items():
-            form.add_error(type_code if type_code in form.fields else None, message)
-        if not is_search:
-            status = 400
-    else:
-        form = form_class(initial=_initial(request, kind))
-    return render(
-        request,
-        "changes/change_form.html",
-        {
-            "form": form,
-            "kind": kind,
-            "title": title,
-            "acting": acting,
-            "draft_token": _draft_token(request, draft),
-            "draft_documents": _labelled(folder_documents(folder=draft)) if draft else [],
-            "attachment_names": rules.ATTACHMENT_NAMES,
-            "candidates": candidates,
-            "existing": existing,
-            "show_errors": request.method == "POST"
-            and not UnitChoiceField.is_search_submit(request.POST, "unit"),
-            "workdays": rules.WORKDAYS[kind],
-        },
-        status=status,
-    )
+def _not_acting_as_unit(request, kind, title):
+    if kind == Kind.UNIT_CONTACT and acting_as_for(request).unit is None:
+        return render(request, "changes/unit_contact_switch.html", {"title": title})
+    return None
 
 
-def _form_view(kind: str):
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def view(request):
-        return _change_form(request, kind)
-
-    return view
-
-
+CHANGE_FORM = RequestForm(
+    attachments=ATTACHMENTS, forms=FORMS, template="changes/change_form.html",
+    done="changes:detail", initial=_initial, before=_not_acting_as_unit,
+    submit=lambda request, kind, cleaned, draft: services.change_request_submit(
+        kind=kind, requester=request.user, request=request, draft=draft,
+        acting_unit=acting_as_for(request).unit, **cleaned,
+    ),
+    is_search=lambda data: UnitChoiceField.is_search_submit(data, "unit"),
+    context=lambda request, kind: {"acting": acting_as_for(request), "workdays": rules.WORKDAYS[kind]},
+    success=gettext_lazy(
+        "申请已提交，编号 %(number)s。审核结果将短信通知，也可在“查询信息注册情况及进度”中查看。"
+    ),
+)  # fmt: skip
 #: The request forms' pages (URL name: path under new/, kind).
 FORM_PAGES = {
     "unit_new": ("unit", Kind.UNIT_NEW), "unit_change": ("unit-change", Kind.UNIT_CHANGE),
@@ -201,27 +109,10 @@ def index(request):
     )
 
 
-@login_required
-@require_GET
-def lookup(request):
-    form = forms.LookupForm(request.GET)
-    if form.is_valid():
-        number = selectors.normalize_number(form.cleaned_data["number"])
-        try:
-            if number.startswith(rules.NUMBER_PREFIX_UNIT_ADMIN):
-                found = selectors.unit_admin_request_get(user=request.user, number=number)
-                return redirect("changes:unit_admin_detail", number=found.number)
-            found = selectors.change_request_get(user=request.user, number=number)
-            return redirect("changes:detail", number=found.number)
-        except NotFound as exc:
-            form.add_error("number", exc.message)
-    return render(request, "changes/lookup.html", {"lookup_form": form}, status=404)
-
-
 def _change_context(request, change) -> dict:
-    natures = dict(_nature_choices())
+    natures = dict(Unit.Nature.choices)
     return {
-        "documents": _labelled(folder_documents(folder=change.folder)),
+        "documents": CHANGE_FORM.labelled(folder_documents(folder=change.folder)),
         "attachment_names": rules.ATTACHMENT_NAMES,
         "nature_label": natures.get(change.nature, ""),
         "education_label": dict(EducationLevel.choices).get(change.education_level, ""),
@@ -229,16 +120,10 @@ def _change_context(request, change) -> dict:
     }
 
 
-def _nature_choices():
-    from rencai.orgs.models import Unit
-
-    return Unit.Nature.choices
-
-
 CHANGE_PAGES = process_views.RequestPages(
     process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
-    is_office=lambda user, obj: selectors.change_request_is_reviewer(user=user, change=obj),
-    name="change", office_flag="is_reviewer", form_class=forms.DecideForm,
+    is_office=selectors.is_office,
+    name="change", office_flag="is_reviewer",
     done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
 )  # fmt: skip
@@ -259,68 +144,59 @@ def _office_contact(office: Office | None) -> dict | None:
     return {"office": office, "phones": "、".join(office.phones or []), "hours": office.hours_text}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_admin_apply(request):
-    """Pick the unit (registry picker), see who approves and their contact, then submit.
-    Units that need no unit admin are refused with the reason before anything is sent."""
-    data = request.POST.copy() if request.method == "POST" else None
-    ref = (data or {}).get("unit") or request.GET.get("unit")
-    unit = unit_resolve_reference(ref) if ref else None
-    refusal, approvers = "", []
-    if unit is not None:
-        refusal = rules.unit_admin_refusal(unit)
-        approvers = [] if refusal else rules.unit_admin_approvers(unit)
-    status = 200
-    submitted = request.method == "POST" and "submit" in request.POST
-    if data is not None:
-        if approvers and not data.get("office"):
-            data["office"] = str(approvers[0].pk)  # the guided choice; the user may change it
-        form = forms.UnitAdminApplyForm(data)
-        if submitted and not UnitChoiceField.is_search_submit(data, "unit"):
-            status = 400
-            if form.is_valid():
-                try:
-                    admin_request = services.unit_admin_request_create(
-                        applicant=request.user,
-                        unit=form.cleaned_data["unit"],
-                        office=form.cleaned_data.get("office"),
-                        note=form.cleaned_data["note"],
-                        request=request,
-                    )
-                except DomainError as exc:
-                    _add_error(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("权限申请已提交，编号 %(number)s。请及时联系%(office)s审批开通。")
-                        % {"number": admin_request.number, "office": admin_request.office.name},
-                    )
-                    return redirect("changes:unit_admin_detail", number=admin_request.number)
-    else:
-        initial = (
-            {"unit": unit.pk, "office": approvers[0].pk if approvers else None} if unit else {}
-        )
-        form = forms.UnitAdminApplyForm(initial=initial)
-    return render(
-        request,
-        "changes/unit_admin_apply.html",
-        {
-            "form": form,
-            "unit": unit if unit is not None and unit.is_active else None,
-            "refusal": refusal,
-            "approver": _office_contact(approvers[0]) if approvers else None,
-            "acting": acting_as_for(request),
-            "show_errors": status == 400,
-        },
-        status=status,
-    )
+def _choice(request) -> tuple:
+    """The unit the rights form names (POST, else ?unit=), why it is refused, who approves."""
+    if not hasattr(request, "_unit_admin_choice"):
+        posted = request.POST.get("unit") if request.method == "POST" else None
+        ref = posted or request.GET.get("unit")
+        unit = unit_resolve_reference(ref) if ref else None
+        refusal = rules.unit_admin_refusal(unit) if unit else ""
+        approvers = rules.unit_admin_approvers(unit) if unit and not refusal else []
+        request._unit_admin_choice = unit, refusal, approvers
+    return request._unit_admin_choice
+
+
+def _guided(request):
+    """The POST with the guided approving department when none was chosen (may be changed)."""
+    data, approvers = request.POST.copy(), _choice(request)[2]
+    if approvers and not data.get("office"):
+        data["office"] = str(approvers[0].pk)
+    return data
+
+
+def _apply_context(request, kind) -> dict:
+    unit, refusal, approvers = _choice(request)
+    return {
+        "unit": unit if unit is not None and unit.is_active else None, "refusal": refusal,
+        "approver": _office_contact(approvers[0]) if approvers else None,
+        "acting": acting_as_for(request),
+    }  # fmt: skip
+
+
+def _apply_initial(request, kind) -> dict:
+    unit, _refusal, approvers = _choice(request)
+    return {"unit": unit.pk, "office": approvers[0].pk if approvers else None} if unit else {}
+
+
+#: Pick the unit (registry picker), see who approves and their contact, then submit. Units
+#: that need no unit admin are refused with the reason before anything is sent.
+UNIT_ADMIN_FORM = RequestForm(
+    forms={"unit_admin": (forms.UnitAdminApplyForm, "")}, template="changes/unit_admin_apply.html",
+    done="changes:unit_admin_detail", data=_guided, initial=_apply_initial, context=_apply_context,
+    submit=lambda request, kind, cleaned, draft: services.unit_admin_request_create(
+        applicant=request.user, request=request, **cleaned
+    ),
+    is_search=lambda data: "submit" not in data or UnitChoiceField.is_search_submit(data, "unit"),
+    success=gettext_lazy("权限申请已提交，编号 %(number)s。请及时联系%(office)s审批开通。"),
+    said=lambda obj: {"office": obj.office.name},
+)  # fmt: skip
+unit_admin_apply = UNIT_ADMIN_FORM.view("unit_admin")
 
 
 UNIT_ADMIN_PAGES = process_views.RequestPages(
     process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="changes/unit_admin_detail.html",
-    is_office=lambda user, obj: obj.office_id in selectors.official_office_ids(user=user),
-    name="r", office_flag="is_official", form_class=forms.DecideForm,
+    is_office=selectors.is_office,
+    name="r", office_flag="is_official",
     done="changes:unit_admin_worklist", decide_url="changes:unit_admin_decide",
     context=lambda request, obj: {
         "contact": _office_contact(obj.office), "is_applicant": obj.applicant_id == request.user.pk,
@@ -340,6 +216,11 @@ unit_admin_worklist = UNIT_ADMIN_PAGES.worklist_view(
         "revoke_form": forms.RevokeForm(),
     },
 )  # fmt: skip
+
+
+lookup = process_views.lookup_view(
+    (CHANGE_PAGES, UNIT_ADMIN_PAGES), form_class=forms.LookupForm, template="changes/lookup.html"
+)
 
 
 @login_required

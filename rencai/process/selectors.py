@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -169,6 +170,28 @@ def request_get(*, queryset, user, number: str, visible) -> Any:
             field="number",
         )
     return obj
+
+
+def visible_to(person: str, *, unit: str = "") -> Callable[[Any, Any], bool]:
+    """Who sees a reviewed request `(user, obj)`: its `person`, an active unit admin of the
+    `unit` it was made for (when the kind has one), an official of its holding office."""
+
+    def visible(user, obj) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        unit_id = getattr(obj, f"{unit}_id") if unit else None
+        return (
+            getattr(obj, f"{person}_id") == user.pk
+            or (unit_id is not None and unit_id in admin_unit_ids(user=user))
+            or obj.office_id in official_office_ids(user=user)
+        )
+
+    return visible
+
+
+def is_office(user, obj) -> bool:
+    """The user acts for the office holding `obj` (decides it)."""
+    return obj.office_id in official_office_ids(user=user)
 
 
 def office_queue(model, user, *, include_decided: bool = False, related=("office",)) -> QuerySet:

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rencai.core.errors import Conflict, DomainError
 
@@ -155,4 +157,23 @@ def service(submission: Submission, create: Callable[..., Any], common: Values) 
         [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
          for name, default in defaults.items()]
     )  # fmt: skip
+    return submit
+
+
+def dispatch(services: dict[str, Callable]) -> Callable:
+    """One way in for every kind: `submit(*, kind, **values)` calls the kind's service
+    with the values it takes (the rest — other kinds' fields, attachments by type — is
+    ignored); an unknown kind is refused naming the field and the choices."""
+
+    def submit(*, kind: str, **values):
+        chosen = services.get(kind)
+        if chosen is None:
+            raise DomainError(
+                format_lazy(_("申请类型：“{kind}”无效，可选 {choices}。"),
+                            kind=str(kind)[:20], choices=", ".join(services)),
+                field="kind",
+            )  # fmt: skip
+        takes = inspect.signature(chosen).parameters
+        return chosen(**{name: value for name, value in values.items() if name in takes})
+
     return submit

@@ -3,7 +3,7 @@ by number and the form that decides it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rencai.core.errors import DomainError, NotFound
 from rencai.process import engine, selectors
+from rencai.process.forms import DecideForm
 
 
 @require_GET
@@ -76,12 +77,12 @@ class RequestPages:
     is_office: Callable
     template: str
     name: str
-    form_class: type
     done: str
     success: Mapping[str, str]
     context: Callable = lambda request, obj: {}
     office_flag: str = "is_office"
     decide_url: str = ""
+    form_class: type = DecideForm
 
     def page(self, request, obj, *, decide_form=None, status: int = 200):
         is_office = self.is_office(request.user, obj)
@@ -159,3 +160,26 @@ class RequestPages:
             return render(request, template, {"rows": rows, **extra(request)})
 
         return view
+
+
+def lookup_view(pages: Sequence[RequestPages], *, form_class: type, template: str) -> Callable:
+    """GET `number`: the request of that number among the kinds of `pages` (chosen by
+    their processes' number prefix, else the first) → its page; a number the user may not
+    see (or none) → `template` again with the error next to the field, 404."""
+
+    @login_required
+    @require_GET
+    def view(request):
+        form = form_class(request.GET)
+        if form.is_valid():
+            number = selectors.normalize_number(form.cleaned_data["number"])
+            numbered = [p for p in pages if p.process.number_prefix]
+            prefixed = [p for p in numbered if number.startswith(p.process.number_prefix)]
+            chosen = (prefixed or pages)[0]
+            try:
+                return redirect(chosen.process.url(chosen.get(user=request.user, number=number)))
+            except NotFound as exc:
+                form.add_error("number", exc.message)
+        return render(request, template, {"lookup_form": form}, status=404)
+
+    return view
