@@ -314,6 +314,7 @@ DEADLINE_NAMES = {
     "correction_remind": gettext_lazy("修改送审期限"),
     "correction_expire": gettext_lazy("修改送审期限（已提醒，逾期视为撤回）"),
     "step_remind": gettext_lazy("本环节审核时限"),
+    "step_remind_again": gettext_lazy("本环节审核时限"),
     "": gettext_lazy("期限"),
 }
 
@@ -329,12 +330,6 @@ def case_deadline(case: Case) -> DeadlineView:
     # Translators: a date in Django's date format syntax (Y年m月d日 = 2026年03月05日).
     date = dateformat.format(case.due_date, pgettext("deadline date", "Y年m月d日"))
     values = {"what": what, "date": date, "remaining": remaining}
-    if case.due_action == "step_remind_again":
-        # The step's own time is over: the date is the next reminder, not a deadline.
-        text = gettext(
-            "本环节已超过审核时限，系统已提醒办理人员；逾期期间定期提醒，下次提醒：%(date)s"
-        )
-        return DeadlineView(case.due_date, remaining, case.due_provisional, text % values)
     if remaining > 0:
         text = ngettext(
             "%(what)s至%(date)s，剩余%(remaining)s个工作日",
@@ -348,6 +343,10 @@ def case_deadline(case: Case) -> DeadlineView:
     text %= values
     if case.due_action == "auto_accept":
         text += gettext("；期满未受理或退案的，下一个工作日系统自动受理")
+    elif case.due_action == "step_remind_again":  # workflow.STEP_CLOCK_AGAIN keeps the date
+        text += gettext("；系统已提醒办理人员，逾期期间每%(days)s个工作日再次提醒") % {
+            "days": workflow.STEP_CLOCK_AGAIN.workdays
+        }
     return DeadlineView(case.due_date, remaining, case.due_provisional, text)
 
 

@@ -150,7 +150,7 @@ CORRECTION_CLOCK_LATE = DeadlineRule(
 )
 STEP_CLOCK = DeadlineRule("step_remind", REVIEW_STEP_WORKDAYS, "RENCAI_REVIEW_STEP_WORKDAYS")
 STEP_CLOCK_AGAIN = DeadlineRule(
-    "step_remind_again", REVIEW_REMIND_WORKDAYS, "RENCAI_REVIEW_REMIND_WORKDAYS"
+    "step_remind_again", REVIEW_REMIND_WORKDAYS, "RENCAI_REVIEW_REMIND_WORKDAYS", keeps_date=True
 )
 BEFORE_ACCEPTANCE = (S.UNIT_REVIEW, S.DEPT_REVIEW, S.AWAITING_ACCEPTANCE, S.RETURNED)
 #: Every submission (by the applicant, or forwarded by the unit) checks these first.

@@ -31,6 +31,9 @@ class DeadlineRule:
     #: Overrides `days`, read at each use: the Django setting of that name, else the
     #: environment variable (so a deployment sets any clock without a settings change).
     setting: str = ""
+    #: A reminder clock after the real deadline: it sets when the system acts next but
+    #: keeps the due date shown (the step stays overdue on lists and pages).
+    keeps_date: bool = False
 
     @property
     def workdays(self) -> int:

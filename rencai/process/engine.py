@@ -160,6 +160,9 @@ def set_deadline(obj, row: Transition, now: datetime) -> None:
     from rencai.workdays.calendar import deadline_for
 
     deadline = deadline_for(now, row.deadline.workdays)
+    if row.deadline.keeps_date and obj.due_date is not None:
+        obj.due_at, obj.due_action = deadline.fires_at, row.deadline.action
+        return
     obj.due_at, obj.due_date = deadline.fires_at, deadline.due_date
     obj.due_provisional, obj.due_action = deadline.provisional, row.deadline.action
 

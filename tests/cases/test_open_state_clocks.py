@@ -4,9 +4,11 @@ outbox and the status page; the upgrade gives open cases their clock."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from rencai.cases import workflow
@@ -14,6 +16,7 @@ from rencai.cases.models import Case, CaseEvent
 from rencai.cases.services import case_open_of, case_transition, deadlines_fire
 from rencai.core import clock
 from rencai.notify.models import OutboxMessage
+from tests.backoffice.conftest import office_client
 from tests.cases.factories import new_case, place
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +98,21 @@ def test_an_overdue_review_step_chases_its_staff_and_never_decides(client, world
         reminders = [body for body in _sms_to(office) if "逾期未审核" in body]
         assert len(reminders) == round_ + 1 and case.number in reminders[-1]
     assert len(_sms_to(case.applicant)) == applicant_sms  # the applicant is not spammed
-    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
-    assert "本环节已超过审核时限" in page
+    # The step's own due date stays on the page and the worklist: it is overdue, however
+    # many reminders have gone out (only the next reminder's time moved).
+    with clock.frozen(case.due_at - timedelta(hours=1)):
+        assert case.due_date < clock.today()
+        that_day = Client()  # a session of that day
+        that_day.force_login(case.applicant)
+        page = that_day.get(reverse("cases:detail", args=[case.number])).content.decode()
+        assert "本环节审核时限已于" in page and "再次提醒" in page
+        worklist = office_client(office, acting_as).get(
+            reverse("backoffice:worklist", args=["review"])
+        )
+        row = re.search(
+            rf'<tr class="is-overdue">.*?{case.number}', worklist.content.decode(), re.S
+        )
+        assert row is not None and "已逾期" in worklist.content.decode()
 
     # Acting ends the chase: the next step has its own, fresh clock.
     with clock.frozen(case.due_at - timedelta(hours=1)):
