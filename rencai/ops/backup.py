@@ -267,7 +267,9 @@ def _check_restorable(manifest: dict) -> None:
             "RENCAI_FIELD_KEY differs from the key the backed-up data was encrypted with: "
             "configure the original key first (ID numbers would be unreadable)"
         )
-    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    # A squashed migration records the ones it replaces as applied too: known names.
+    known = set(disk) | {key for migration in disk.values() for key in migration.replaces}
     unknown = [f"{a}.{n}" for a, n in manifest["migrations"] if (a, n) not in known]
     if unknown:
         raise BackupError(
