@@ -12,10 +12,17 @@ from rencai.documents.selectors import folder_documents
 from rencai.documents.services import MULTI_TYPES
 
 
-def _type_names() -> dict[str, str]:
+def _active_types() -> list:
     from rencai.catalog.models import AttachmentType
 
-    return {t.code: t.display_name for t in AttachmentType.objects.filter(active=True)}
+    return list(AttachmentType.objects.filter(active=True))
+
+
+def _type_names() -> dict[str, str]:
+    """Code -> name in the viewer's language; the types from the shared reference cache."""
+    from rencai.core import refcache
+
+    return {t.code: t.display_name for t in refcache.get("attachment-types", _active_types)}
 
 
 def _type_choices(case: Case) -> list[tuple[str, str]]:

@@ -187,6 +187,48 @@ def review_steps(office: Office):
     ).order_by("order")
 
 
+def chain_steps(office_id: int | None, purpose: str) -> list[ChainStep]:
+    """The office's active steps of `purpose` in order, from the shared reference cache
+    (rencai.core.refcache; read-only instances) — for pages, not for the workflow's writes."""
+    from rencai.core import refcache
+
+    if office_id is None:
+        return []
+    chains = refcache.get("chain-steps", _every_step)[0]
+    return chains.get((office_id, str(purpose)), [])
+
+
+def chain_step_by_pk(pk: int) -> ChainStep | None:
+    """A chain step (active or not) from the shared reference cache (read-only instance)."""
+    from rencai.core import refcache
+
+    return refcache.get("chain-steps", _every_step)[1].get(pk)
+
+
+def _every_step() -> tuple[dict[tuple[int, str], list[ChainStep]], dict[int, ChainStep]]:
+    """((office, purpose) -> active steps in order, pk -> any step)."""
+    chains: dict[tuple[int, str], list[ChainStep]] = {}
+    every: dict[int, ChainStep] = {}
+    for step in ChainStep.objects.order_by("office", "purpose", "order", "pk"):
+        every[step.pk] = step
+        if step.is_active:
+            chains.setdefault((step.office_id, str(step.purpose)), []).append(step)
+    return chains, every
+
+
+def office_by_pk(pk: int | None) -> Office | None:
+    """An office (active or not) from the shared reference cache (read-only instance)."""
+    from rencai.core import refcache
+
+    if pk is None:
+        return None
+    return refcache.get("offices", _every_office).get(pk)
+
+
+def _every_office() -> dict[int, Office]:
+    return {o.pk: o for o in Office.objects.select_related("district")}
+
+
 def department_chain_check(office: Office) -> None:
     """Refuse up front when a department has no 内流程: nobody could act on the case.
     The message always gives a contact: the department's, or the city bureau's window
