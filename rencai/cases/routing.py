@@ -240,7 +240,8 @@ def _every_step() -> tuple[dict[tuple[int, str], list[ChainStep]], dict[int, Cha
     """((office, purpose) -> active steps in order, pk -> any step)."""
     chains: dict[tuple[int, str], list[ChainStep]] = {}
     every: dict[int, ChainStep] = {}
-    for step in ChainStep.objects.order_by("office", "purpose", "order", "pk"):
+    steps = ChainStep.objects.select_related("office").order_by("office", "purpose", "order", "pk")
+    for step in steps:  # with its office: a step's name (__str__) reads it
         every[step.pk] = step
         if step.is_active:
             chains.setdefault((step.office_id, str(step.purpose)), []).append(step)
