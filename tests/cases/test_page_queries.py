@@ -20,7 +20,7 @@ __all__ = ["catalog", "media"]
 STATUS_MAX = 5
 # Without Redis both the session and the reference generation are rows in the database.
 STATUS_MAX_DB_CACHE = STATUS_MAX + 2
-DRAFT_MAX = 20
+DRAFT_MAX = 11  # was 20; the rest: documents for the checklist, change requests (rencai.changes)
 DASHBOARD_MAX = 4  # session, user, role grants, the latest case
 
 

@@ -124,3 +124,16 @@ def test_a_cache_that_is_down_still_serves_the_page(client, world, reviewed, set
     }
     assert refcache.generation() is None
     assert "审批第2步" in _page(client, reviewed)
+
+
+def test_renamed_chain_step_shows_in_the_worklist_filter(world):
+    from tests.backoffice.conftest import office_client
+
+    client = office_client(*world.officials["district-440106"])
+    url = "/office/queue/review/"
+    step = world.review_steps[0]
+    page = client.get(url)
+    assert page.status_code == 200 and step.name in page.content.decode()
+    step.name = "经办（改名）"
+    step.save()
+    assert "经办（改名）" in client.get(url).content.decode()
