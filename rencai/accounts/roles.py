@@ -66,7 +66,9 @@ def request_grants(request) -> list[RoleGrant]:
         return []
     memo = getattr(request, "_active_grants", None)
     if memo is None or memo[0] != user.pk:  # a login in this request: that user's grants
-        memo = request._active_grants = (user.pk, list(active_grants(user)))
+        # The session's user says whether they hold any (accounts.backends.get_user).
+        none = getattr(user, "has_active_grants", True) is False
+        memo = request._active_grants = (user.pk, [] if none else list(active_grants(user)))
     return memo[1]
 
 

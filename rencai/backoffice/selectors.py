@@ -222,10 +222,13 @@ def overdue_count(*, acting_as) -> int:
 
 
 def chain_steps_for(*, acting_as) -> list[ChainStep]:
+    """The office's active steps (department steps first, then review), from the shared
+    reference cache with their office (rencai.cases.routing.chain_steps): no query."""
+    from rencai.cases.routing import chain_steps
+
     office = _office_of(acting_as)
-    return list(
-        ChainStep.objects.filter(office=office, is_active=True).order_by("purpose", "order")
-    )
+    purposes = sorted(ChainStep.Purpose.values)  # as order_by("purpose", "order")
+    return [s for purpose in purposes for s in chain_steps(office.pk, purpose)]
 
 
 # --- one case ---------------------------------------------------------------------------

@@ -12,10 +12,17 @@ from rencai.documents.selectors import folder_documents
 from rencai.documents.services import MULTI_TYPES
 
 
-def _type_names() -> dict[str, str]:
+def _active_types() -> list:
     from rencai.catalog.models import AttachmentType
 
-    return {t.code: t.display_name for t in AttachmentType.objects.filter(active=True)}
+    return list(AttachmentType.objects.filter(active=True))
+
+
+def _type_names() -> dict[str, str]:
+    """Code -> name in the viewer's language; the types from the shared reference cache."""
+    from rencai.core import refcache
+
+    return {t.code: t.display_name for t in refcache.get("attachment-types", _active_types)}
 
 
 def _type_choices(case: Case) -> list[tuple[str, str]]:
@@ -35,10 +42,16 @@ def _type_choices(case: Case) -> list[tuple[str, str]]:
     return choices
 
 
-def _attachments(case: Case) -> list[dict]:
-    """Current documents with their history, in the order of the requirements."""
+def _documents(case: Case) -> list:
+    """Every document of the case's folder, with the replaced ones (one query)."""
+    return list(folder_documents(folder=case.folder, include_history=True))
+
+
+def _attachments(case: Case, every: list | None = None) -> list[dict]:
+    """Current documents with their history, in the order of the requirements. `every`:
+    the folder's documents (`_documents`) when the page has read them already."""
     names = _type_names()
-    every = list(folder_documents(folder=case.folder, include_history=True))
+    every = _documents(case) if every is None else every
     current = [d for d in every if d.superseded_at is None]
     order = {r.type_code: i for i, r in enumerate(required_attachments(case))}
     current.sort(key=lambda d: (order.get(d.type_code, 99), d.type_code, d.uploaded_at))
@@ -63,8 +76,11 @@ def _attachments(case: Case) -> list[dict]:
     return rows
 
 
-def _requirements(case: Case) -> list[dict]:
-    present = {d.type_code for d in folder_documents(folder=case.folder)}
+def _requirements(case: Case, every: list | None = None) -> list[dict]:
+    if every is None:
+        present = {d.type_code for d in folder_documents(folder=case.folder)}
+    else:
+        present = {d.type_code for d in every if d.superseded_at is None}
     names = _type_names()
     return [
         {

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from rencai.cases import routing
-from rencai.cases.models import Case, CaseEvent
+from rencai.cases.models import Case, CaseEvent, ChainStep
 from rencai.core.errors import DomainError
 
 S = Case.Status
+DEPARTMENT, REVIEW = ChainStep.Purpose.DEPARTMENT, ChainStep.Purpose.REVIEW
 
 
 @dataclass
@@ -99,7 +100,7 @@ def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     if via_unit:
         steps.append(Step("unit", gettext("单位审核"), case.unit.name))
         if dept is not None:
-            chains["dept", dept.pk] = list(routing.department_steps(dept))
+            chains["dept", dept.pk] = routing.chain_steps(dept.pk, DEPARTMENT)
             for i, s in enumerate(chains["dept", dept.pk], 1):
                 steps.append(
                     Step(
@@ -111,7 +112,7 @@ def case_progress(case: Case, events: list[CaseEvent]) -> list[Step]:
     where = accept.name if accept else gettext("受理机构")
     steps.append(Step("accept", gettext("受理"), where))
     if accept is not None:
-        chains["review", accept.pk] = list(routing.review_steps(accept))
+        chains["review", accept.pk] = routing.chain_steps(accept.pk, REVIEW)
         for i, s in enumerate(chains["review", accept.pk], 1):
             steps.append(
                 Step(
@@ -156,15 +157,10 @@ def _current_key(case: Case, chains: dict | None = None) -> str:
         known = (chains or {}).get(
             ("dept" if status == S.DEPT_REVIEW else "review", case.holding_office_id)
         )
-        if known is not None:
-            ids = [s.pk for s in known]
-        else:
-            chain = (
-                routing.department_steps(case.holding_office)
-                if status == S.DEPT_REVIEW
-                else routing.review_steps(case.holding_office)
-            )
-            ids = list(chain.values_list("pk", flat=True)) if case.holding_office_id else []
+        if known is None:
+            purpose = DEPARTMENT if status == S.DEPT_REVIEW else REVIEW
+            known = routing.chain_steps(case.holding_office_id, purpose)
+        ids = [s.pk for s in known]
         position = ids.index(case.chain_step_id) + 1 if case.chain_step_id in ids else 1
         return f"{_chain_key(status)}:{position}"
     if status in (S.IN_NOTICE, S.OBJECTION):

@@ -46,6 +46,34 @@ UNIT_PENDING = gettext_lazy(
 )
 
 
+def _active_offices_by_code() -> dict[str, Office]:
+    return {o.code: o for o in Office.objects.filter(is_active=True).select_related("district")}
+
+
+def _supervisor(unit: Unit) -> Office | None:
+    """The unit's department, from the reference cache unless the unit brought it along."""
+    if unit.supervisory_office_id is None:
+        return None
+    if Unit.supervisory_office.is_cached(unit):
+        return unit.supervisory_office
+    return office_by_pk(unit.supervisory_office_id)
+
+
+def _district_code(unit: Unit) -> str:
+    from rencai.core import refcache
+
+    if Unit.district.is_cached(unit):
+        return unit.district.code
+    code = refcache.get("district-codes", _district_codes).get(unit.district_id)
+    return code if code is not None else unit.district.code
+
+
+def _district_codes() -> dict[int, str]:
+    from rencai.orgs.models import District
+
+    return dict(District.objects.values_list("pk", "code"))
+
+
 def _refuse_no_unit(unit: Unit | None) -> None:
     if unit is None:
         raise DomainError(UNIT_PENDING, field="unit", code="unit_pending")
@@ -53,7 +81,7 @@ def _refuse_no_unit(unit: Unit | None) -> None:
 
 def route_kind(unit: Unit) -> str:
     _refuse_no_unit(unit)
-    supervisor = unit.supervisory_office
+    supervisor = _supervisor(unit)
     if unit.nature == Unit.Nature.CITY_SOE or (supervisor and supervisor.code == SASAC_CODE):
         return Case.Route.VIA_UNIT
     if unit.nature in CITY_LEVEL_VIA_UNIT and unit.level == Unit.Level.CITY:
@@ -62,7 +90,9 @@ def route_kind(unit: Unit) -> str:
 
 
 def _office(code: str) -> Office:
-    office = Office.objects.filter(code=code, is_active=True).first()
+    from rencai.core import refcache
+
+    office = refcache.get("active-offices-by-code", _active_offices_by_code).get(code)
     if office is None:
         raise DomainError(
             format_lazy(
@@ -157,7 +187,8 @@ def route_for(unit: Unit, *, district_office: Office | None = None) -> Route:
     (an official rerouting a misfiled case)."""
     _refuse_no_unit(unit)
     if route_kind(unit) == Case.Route.VIA_UNIT:
-        if unit.supervisory_office is None:
+        supervisor = _supervisor(unit)
+        if supervisor is None:
             centre = Office.objects.filter(code=DATA_CENTRE_CODE).first()
             contact = office_contact(centre) if centre else "hrssgz@gz.gov.cn"
             raise DomainError(
@@ -170,8 +201,8 @@ def route_for(unit: Unit, *, district_office: Office | None = None) -> Route:
                 ),
                 field="unit",
             )
-        return Route(Case.Route.VIA_UNIT, _office(CITY_BUREAU_CODE), unit.supervisory_office)
-    office = district_office or _office(f"district-{unit.district.code}")
+        return Route(Case.Route.VIA_UNIT, _office(CITY_BUREAU_CODE), supervisor)
+    office = district_office or _office(f"district-{_district_code(unit)}")
     return Route(Case.Route.DIRECT, office)
 
 
@@ -185,6 +216,49 @@ def review_steps(office: Office):
     return ChainStep.objects.filter(
         office=office, purpose=ChainStep.Purpose.REVIEW, is_active=True
     ).order_by("order")
+
+
+def chain_steps(office_id: int | None, purpose: str) -> list[ChainStep]:
+    """The office's active steps of `purpose` in order, from the shared reference cache
+    (rencai.core.refcache; read-only instances) — for pages, not for the workflow's writes."""
+    from rencai.core import refcache
+
+    if office_id is None:
+        return []
+    chains = refcache.get("chain-steps", _every_step)[0]
+    return chains.get((office_id, str(purpose)), [])
+
+
+def chain_step_by_pk(pk: int) -> ChainStep | None:
+    """A chain step (active or not) from the shared reference cache (read-only instance)."""
+    from rencai.core import refcache
+
+    return refcache.get("chain-steps", _every_step)[1].get(pk)
+
+
+def _every_step() -> tuple[dict[tuple[int, str], list[ChainStep]], dict[int, ChainStep]]:
+    """((office, purpose) -> active steps in order, pk -> any step)."""
+    chains: dict[tuple[int, str], list[ChainStep]] = {}
+    every: dict[int, ChainStep] = {}
+    steps = ChainStep.objects.select_related("office").order_by("office", "purpose", "order", "pk")
+    for step in steps:  # with its office: a step's name (__str__) reads it
+        every[step.pk] = step
+        if step.is_active:
+            chains.setdefault((step.office_id, str(step.purpose)), []).append(step)
+    return chains, every
+
+
+def office_by_pk(pk: int | None) -> Office | None:
+    """An office (active or not) from the shared reference cache (read-only instance)."""
+    from rencai.core import refcache
+
+    if pk is None:
+        return None
+    return refcache.get("offices", _every_office).get(pk)
+
+
+def _every_office() -> dict[int, Office]:
+    return {o.pk: o for o in Office.objects.select_related("district")}
 
 
 def department_chain_check(office: Office) -> None:

@@ -64,6 +64,22 @@ def case_history(*, case: Case) -> list[CaseEvent]:
     )
 
 
+def case_history_for_page(*, case: Case) -> list[CaseEvent]:
+    """The history as the status page shows it: `actor_name` joined in (not the whole user
+    row), each row's office from the reference cache (rencai.core.refcache)."""
+    from rencai.cases.routing import office_by_pk
+
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .annotate(actor_name=models.F("actor__real_name"))
+        .order_by("at", "id")
+    )
+    for e in events:
+        if e.office_id is not None and (office := office_by_pk(e.office_id)) is not None:
+            e.office = office
+    return events
+
+
 def case_get_for_applicant(*, number: str, user) -> Case:
     case = (
         Case.objects.select_related("unit", "holding_office", "chain_step")
@@ -83,11 +99,24 @@ def case_list_for_office(*, office, status: str | None = None):
     return qs.order_by("due_at", "submitted_at")
 
 
-#: The relations a case page reads, fetched with the case (issue #15).
-PAGE_RELATED = (
-    "unit", "holding_office", "chain_step", "applicant", "supervisory_office",
-    "acceptance_office", "card", "folder",
-)  # fmt: skip
+#: The relations a case page reads, fetched with the case (issue #15); its offices and
+#: chain step come from the shared reference cache (attach_reference), not from joins.
+PAGE_RELATED = ("unit", "applicant", "card", "folder")
+
+
+def attach_reference(case: Case) -> Case:
+    """Fill the case's offices and chain step from the reference cache (rencai.core.refcache:
+    read-only instances, invalidated on change) instead of joining four tables per page."""
+    from rencai.cases.routing import chain_step_by_pk, office_by_pk
+
+    for field in ("holding_office", "supervisory_office", "acceptance_office"):
+        pk = getattr(case, f"{field}_id")
+        office = office_by_pk(pk) if pk is not None else None
+        if office is not None:
+            setattr(case, field, office)
+    if case.chain_step_id is not None and (step := chain_step_by_pk(case.chain_step_id)):
+        case.chain_step = step
+    return case
 
 
 def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
@@ -97,6 +126,8 @@ def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
     # One query for what the status and draft pages read (issue #15): the route's offices
     # (progress), the applicant's name and the card (status text) come with the case.
     case = Case.objects.select_related(*PAGE_RELATED).filter(number=number).first()
+    if case is not None:
+        attach_reference(case)
     role = relation_of(case=case, actor=user, acting_as=acting_as) if case else None
     if case is None or role is None:
         raise NotFound(gettext_lazy("申请不存在"))

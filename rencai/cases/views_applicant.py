@@ -23,6 +23,7 @@ from rencai.cases import forms, idempotency, workflow
 from rencai.cases.models import Case
 from rencai.cases.page_attachments import (  # noqa: F401 (views_status uses _attachments)
     _attachments,
+    _documents,
     _requirements,
     _type_choices,
     _type_names,
@@ -241,6 +242,7 @@ def _edit_context(request, case: Case, role: str, **forms_in) -> dict:
         else _("单位管理员不能更换引进单位。")
     )
     route, route_error = _route(case)
+    documents = _documents(case)  # one read for the attachments and the requirements
     return {
         "case": case,
         "role": role,
@@ -253,8 +255,8 @@ def _edit_context(request, case: Case, role: str, **forms_in) -> dict:
         ),
         "unit_refusal": unit_refusal,
         "upload_form": forms_in.get("upload") or forms.UploadForm(type_choices=_type_choices(case)),
-        "attachments": _attachments(case),
-        "requirements": _requirements(case),
+        "attachments": _attachments(case, documents),
+        "requirements": _requirements(case, documents),
         "checklist": case_checklist(case),
         "route": route,
         "route_error": route_error,

@@ -24,7 +24,7 @@ from rencai.cases.routing import office_contact
 from rencai.cases.selectors import (
     case_actions_for,
     case_deadline,
-    case_history,
+    case_history_for_page,
     case_holder,
     case_status_text,
 )
@@ -94,7 +94,7 @@ def _detail_context(request, case: Case, role: str) -> dict:
     if role == workflow.Role.APPLICANT and case.status == Case.Status.DRAFT:
         actions = [a for a in actions if a.action != "submit"]  # submitted from the form
     holder = case_holder(case)
-    history = case_history(case=case)
+    history = case_history_for_page(case=case)
     steps = case_progress(case, history)
     history_steps(case, history, steps)
     for event in history:

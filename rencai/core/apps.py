@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         from rencai.core.pagecache import connect_generations
 
         connect_generations()  # public pages cached for anonymous visitors, bumped on change
+
+        from rencai.core import refcache
+
+        refcache.connect()  # reference data from the shared cache, bumped on change

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.forms import BaseForm
 from django.forms.utils import pretty_name
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rencai.core.text import text_error
@@ -68,8 +69,23 @@ def _invalid_message(field: forms.Field) -> str:
     return _("格式不正确")
 
 
+#: (language, field class) -> _messages: the same ~30 translations for every field of a
+#: kind, looked up once per language and process rather than for every field of every form.
+_MESSAGES: dict[tuple[str, type], dict[str, str]] = {}
+_STOCK: dict[type, frozenset[int]] = {}
+
+
 def _messages(field: forms.Field) -> dict[str, str]:
-    """Chinese messages for Django's error codes, without the field name (added later)."""
+    """Chinese messages for Django's error codes, without the field name (added later);
+    in the active language."""
+    key = (get_language() or "", type(field))
+    found = _MESSAGES.get(key)
+    if found is None:
+        found = _MESSAGES[key] = _translated_messages(field)
+    return found
+
+
+def _translated_messages(field: forms.Field) -> dict[str, str]:
     is_file = isinstance(field, forms.FileField)
     messages = {
         "required": _("请选择文件") if is_file else _("必填，请填写"),
@@ -104,12 +120,17 @@ def _messages(field: forms.Field) -> dict[str, str]:
 
 
 def _stock_messages(field: forms.Field) -> set[int]:
-    """ids of Django's own default messages for this field's class (lazy objects)."""
+    """ids of Django's own default messages for this field's class (lazy objects, class
+    attributes: the same for the life of the process)."""
+    found = _STOCK.get(type(field))
+    if found is not None:
+        return found
     stock: set[int] = set()
     for klass in type(field).__mro__:
         if klass.__module__.startswith("django."):
             stock.update(id(m) for m in getattr(klass, "default_error_messages", {}).values())
-    return stock
+    found = _STOCK[type(field)] = frozenset(stock)
+    return found
 
 
 def _validator_codes(field: forms.Field) -> Iterable[str]:

@@ -170,21 +170,31 @@ def _case_steps(events, ratings, back_url: str) -> list[RatableStep]:
     ]
 
 
-def steps_for_case(*, case, user) -> list[RatableStep]:
-    """The office steps of the person's own case, newest first (rated or not)."""
+def steps_for_case(*, case, user, history=None) -> list[RatableStep]:
+    """The office steps of the person's own case, newest first (rated or not). `history`:
+    the case's events already read by the page (with their offices), not read again."""
     from django.urls import reverse
 
     from rencai.cases.models import CaseEvent
 
     if case.applicant_id != user.pk:
         return []
-    events = list(
-        CaseEvent.objects.filter(
-            case=case, role="office", actor__isnull=False, office__isnull=False
+    if history is not None:
+        events = [
+            e for e in history
+            if e.role == "office" and e.actor_id is not None and e.office_id is not None
+        ]  # fmt: skip
+        events.sort(key=lambda e: e.version, reverse=True)
+        for e in events:
+            e.case = case
+    else:
+        events = list(
+            CaseEvent.objects.filter(
+                case=case, role="office", actor__isnull=False, office__isnull=False
+            )
+            .select_related("office", "case")
+            .order_by("-version")
         )
-        .select_related("office", "case")
-        .order_by("-version")
-    )
     ratings = {r.case_event_id: r for r in Rating.objects.filter(case_event__in=events)}
     return _case_steps(events, ratings, reverse("cases:detail", args=[case.number]))
 

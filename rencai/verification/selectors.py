@@ -67,6 +67,14 @@ def facts_for(case: Case, checks=()) -> R.Facts:
 
 
 def rules_for(category: str) -> list[EligibilityRule]:
+    """The category's active rules, from the shared reference cache (rencai.core.refcache,
+    bumped by every save or delete of a rule; read-only instances)."""
+    from rencai.core import refcache
+
+    return list(refcache.get(f"rules:{category}", lambda: _active_rules(category)))
+
+
+def _active_rules(category: str) -> list[EligibilityRule]:
     return list(EligibilityRule.objects.filter(category=category, is_active=True))
 
 

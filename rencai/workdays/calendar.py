@@ -224,6 +224,16 @@ def pinned() -> Iterator[Calendar]:
         _pinned.reset(token)
 
 
+def _current_token(revision) -> str:
+    """In a request, from the shared reference cache (rencai.core.refcache: bumped by
+    `CalendarRevision.bump`, read once per request); elsewhere (the worker) the row."""
+    from rencai.core import refcache
+
+    if refcache.in_request():
+        return refcache.get("calendar-token", revision.current_token)
+    return revision.current_token()
+
+
 def snapshot() -> Calendar:
     """The calendar in force now (one primary-key query; a cache miss loads the overrides)."""
     from rencai.workdays.models import CalendarRevision
@@ -231,7 +241,7 @@ def snapshot() -> Calendar:
     held = _pinned.get()
     if held is not None:
         return held
-    token = CalendarRevision.current_token()
+    token = _current_token(CalendarRevision)
     with _lock:
         cal = _cache.get(token)
         if cal is not None:

@@ -51,6 +51,9 @@ class CalendarRevision(models.Model):
         values = {"token": token, "changed_at": clock.now()}
         if not cls.objects.filter(pk=1).update(**values):
             cls.objects.update_or_create(pk=1, defaults=values)
+        from rencai.core import refcache
+
+        refcache.bump()  # the token is reference data read from the shared cache
         return token
 
 

@@ -22,7 +22,9 @@ def test_office_directory_reads_the_calendar_once_for_all_offices(
         response = Client().get("/help/offices/")
     assert response.status_code == 200
     calendar_reads = [q for q in seen.captured_queries if "workdays_calendarrevision" in q["sql"]]
-    assert len(calendar_reads) == 1
+    # At most once: since issue #15 the token comes from the shared reference cache
+    # (rencai.core.refcache) in a request, so a warm page reads the row not at all.
+    assert len(calendar_reads) <= 1
     with django_assert_max_num_queries(4):  # offices, the calendar token; no per-office query
         Client().get("/help/offices/")
 

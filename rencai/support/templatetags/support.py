@@ -16,7 +16,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("support/_box.html", takes_context=True)
-def support_box(context, obj):
+def support_box(context, obj, history=None):
+    """`history`: a case's events the page has already read (rencai.cases.selectors.
+    case_history), so the box reads no second copy of them."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if obj is None or user is None or not user.is_authenticated:
@@ -25,7 +27,7 @@ def support_box(context, obj):
 
     if isinstance(obj, Case):
         query = {"case": obj.number}
-        steps = selectors.steps_for_case(case=obj, user=user)
+        steps = selectors.steps_for_case(case=obj, user=user, history=history)
     else:
         p = selectors.process_of(obj)
         if p is None or p.mine is None or not p.mine(user).filter(pk=obj.pk).exists():
