@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from rencai.cases import process  # noqa: F401 (registers the case process)
+        from rencai.cases import process, status_cache  # noqa: F401 (registers the case process)
         from rencai.cases.checks import check_department_chains
         from rencai.cases.permissions import case_document_permission
         from rencai.cases.services_draft_unit import register_effect
@@ -18,3 +18,4 @@ class CasesConfig(AppConfig):
         checks.register(check_department_chains, checks.Tags.database)
         register("case", case_document_permission)
         register_effect()  # the change process fills in waiting drafts (issue #11)
+        status_cache.connect()  # the status page's body from the shared cache, bumped on change

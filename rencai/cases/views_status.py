@@ -12,12 +12,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rencai.accounts.roles import acting_as_for
-from rencai.cases import forms, workflow
+from rencai.cases import forms, status_cache, workflow
 from rencai.cases.models import Case
 from rencai.cases.progress import case_progress, history_steps
 from rencai.cases.routing import office_contact
@@ -86,7 +87,7 @@ def _pop_refusal(request, number: str) -> dict:
     return refusal
 
 
-def _detail_context(request, case: Case, role: str) -> dict:
+def _detail_context(request, case: Case, role: str, refusal: dict) -> dict:
     window_open, withdraw_note = _unit_withdraw_state(case, role)
     actions = case_actions_for(case=case, role=role)
     if role == workflow.Role.UNIT_ADMIN and not window_open:
@@ -99,7 +100,6 @@ def _detail_context(request, case: Case, role: str) -> dict:
     history_steps(case, history, steps)
     for event in history:
         event.action_label = workflow.ACTION_LABELS.get(event.action, event.action)
-    refusal = _pop_refusal(request, case.number)
     return {
         "case": case,
         "role": role,
@@ -131,7 +131,16 @@ def detail(request, number: str):
     if office_url and acting_as_for(request).office is not None:
         return redirect(office_url)  # officials: the back office (second factor there)
     case, role = _get_case(request, number)
-    return render(request, "cases/detail.html", _detail_context(request, case, role))
+    refusal = _pop_refusal(request, case.number)
+    window_open = _unit_withdraw_state(case, role)[0]
+    body = status_cache.body(
+        status_cache.key_for(request, case, role, window_open=window_open),
+        lambda: render_to_string(
+            "cases/_detail_body.html", _detail_context(request, case, role, refusal), request
+        ),
+        store=not refusal,  # the refused action's message is shown once
+    )
+    return render(request, "cases/detail.html", {"case": case, "body": body})
 
 
 @login_required

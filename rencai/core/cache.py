@@ -57,3 +57,36 @@ def bump_on_change(name: str, *models) -> None:
     for model in models:
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"bump:{name}:{model}")
+
+
+def generations(*names: str) -> list[str] | None:
+    """The generations of `names` in one round trip (missing ones created); None if the
+    cache fails."""
+    keys = [_key(name) for name in names]
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, str(time.time_ns()), timeout=None)
+        if len(found) < len(keys):
+            found = cache.get_many(keys)
+        return [found[key] for key in keys]
+    except Exception:  # noqa: BLE001
+        log.warning("cache unavailable: %s rendered uncached", names[0], exc_info=True)
+        return None
+
+
+def bump_now_and_after_commit(name: str, using: str | None = None) -> None:
+    """bump(name) at once (inside the writer's transaction a failing database cache must
+    not abort it: a savepoint) and again after the commit, so that a process which read
+    the old rows before the commit and stored them under the first bump is outdated."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        try:
+            with transaction.atomic(using=using):
+                bump(name)
+        except Exception:  # noqa: BLE001
+            log.warning("cache unavailable: %s bump inside the transaction failed", name)
+        transaction.on_commit(lambda: bump(name), using=using)
+    else:
+        bump(name)

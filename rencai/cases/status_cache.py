@@ -1,0 +1,151 @@
+"""The status page's body from the shared cache (issue #15).
+
+Applicants reload their status page far more often than their case changes, yet each view
+cost two to three times the page's own Django overhead (the history, documents,
+verification, help box and ratings queries, then ~60 % of the time in templates). The body
+below the page's frame is kept under a key made of everything it shows:
+
+- the case row's `version` and `updated_at` (every transition, also the sweep's bulk
+  writes, changes them) and the case's generation, bumped by every save or delete of a row
+  that points to the case (events, documents of its folder, verification, tickets,
+  ratings of its steps, the card, objections, …; found from the models' foreign keys, so a
+  new model that refers to a case is covered without listing it here);
+- the generations of its unit and applicant (name, phone), the reference data (offices,
+  chain steps, calendar: rencai.core.refcache) and the help centre (the "what next"
+  article);
+- who is looking (user, role), the language, the 长辈版 cookie, today's date (deadlines
+  count in days), whether the unit's one-hour withdraw window is open, and the viewer's
+  CSRF secret (the body's forms carry a token of it).
+
+A refused action's message is shown once, so such a render is never stored. Entries live
+at most TTL seconds; a cache that fails renders the page as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import ForeignKey
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from rencai.cases.models import Case, CaseEvent
+from rencai.core import clock, refcache
+from rencai.core.cache import bump_now_and_after_commit, generations
+
+log = logging.getLogger(__name__)
+TTL = 300
+
+
+def case_generation(pk) -> str:
+    return f"case:{pk}"
+
+
+def key_for(request, case: Case, role: str, *, window_open: bool) -> str | None:
+    """The body's cache key for this viewer, or None when the cache cannot be used."""
+    gens = generations(
+        case_generation(case.pk), f"unit:{case.unit_id}", f"user:{case.applicant_id}", "help"
+    )
+    reference = refcache.generation()
+    if gens is None or reference is None:
+        return None
+    get_token(request)  # as rendering would: the cookie is (re)sent either way
+    csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
+    parts = [
+        case.pk, case.version, case.updated_at.isoformat(), *gens, reference,
+        request.user.pk, role, get_language(), request.COOKIES.get("rencai_elder", ""),
+        clock.now().astimezone(clock.SHANGHAI).date().isoformat(), window_open, csrf,
+    ]  # fmt: skip
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    return f"casepage:{case.pk}:{digest}"
+
+
+def body(key: str | None, render: Callable[[], str], *, store: bool = True) -> str:
+    """The cached body under `key`, else `render()` (stored unless `store` is false).
+    The body is render_to_string's SafeString; both cache backends pickle it as such."""
+    if key is None or not settings.RENCAI_PAGE_CACHE:
+        return render()
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - no cache: render as if none were configured
+        return render()
+    if found is not None and store:
+        return found
+    html = render()
+    if store:
+        try:
+            cache.set(key, html, TTL)
+        except Exception:  # noqa: BLE001 - the page was served; only the copy is lost
+            log.warning("cache unavailable: status page not stored", exc_info=True)
+    return html
+
+
+# --- invalidation ------------------------------------------------------------------------
+
+
+def _bump_cases(pks, using) -> None:
+    for pk in {pk for pk in pks if pk is not None}:
+        bump_now_and_after_commit(case_generation(pk), using)
+
+
+def _receiver(cases_of: Callable) -> Callable:
+    def receiver(sender, instance, using=None, raw=False, **kwargs):
+        if not raw:
+            _bump_cases(cases_of(instance), using)
+
+    return receiver
+
+
+def _folder_cases(document) -> list:
+    return list(Case.objects.filter(folder_id=document.folder_id).values_list("pk", flat=True))
+
+
+def _event_cases(field: str) -> Callable:
+    def cases_of(instance) -> list:
+        event_id = getattr(instance, field)
+        if event_id is None:
+            return []
+        return list(CaseEvent.objects.filter(pk=event_id).values_list("case_id", flat=True))
+
+    return cases_of
+
+
+def _fk_cases(fields: list[str]) -> Callable:
+    return lambda instance: [getattr(instance, f) for f in fields]
+
+
+def _owner(name: str) -> Callable:
+    def receiver(sender, instance, using=None, raw=False, **kwargs):
+        if not raw:
+            bump_now_and_after_commit(f"{name}:{instance.pk}", using)
+
+    return receiver
+
+
+def connect() -> None:
+    """Signals: every model with a foreign key to a case (or to one of its events) bumps
+    that case's generation; documents bump the case of their folder; units and users
+    their own."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    def on(model, receiver, uid: str) -> None:
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+
+    for model in apps.get_models():
+        fks = [f for f in model._meta.get_fields() if isinstance(f, ForeignKey) or f.one_to_one]
+        to_case = [f.attname for f in fks if f.concrete and f.related_model is Case]
+        to_event = [f.attname for f in fks if f.concrete and f.related_model is CaseEvent]
+        if to_case:
+            on(model, _receiver(_fk_cases(to_case)), f"casepage:{model._meta.label}")
+        for field in to_event:
+            on(model, _receiver(_event_cases(field)), f"casepage:{model._meta.label}:{field}")
+    on(Case, _receiver(lambda case: [case.pk]), "casepage:case")
+    on(apps.get_model("documents.Document"), _receiver(_folder_cases), "casepage:document")
+    on(apps.get_model("orgs.Unit"), _owner("unit"), "casepage:unit")
+    on(apps.get_model("accounts.User"), _owner("user"), "casepage:user")
