@@ -91,24 +91,22 @@ _CASE_FIELDS = (
 
 def _latest_case(user) -> Case | None:
     """The open application, else the latest one (a card issued, a rejection)."""
+    from rencai.cases.routing import office_by_pk
+    from rencai.cases.selectors import attach_reference
+
     cases = list(
         Case.objects.filter(applicant_id=user.pk)
-        .select_related(
-            "unit",
-            "unit__supervisory_office",
-            "unit__district",
-            "holding_office",
-            "chain_step",
-            "supervisory_office",
-            "acceptance_office",
-        )
+        .select_related("unit")
         .only(*_CASE_FIELDS)
         .order_by("-created_at", "-id")[:5]
     )
-    for case in cases:
-        if case.status in Case.OPEN_STATUSES:
-            return case
-    return cases[0] if cases else None
+    open_cases = [case for case in cases if case.status in Case.OPEN_STATUSES]
+    case = (open_cases or cases or [None])[0]
+    if case is not None:  # offices and the chain step from the reference cache, not joins
+        attach_reference(case)
+        if (pk := case.unit.supervisory_office_id) and (office := office_by_pk(pk)):
+            case.unit.supervisory_office = office
+    return case
 
 
 def _waiting(grants) -> list[Waiting]:

@@ -5,14 +5,13 @@ cost two to three times the page's own Django overhead (the history, documents,
 verification, help box and ratings queries, then ~60 % of the time in templates). The body
 below the page's frame is kept under a key made of everything it shows:
 
-- the case row's `version` and `updated_at` (every transition, also the sweep's bulk
-  writes, changes them) and the case's generation, bumped by every save or delete of a row
-  that points to the case (events, documents of its folder, verification, tickets,
-  ratings of its steps, the card, objections, …; found from the models' foreign keys, so a
-  new model that refers to a case is covered without listing it here);
-- the generations of its unit and applicant (name, phone), the reference data (offices,
-  chain steps, calendar: rencai.core.refcache) and the help centre (the "what next"
-  article);
+- the values of the case row and of the rows read with it (unit, applicant, card), so
+  any write to them counts, also a bulk `update()`; and the case's generation, bumped by
+  every save or delete of a row that points to the case (events, documents of its folder,
+  verification, tickets, ratings of its steps, objections, …; found from the models'
+  foreign keys, so a new model that refers to a case is covered without listing it here);
+- the generations of the reference data (offices, chain steps, calendar:
+  rencai.core.refcache) and of the help centre (the "what next" article);
 - who is looking (user, role), the language, the 长辈版 cookie, today's date (deadlines
   count in days), whether the unit's one-hour withdraw window is open, and the viewer's
   CSRF secret (the body's forms carry a token of it).
@@ -45,29 +44,39 @@ def case_generation(pk) -> str:
     return f"case:{pk}"
 
 
+def _rows(case: Case) -> list:
+    """The values of the case row and of the rows loaded with it (unit, applicant, card):
+    any write to them, also a bulk `update()` that sends no signal, changes the key."""
+    rows = [case, *(obj for obj in case._state.fields_cache.values() if obj is not None)]
+    return [
+        (obj._meta.label, *(getattr(obj, f.attname) for f in obj._meta.concrete_fields))
+        for obj in rows
+    ]
+
+
 def key_for(request, case: Case, role: str, *, window_open: bool) -> str | None:
     """The body's cache key for this viewer, or None when the cache cannot be used."""
-    gens = generations(
-        case_generation(case.pk), f"unit:{case.unit_id}", f"user:{case.applicant_id}", "help"
-    )
+    if not settings.RENCAI_PAGE_CACHE:
+        return None
+    gens = generations(case_generation(case.pk), "help")
     reference = refcache.generation()
     if gens is None or reference is None:
         return None
     get_token(request)  # as rendering would: the cookie is (re)sent either way
     csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
     parts = [
-        case.pk, case.version, case.updated_at.isoformat(), *gens, reference,
-        request.user.pk, role, get_language(), request.COOKIES.get("rencai_elder", ""),
+        *_rows(case), *gens, reference, request.user.pk, role, get_language(),
+        request.COOKIES.get("rencai_elder", ""),
         clock.now().astimezone(clock.SHANGHAI).date().isoformat(), window_open, csrf,
     ]  # fmt: skip
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"casepage:{case.pk}:{digest}"
 
 
 def body(key: str | None, render: Callable[[], str], *, store: bool = True) -> str:
     """The cached body under `key`, else `render()` (stored unless `store` is false).
     The body is render_to_string's SafeString; both cache backends pickle it as such."""
-    if key is None or not settings.RENCAI_PAGE_CACHE:
+    if key is None:
         return render()
     try:
         found = cache.get(key)
@@ -118,18 +127,9 @@ def _fk_cases(fields: list[str]) -> Callable:
     return lambda instance: [getattr(instance, f) for f in fields]
 
 
-def _owner(name: str) -> Callable:
-    def receiver(sender, instance, using=None, raw=False, **kwargs):
-        if not raw:
-            bump_now_and_after_commit(f"{name}:{instance.pk}", using)
-
-    return receiver
-
-
 def connect() -> None:
     """Signals: every model with a foreign key to a case (or to one of its events) bumps
-    that case's generation; documents bump the case of their folder; units and users
-    their own."""
+    that case's generation; documents bump the case of their folder."""
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
@@ -147,5 +147,3 @@ def connect() -> None:
             on(model, _receiver(_event_cases(field)), f"casepage:{model._meta.label}:{field}")
     on(Case, _receiver(lambda case: [case.pk]), "casepage:case")
     on(apps.get_model("documents.Document"), _receiver(_folder_cases), "casepage:document")
-    on(apps.get_model("orgs.Unit"), _owner("unit"), "casepage:unit")
-    on(apps.get_model("accounts.User"), _owner("user"), "casepage:user")
