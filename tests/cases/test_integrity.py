@@ -361,7 +361,7 @@ def test_two_approvals_at_once_move_the_case_one_step(transactional_db, world, m
     second = office_client(*official("dept-sasac"))
 
     def hold(_case):  # the winner keeps its row lock a moment: the other has read by then
-        time.sleep(0.3)
+        time.sleep(1.0)  # long enough for the other thread under a loaded CI machine
 
     monkeypatch.setattr(services, "_after_status_update", hold)
     url = f"/api/cases/{case.number}/transitions"
