@@ -54,6 +54,7 @@ def test_recover_login_name_via_dev_inbox(page, live_server):
     page.fill("#recover-name input[name=mobile]", "13722223333")
     page.fill("#recover-name input[name=id_number]", _id("44010619880808676"))
     page.click("#recover-name button[type=submit]")
+    page.get_by_text("登录名已通过短信发送").first.wait_for()  # the answer page has loaded
     assert "登录名已通过短信发送" in page.content()
     assert "zhaoliu" not in page.content()
 
