@@ -24,15 +24,8 @@ def _key(name: str) -> str:
 
 def generation(name: str) -> str | None:
     """The current generation of `name` (created on first use), None if the cache fails."""
-    try:
-        value = cache.get(_key(name))
-        if value is None:
-            cache.add(_key(name), str(time.time_ns()), timeout=None)
-            value = cache.get(_key(name))
-        return value
-    except Exception:  # noqa: BLE001 - a broken cache degrades to no cache, never to a 500
-        log.warning("cache unavailable: %s rendered uncached", name, exc_info=True)
-        return None
+    found = generations(name)
+    return None if found is None else found[0]
 
 
 def bump(name: str) -> None:
@@ -76,17 +69,21 @@ def generations(*names: str) -> list[str] | None:
         return None
 
 
-def bump_now_and_after_commit(name: str, using: str | None = None) -> None:
-    """bump(name) at once (inside the writer's transaction a failing database cache must
-    not abort it: a savepoint) and again after the commit, so that a process which read
-    the old rows before the commit and stored them under the first bump is outdated."""
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block:
+def now_and_after_commit(action, using: str | None = None) -> None:
+    """Run `action` (a bump) at once and again after the commit, so that a process which
+    read the old rows before the commit and stored them under the first bump is outdated.
+    Inside the writer's transaction a failing database cache must not abort it: a
+    savepoint."""
+    if transaction.get_connection(using).in_atomic_block:
         try:
             with transaction.atomic(using=using):
-                bump(name)
+                action()
         except Exception:  # noqa: BLE001
-            log.warning("cache unavailable: %s bump inside the transaction failed", name)
-        transaction.on_commit(lambda: bump(name), using=using)
+            log.warning("cache unavailable: a bump inside the transaction failed")
+        transaction.on_commit(action, using=using)
     else:
-        bump(name)
+        action()
+
+
+def bump_now_and_after_commit(name: str, using: str | None = None) -> None:
+    now_and_after_commit(lambda: bump(name), using)

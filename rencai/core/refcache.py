@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 
 log = logging.getLogger(__name__)
 
@@ -117,16 +117,9 @@ def _set_generation() -> None:
 
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
     """Reference data changed: a new generation now and another after the commit."""
-    if transaction.get_connection(using).in_atomic_block:
-        try:
-            # a savepoint: a failing database cache must not abort the writer's transaction
-            with transaction.atomic(using=using):
-                _set_generation()
-        except Exception:  # noqa: BLE001
-            log.warning("cache unavailable: reference bump inside the transaction failed")
-        transaction.on_commit(_set_generation, using=using)
-    else:
-        _set_generation()
+    from rencai.core.cache import now_and_after_commit
+
+    now_and_after_commit(_set_generation, using)
 
 
 def _on_change(sender, using=None, **kwargs) -> None:
