@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "rencai.process",
     "rencai.cases",
     "rencai.changes",
+    "rencai.rights",
     "rencai.cards",
     "rencai.notice",
     "rencai.helpdesk",
@@ -433,14 +434,13 @@ RENCAI_AUDIT_KEY = os.environ.get("RENCAI_AUDIT_KEY", "")
 RENCAI_OUTBOX_LEASE_SECONDS = int(os.environ.get("RENCAI_OUTBOX_LEASE_SECONDS", "120"))
 
 # --- Background worker -------------------------------------------------------
-# Daily digests of new work (notify.staff) go out from this hour, Asia/Shanghai.
-RENCAI_DIGEST_HOUR = int(os.environ.get("RENCAI_DIGEST_HOUR", "8"))
+RENCAI_DIGEST_HOUR = int(os.environ.get("RENCAI_DIGEST_HOUR", "8"))  # notify.staff, Shanghai
 RENCAI_WORKER_SWEEPS = [
     "rencai.notify.services.outbox_sweep",
     "rencai.cases.services.deadlines_fire",
     "rencai.notify.staff.digest_sweep",  # daily digests of new work (issue #11)
     "rencai.process.engine.deadlines_sweep",  # every process but cases (issue #14)
-    "rencai.changes.services.unit_admin_reminders_sweep",
+    "rencai.rights.services.unit_admin_reminders_sweep",
     "rencai.changes.services.change_reminders_sweep",
     "rencai.backoffice.totp.used_steps_sweep",
     "rencai.ops.retention.retention_sweep",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("units/", include("rencai.orgs.urls")),
     path("catalog/", include("rencai.catalog.urls")),
     path("cases/", include("rencai.cases.urls")),
+    path("changes/unit-admin/", include("rencai.rights.urls")),
     path("changes/", include("rencai.changes.urls")),
     path("process/", include("rencai.process.urls")),
     path("cards/", include("rencai.cards.urls")),

@@ -27,6 +27,7 @@ install_error_handlers(api)
 # Routers (one line per app):
 api.add_router("/units", "rencai.orgs.api.router")
 api.add_router("/changes", "rencai.changes.api.router")
+api.add_router("/changes", "rencai.rights.api.router")  # unit-admin rights, same prefix
 api.add_router("/cases", "rencai.cases.api.router")
 api.add_router("/support", "rencai.support.api.router")
 

@@ -151,7 +151,7 @@ def unit_admin_missing(unit: Unit) -> UnitAdminMissing | None:
         return None
     if route_kind(unit) != Case.Route.VIA_UNIT or unit_admins(unit).exists():
         return None
-    from rencai.changes.rules import unit_admin_approvers
+    from rencai.orgs.approvers import unit_admin_approvers
 
     approvers = unit_admin_approvers(unit)
     approver = approvers[0] if approvers else unit.supervisory_office

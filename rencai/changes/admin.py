@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rencai.changes.models import ChangeRequest, UnitAdminRequest
+from rencai.changes.models import ChangeRequest
 from rencai.process.admin import ReadOnlyRequestAdmin
 
 
@@ -11,11 +11,3 @@ class ChangeRequestAdmin(ReadOnlyRequestAdmin):
     list_filter = ["kind", "status", "office"]
     search_fields = ["number", "name", "code"]
     date_hierarchy = "submitted_at"
-
-
-@admin.register(UnitAdminRequest)
-class UnitAdminRequestAdmin(ReadOnlyRequestAdmin):
-    list_display = ["number", "unit", "applicant", "office", "status", "due_date", "reminded_at"]
-    list_filter = ["status", "office"]
-    search_fields = ["number", "unit__name", "unit__code"]
-    raw_id_fields = ["unit", "applicant"]

@@ -1,11 +1,9 @@
-"""Guards, effects and notifications of the change and rights processes (processes.py)."""
+"""Guards, effects and notifications of the change process (processes.py)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rencai.accounts.models import RoleGrant
-from rencai.audit.services import audit_record
 from rencai.catalog.services import institution_add, major_add
 from rencai.changes.models import ChangeRequest
 from rencai.core import clock
@@ -45,25 +43,6 @@ def change_apply(ctx) -> None:
     ctx._cache["effect"] = apply(ctx.obj, reviewer=ctx.actor, request=ctx.request)
 
 
-def grant(ctx) -> None:
-    obj, official = ctx.obj, ctx.actor
-    existing = RoleGrant.objects.filter(
-        user=obj.applicant, unit=obj.unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
-    ).first()
-    if existing is None:
-        existing = RoleGrant(
-            user=obj.applicant, role=RoleGrant.Role.UNIT_ADMIN, unit=obj.unit,
-            granted_by=official, granted_at=ctx.now,
-        )  # fmt: skip
-        existing.full_clean()
-        existing.save()
-        audit_record(
-            event="role.grant", actor=official, request=ctx.request, obj=existing,
-            detail=f"unit_admin unit={obj.unit.code} user={obj.applicant_id} {obj.number}",
-        )  # fmt: skip
-    obj.grant = existing
-
-
 change_decided_sms = decided_sms(
     person="requester", key="change",
     approved=lambda ctx: f"您的{ctx.obj.get_kind_display()}申请{ctx.obj.number}已审核通过。"
@@ -71,25 +50,12 @@ change_decided_sms = decided_sms(
     rejected=lambda ctx: f"您的{ctx.obj.get_kind_display()}申请{ctx.obj.number}未通过审核，"
     f"原因：{ctx.reason[:80]}。可登录系统“查询信息注册情况及进度”查看。",
 )  # fmt: skip
-unit_admin_decided_sms = decided_sms(
-    person="applicant", key="unit-admin",
-    approved=lambda ctx: f"您申请的“{ctx.obj.unit.name}”单位系统管理员权限（{ctx.obj.number}）"
-    "已开通，登录后在“切换身份”中切换为该单位即可办理。",
-    rejected=lambda ctx: f"您申请的“{ctx.obj.unit.name}”单位系统管理员权限（{ctx.obj.number}）"
-    f"未获批准，原因：{ctx.reason[:80]}。",
-)  # fmt: skip
 #: Every reviewer who sees the office's worklist (rencai.process.reviewed.office_remind).
 change_remind = overdue_reminder(
     person="requester", key="change", unsent="no_recipient", short=True,
     what=lambda obj: f"{obj.get_kind_display()}申请",
     about=lambda obj: obj.name or (obj.unit.name if obj.unit_id else ""),
     where="在“信息变更审核”中审核",
-)  # fmt: skip
-#: The approving department's mailbox.
-unit_admin_remind = overdue_reminder(
-    person="applicant", key="unit-admin", unsent="no_email",
-    what=lambda obj: "单位系统管理员权限申请", about=lambda obj: f"单位：{obj.unit.name}",
-    where="审批",
 )  # fmt: skip
 
 

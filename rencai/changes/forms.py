@@ -109,28 +109,3 @@ class LookupForm(forms.Form):
     number = forms.CharField(
         label=_("申请编号"), max_length=20, help_text=_("如 BG2026-000123 或 QX2026-000123")
     )
-
-
-class UnitAdminApplyForm(forms.Form):
-    unit = UnitChoiceField(label=_("申请管理的单位"))
-    office = forms.ModelChoiceField(
-        label=_("审批部门"),
-        required=False,
-        empty_label=_("请选择"),
-        queryset=Office.objects.filter(
-            kind__in=[Office.Kind.SUPERVISORY, Office.Kind.DISTRICT_WINDOW], is_active=True
-        ).order_by("kind", "sort_order", "code"),
-        help_text=_(
-            "区属单位选择所属区的人社局（如广州市天河区人力资源和社会保障局）；市直单位选择其市直主管部门。"
-        ),
-    )
-    note = forms.CharField(
-        label=_("补充说明（选填）"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("撤销原因"), max_length=500)

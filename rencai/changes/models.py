@@ -1,6 +1,6 @@
-"""Reference-data change requests (信息变更申请) and unit-admin rights requests (单位系统管理员权限申请).
+"""Reference-data change requests (信息变更申请): new or changed units, schools, majors.
 
-Both are processes of rencai.process (declared in rencai.changes.processes): a number, a
+A process of rencai.process (declared in rencai.changes.processes): a number, a
 holding office, a deadline in working days, a status the requester can follow, a decision
 with a reason. Status, version, deadline and decision columns are written only by the
 engine's transitions.
@@ -16,7 +16,6 @@ from rencai.process.models import ReviewedFields, ReviewStatus, ref, review_rule
 RequestStatus = ReviewStatus
 ReviewedRequest = ReviewedFields
 CHANGE_INDEXES, CHANGE_CONSTRAINTS = review_rules("change")
-UNIT_ADMIN_INDEXES, UNIT_ADMIN_CONSTRAINTS = review_rules("unit_admin")
 
 
 class ChangeRequest(ReviewedRequest):
@@ -64,35 +63,3 @@ class ChangeRequest(ReviewedRequest):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
-
-
-class UnitAdminRequest(ReviewedRequest):
-    """A personal account asks for unit-admin rights; the unit's department decides (FAQ 二.1)."""
-
-    applicant = user_ref(_("申请人"), optional=False)
-    unit = ref("orgs.Unit", _("单位"), optional=False, related_name="admin_requests")
-    office = ref("orgs.Office", _("审批部门"), optional=False)
-    grant = models.OneToOneField(
-        "accounts.RoleGrant",
-        verbose_name=_("授权"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="admin_request",
-    )
-
-    class Meta(ReviewedRequest.Meta):
-        verbose_name = _("单位系统管理员权限申请")
-        verbose_name_plural = _("单位系统管理员权限申请")
-        indexes = UNIT_ADMIN_INDEXES
-        constraints = [
-            models.UniqueConstraint(
-                fields=["applicant", "unit"],
-                condition=models.Q(status="pending"),
-                name="one_pending_unit_admin_request",
-            ),
-            *UNIT_ADMIN_CONSTRAINTS,
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.unit}"

@@ -1,10 +1,8 @@
-"""The two request processes of this app, as data for rencai.process (reviewed requests,
+"""The request process of this app, as data for rencai.process (reviewed requests,
 rencai.process.reviewed: pending → approved | rejected, one overdue reminder 催办).
 
 - `change` (信息变更申请, BG…): new/changed unit, new school, new major, unit phone/nature;
   the data service centre reviews; approving applies the change in the same transaction.
-- `unit_admin` (单位系统管理员权限申请, QX…): the unit's approving department decides;
-  approving grants the rights.
 """
 
 from __future__ import annotations
@@ -12,12 +10,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from rencai.changes import effects, rules
-from rencai.changes.models import ChangeRequest, UnitAdminRequest
+from rencai.changes.models import ChangeRequest
 from rencai.process.declare import NEW, Transition
 from rencai.process.reviewed import (
     ACTIONS,
     DESCRIPTIONS,
-    OFFICE,
     REQUESTER,
     ROLES,
     S,
@@ -32,7 +29,6 @@ DESCRIPTIONS = {
     "code_changed": "单位代码变更（9位改18位）",
     "code_kept": "单位代码不变",
     "change_apply": "按申请类型写入单位/院校/专业库",
-    "grant": "开通单位系统管理员权限",
 }
 
 # fmt: off
@@ -59,25 +55,5 @@ CHANGE = reviewed(
     fields=("unit", "institution", "major"),
     title=lambda obj: str(obj),
     doc="审核机构为数据服务中心；期限见 rencai/changes/rules.py（常见问题 一.4、一.6、一.8、一.12）。",
-)
-
-UNIT_ADMIN = reviewed(
-    key="unit_admin", label=_("单位系统管理员权限申请"), model=UnitAdminRequest,
-    requester="applicant", detail_url="changes:unit_admin_detail",
-    effects={"grant": effects.grant, "remind": effects.unit_admin_remind},
-    roles={**ROLES, OFFICE: _("审批部门工作人员")},
-    actions={**ACTIONS, "request": _("提交申请"), "approve": _("批准")},
-    number_prefix=rules.NUMBER_PREFIX_UNIT_ADMIN,
-    reason_message=_("审批意见：不通过时必须填写原因，申请人会看到。"),
-    transitions=(
-        T(NEW, "request", REQUESTER, S.PENDING, deadline=deadline(rules.WORKDAYS_UNIT_ADMIN)),
-        *decided_rows(("grant",)),
-    ),
-    notifications={"decided": effects.unit_admin_decided_sms},
-    descriptions=DESCRIPTIONS,
-    fields=("grant",),
-    title=lambda obj: _("%(kind)s：%(unit)s")
-    % {"kind": UnitAdminRequest._meta.verbose_name, "unit": obj.unit.name},
-    doc="市属单位由市直主管部门审批，区属单位由所在区人社局审批（常见问题 二.1、二.2）。",
 )
 # fmt: on

@@ -2,7 +2,7 @@
 approves unit-admin rights, the data centre: rencai.orgs.approvers.)
 
 Deadlines in working days: unit records 1 (FAQ 一.4), a 9→18-character code change 3
-(FAQ 一.6), schools and majors 2 (FAQ 一.8), unit phone/nature 1, unit-admin rights 3.
+(FAQ 一.6), schools and majors 2 (FAQ 一.8), unit phone/nature 1. (Unit-admin rights: rencai.rights.processes.)
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from rencai.orgs.approvers import (  # noqa: F401 (cases.routing, support and te
 from rencai.orgs.validators import CODE_FORMAT  # noqa: F401 (forms name it here)
 
 NUMBER_PREFIX_CHANGE = "BG"
-NUMBER_PREFIX_UNIT_ADMIN = "QX"
 
 Kind = ChangeRequest.Kind
 
@@ -31,7 +30,6 @@ WORKDAYS = {
     Kind.UNIT_CONTACT: 1,
 }
 WORKDAYS_CODE_CHANGE = 3
-WORKDAYS_UNIT_ADMIN = 3
 
 #: Attachment types a request of each kind may carry (catalog.AttachmentType codes).
 ATTACHMENT_TYPES = {

@@ -4,17 +4,14 @@ one: rencai.orgs.similar, rencai.catalog.selectors.)
 Visibility (a request of someone else is NotFound, never "forbidden"):
 - the requester sees their own requests;
 - active unit admins of the unit a request was made for (acting as that unit) see it;
-- officials of the holding office (data service centre / approving department) see it.
+- officials of the holding office (the data service centre) see it.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from rencai.accounts.models import RoleGrant
-from rencai.changes.models import ChangeRequest, UnitAdminRequest
-from rencai.orgs.approvers import units_approved_by
-from rencai.orgs.models import Office
+from rencai.changes.models import ChangeRequest
 from rencai.process.selectors import (  # noqa: F401 (the app's readers use these names)
     admin_unit_ids,
     deadline_view,
@@ -28,7 +25,6 @@ from rencai.process.selectors import (  # noqa: F401 (the app's readers use thes
 )
 
 CHANGE_RELATED = ("office", "unit", "acting_unit", "requester", "district")
-ADMIN_RELATED = ("unit", "unit__district", "office", "applicant", "grant")
 
 
 # --- change requests -----------------------------------------------------------------
@@ -73,44 +69,3 @@ def change_document_permission(user, document) -> bool:
     if change is None:
         return document.folder.owner_kind == "change_draft" and document.uploaded_by_id == user.pk
     return change_request_visible(user, change)
-
-
-# --- unit-admin requests -----------------------------------------------------------------
-
-
-def _admin_requests() -> QuerySet[UnitAdminRequest]:
-    return UnitAdminRequest.objects.select_related(*ADMIN_RELATED)
-
-
-def unit_admin_request_list_mine(*, user) -> QuerySet[UnitAdminRequest]:
-    if not getattr(user, "is_authenticated", False):
-        return UnitAdminRequest.objects.none()
-    return _admin_requests().filter(applicant=user).order_by("-submitted_at", "-id")
-
-
-def unit_admin_request_get(*, user, number: str) -> UnitAdminRequest:
-    return request_get(
-        queryset=_admin_requests(), user=user, number=number, visible=visible_to("applicant")
-    )
-
-
-def unit_admin_worklist(*, user, include_decided: bool = False) -> QuerySet[UnitAdminRequest]:
-    return office_queue(
-        UnitAdminRequest, user, include_decided=include_decided, related=ADMIN_RELATED
-    )
-
-
-def unit_admin_grants_revocable(*, user) -> QuerySet[RoleGrant]:
-    """Active unit-admin grants the user may revoke: all for a superuser; for officials,
-    those of units their office approves (requests decided by it, or units it supervises /
-    district units of its district)."""
-    qs = RoleGrant.objects.filter(
-        role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
-    ).select_related("user", "unit", "unit__district")
-    if getattr(user, "is_superuser", False):
-        return qs.order_by("unit__name", "id")
-    offices = list(Office.objects.filter(pk__in=official_office_ids(user=user)))
-    if not offices:
-        return qs.none()
-    condition = Q(admin_request__office__in=offices) | units_approved_by(offices, prefix="unit__")
-    return qs.filter(condition).distinct().order_by("unit__name", "id")

@@ -1,4 +1,4 @@
-"""Writes: change requests (信息变更申请) and unit-admin rights (单位系统管理员权限).
+"""Writes: change requests (信息变更申请).
 
 Submissions are declared in submissions.py (checked by rencai.process.submit) and then go
 through rencai.process.engine (processes.py declares the table; effects.py applies an
@@ -67,15 +67,3 @@ change_request_approve = decision(CHANGE, "approve", obj="change", actor="review
 change_request_reject = decision(CHANGE, "reject", obj="change", actor="reviewer")
 #: Remind the data service centre's reviewers once when a change request is overdue.
 change_reminders_sweep = sweeper(CHANGE)
-
-
-# Unit-admin rights live in rencai.changes.rights; these names are what views, the API,
-# settings.RENCAI_WORKER_SWEEPS and tests use.
-from rencai.changes.rights import (  # noqa: E402, F401
-    unit_admin_can_revoke,
-    unit_admin_reminders_sweep,
-    unit_admin_request_approve,
-    unit_admin_request_create,
-    unit_admin_request_reject,
-    unit_admin_revoke,
-)

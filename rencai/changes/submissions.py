@@ -4,19 +4,27 @@ similar records it offers. services.change_request_submit is the one way in."""
 
 from __future__ import annotations
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant
-from rencai.catalog.models import EducationLevel, Institution, Major
-from rencai.catalog.models import education_needs_catalogue_school as needs_catalogue
+from rencai.catalog.additions import (
+    education_check_needs_catalogue,
+    institution_check_new,
+    major_check_new,
+)
+from rencai.catalog.models import Institution
 from rencai.catalog.selectors import institution_similar, major_similar
 from rencai.changes import rules
 from rencai.changes.models import ChangeRequest, RequestStatus
-from rencai.core.errors import Conflict, DomainError, NotFound
+from rencai.core.errors import DomainError, NotFound
 from rencai.orgs.models import Unit
 from rencai.orgs.services import unit_check_supervision
-from rencai.orgs.similar import unit_existing_for_code, unit_similar
+from rencai.orgs.similar import (
+    UnitExists,  # noqa: F401 (callers catch it)
+    unit_check_change,
+    unit_check_not_registered,
+    unit_similar,
+)
 from rencai.orgs.validators import unit_code_checked
 from rencai.process.submit import (
     REQUIRED,
@@ -33,37 +41,12 @@ from rencai.process.submit import (
 Kind = ChangeRequest.Kind
 
 
-class UnitExists(Conflict):
-    """A unit with this code is already registered: link to it instead of creating."""
-
-    code = "unit_exists"
-
-    def __init__(self, message: str, *, unit: Unit, field: str | None = "code"):
-        super().__init__(message, field=field)
-        self.unit = self.existing = unit
-
-
 def _pending(kind: str, message, *, field: str, where) -> object:
     opened = lambda: ChangeRequest.objects.filter(kind=kind, status=RequestStatus.PENDING)  # noqa: E731
     return pending(opened, message, field=field, where=where)
 
 
 # --- units -----------------------------------------------------------------------------
-
-
-def _not_registered(v) -> None:
-    existing, code = unit_existing_for_code(code=v["code"]), v["code"]
-    if existing is None:
-        return
-    if existing.code == code:
-        message = f"单位代码：{code} 已登记为“{existing.name}”，请直接选择该单位，无需新增。"
-    else:
-        message = (
-            f"单位代码：该单位已以{len(existing.code)}位代码 {existing.code} 登记为“{existing.name}”。"
-            "单位名称未变更的，不修改为18位代码也可以办理业务；名称已变更或需改为18位代码的，"
-            "请提交“修改单位信息”申请（常见问题 一.6）。"
-        )
-    raise UnitExists(message, unit=existing)
 
 
 UNIT_NEW = Submission(
@@ -77,7 +60,7 @@ UNIT_NEW = Submission(
         text("name", limit=200, min_chars=2,
              message=_("单位名称：请按营业执照填写完整的单位名称（至少2个字）。")),
         clean("code", lambda value, v: unit_code_checked(value)),
-        _not_registered,
+        lambda v: unit_check_not_registered(code=v["code"]),
         _pending(Kind.UNIT_NEW, field="code", where=lambda v: {"code": v["code"]},
                  message=lambda v: f"单位代码：{v['code']} 的新增单位申请已在审核中，请勿重复提交，审核结果将短信通知。"),
         choice("nature", Unit.Nature.values, _("单位性质：请选择。")),
@@ -95,35 +78,10 @@ UNIT_NEW = Submission(
 
 def _unit_change(v) -> None:
     unit = v["unit"]
-    if not unit.is_active:
-        raise DomainError(
-            format_lazy(_("单位：“{name}”已注销，不能修改。"), name=unit.name), field="unit"
-        )
-    v["new_name"] = squeeze(v["new_name"], limit=200) or unit.name
-    given = (v["new_code"] or "").strip()
-    v["new_code"] = unit_code_checked(given, field="new_code") if given else unit.code
+    v["new_name"], v["new_code"] = unit_check_change(
+        unit=unit, new_name=v["new_name"], new_code=v["new_code"]
+    )
     v["name_changed"], v["code_changed"] = v["new_name"] != unit.name, v["new_code"] != unit.code
-    if not v["name_changed"] and not v["code_changed"]:
-        raise DomainError(
-            _(
-                "没有需要修改的内容：单位名称未发生变更的，保留原9位组织机构代码也可以办理业务，无需申请（常见问题 一.6）。"
-            ),
-            field="new_name",
-        )
-    if len(v["new_name"]) < 2:
-        raise DomainError(_("新单位名称：至少2个字。"), field="new_name")
-    if not v["code_changed"]:
-        return
-    if len(unit.code) == 18 and len(v["new_code"]) == 9:
-        raise DomainError(
-            _("新单位代码：不能把18位统一社会信用代码改回9位组织机构代码。"), field="new_code"
-        )
-    if (other := unit_existing_for_code(code=v["new_code"], exclude=unit)) is not None:
-        raise UnitExists(
-            f"新单位代码：{v['new_code']} 已登记为“{other.name}”，不能再用于本单位。",
-            unit=other,
-            field="new_code",
-        )
 
 
 UNIT_CHANGE = Submission(
@@ -194,47 +152,15 @@ UNIT_CONTACT = Submission(
 
 
 def _education(what: str):
-    def step(v) -> None:
-        if v["education_level"] not in EducationLevel.values:
-            raise DomainError(_("学历层次：请选择。"), field="education_level")
-        if not needs_catalogue(v["education_level"]):
-            raise DomainError(
-                format_lazy(
-                    _(
-                        "大专以下学历的{what}无需申请：请在入户申请表中直接手动填写（常见问题 一.8）。"
-                    ),
-                    what=what,
-                ),
-                field="education_level",
-                code="below_college",
-            )
-
-    return step
-
-
-def _not_catalogued(found, describe, where: str) -> None:
-    if found is not None:
-        raise Conflict(
-            format_lazy(_("{text}已在{where}中，请直接搜索选择。"), text=describe(found), where=where),
-            field="name",
-        )  # fmt: skip
-
-
-def _institution_catalogued(v) -> None:
-    found = Institution.objects.filter(is_active=True, name=v["name"]).first()
-    if found is None and v["moe_code"]:
-        found = Institution.objects.filter(moe_code=v["moe_code"]).first()
-    _not_catalogued(found, lambda i: f"院校名称：“{i.name}”（{i.moe_code}）", "院校库")
+    return lambda v: education_check_needs_catalogue(
+        education_level=v["education_level"], what=what
+    )
 
 
 def _major_catalogued(v) -> None:
-    college = v["education_level"] == "college"
-    v["level"] = Major.Level.VOCATIONAL if college else Major.Level.UNDERGRADUATE
-    found = Major.objects.filter(is_active=True, name=v["name"], level=v["level"]).first()
-    if found is None and v["major_code"]:
-        found = Major.objects.filter(code=v["major_code"]).first()
-    describe = lambda m: f"专业名称：“{m.name}”（{m.code}，{m.get_level_display()}）"  # noqa: E731
-    _not_catalogued(found, describe, "专业库")
+    v["level"] = major_check_new(
+        name=v["name"], education_level=v["education_level"], code=v["major_code"]
+    )
 
 
 def _in_review(v) -> str:
@@ -251,7 +177,7 @@ INSTITUTION_NEW = Submission(
         choice("level", Institution.Level.values, _("办学层次：请选择本科或专科。")),
         pattern("moe_code", r"\d{10}", _("学校标识码：应为10位数字（不知道可不填）。"),
                 error_field="code"),
-        _institution_catalogued,
+        lambda v: institution_check_new(name=v["name"], moe_code=v["moe_code"]),
         _pending(Kind.INSTITUTION_NEW, field="name", where=lambda v: {"name": v["name"]},
                  message=_in_review),
         similar(lambda v: institution_similar(name=v["name"]), "院校", "直接搜索选择"),

@@ -1,6 +1,6 @@
 """A request one office decides, as a process builder: pending → approved | rejected, with
 one overdue reminder (催办) to the office. Change requests and unit-admin rights requests
-(rencai.changes.processes) are two declarations of it; the model inherits
+(rencai.changes.processes, rencai.rights.processes) are two declarations of it; the model inherits
 rencai.process.models.ReviewedFields and has `office` and a requester column."""
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def refuse_id_number(text: str, *, field: str, label: str) -> None:
 
 def _destination(case=None, context_obj=None) -> Office:
     """The office holding the case or request; else the data service centre."""
-    from rencai.changes.rules import data_centre
+    from rencai.orgs.approvers import data_centre
 
     if case is not None and case.holding_office_id:
         return case.holding_office

@@ -26,9 +26,10 @@ from rencai.api.urls import api
 from rencai.audit.models import AuditEvent
 from rencai.cards.services import card_issue
 from rencai.cards.tokens import card_token
-from rencai.changes.models import ChangeRequest, UnitAdminRequest
+from rencai.changes.models import ChangeRequest
 from rencai.core import clock
 from rencai.documents.models import Document, Folder
+from rencai.rights.models import UnitAdminRequest
 from tests.backoffice.second_factor import mark_second_factor_passed
 from tests.cases.factories import build_world, new_case, place
 
@@ -300,10 +301,10 @@ def test_the_findings_own_requests_are_refused(objects, callers):
     for url in (
         reverse("cards:download", args=[objects["card"].number]),
         reverse("changes:detail", args=[objects["change"].number]),
-        reverse("changes:unit_admin_detail", args=[objects["admin_request"].number]),
+        reverse("rights:detail", args=[objects["admin_request"].number]),
     ):
         assert client.get(url)["Location"].startswith(VERIFY)
-    revoke = reverse("changes:unit_admin_revoke", args=[objects["unit_grant"].pk])
+    revoke = reverse("rights:revoke", args=[objects["unit_grant"].pk])
     assert client.post(revoke, {"reason": "测试"})["Location"].startswith(VERIFY)
     objects["unit_grant"].refresh_from_db()
     assert objects["unit_grant"].revoked_at is None

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from rencai.changes.processes import CHANGE, UNIT_ADMIN
+from rencai.changes.processes import CHANGE
+from rencai.rights.processes import UNIT_ADMIN
 from rencai.support.models import Ticket
 from tests.changes.conftest import make_unit, make_user  # noqa: F401 (fixtures)
 from tests.process.conftest import new_request, people  # noqa: F401 (fixtures)
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "process,page",
-    [(CHANGE, "changes:detail"), (UNIT_ADMIN, "changes:unit_admin_detail")],
+    [(CHANGE, "changes:detail"), (UNIT_ADMIN, "rights:detail")],
     ids=["change", "unit_admin"],
 )
 def test_the_support_box_opens_a_ticket_with_the_number(people, new_request, process, page):  # noqa: F811

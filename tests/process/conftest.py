@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from rencai.changes.models import ChangeRequest, UnitAdminRequest
-from rencai.changes.processes import CHANGE, UNIT_ADMIN
+from rencai.changes.models import ChangeRequest
+from rencai.changes.processes import CHANGE
 from rencai.changes.rules import data_centre
 from rencai.core import clock
 from rencai.documents.services import folder_create
 from rencai.orgs.models import Office
 from rencai.process import engine
+from rencai.rights.models import UnitAdminRequest
+from rencai.rights.processes import UNIT_ADMIN
 from tests.changes.conftest import make_unit, make_user, official  # noqa: F401, F811 (fixtures)
 
 

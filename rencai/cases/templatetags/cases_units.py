@@ -26,7 +26,7 @@ def unit_admin_notice(unit):
     from rencai.helpdesk.selectors import phone_links
 
     try:
-        apply_url = reverse("changes:unit_admin_apply") + f"?unit={unit.pk}"
+        apply_url = reverse("rights:apply") + f"?unit={unit.pk}"
     except NoReverseMatch:
         apply_url = ""
     approver = missing.approver

@@ -1,6 +1,6 @@
 """Writes on unit-admin rights (单位系统管理员权限, FAQ 二.1, 二.2): request, decide, revoke.
 
-Requests run on rencai.process (process `unit_admin`, rencai.changes.processes)."""
+Requests run on rencai.process (process `unit_admin`, rencai.rights.processes)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.accounts.models import RoleGrant
 from rencai.audit.services import audit_record
-from rencai.changes import rules
-from rencai.changes.models import RequestStatus, UnitAdminRequest
-from rencai.changes.processes import UNIT_ADMIN
-from rencai.changes.selectors import official_office_ids
 from rencai.core import clock
 from rencai.core.errors import Conflict, DomainError, NotFound
+from rencai.orgs import approvers as rules
 from rencai.orgs.models import Office
 from rencai.process import engine
+from rencai.process.models import ReviewStatus
 from rencai.process.reviewed import decision, sms, sweeper
+from rencai.process.selectors import official_office_ids
 from rencai.process.submit import REQUIRED, Submission, pending, service
+from rencai.rights.models import UnitAdminRequest
+from rencai.rights.processes import UNIT_ADMIN
 
 REASON_MAX = 500
 
@@ -59,7 +60,7 @@ UNIT_ADMIN_REQUEST = Submission(
     fields={"unit": REQUIRED, "office": REQUIRED, "note": ""},
     steps=(
         _may_request,
-        pending(lambda: UnitAdminRequest.objects.filter(status=RequestStatus.PENDING),
+        pending(lambda: UnitAdminRequest.objects.filter(status=ReviewStatus.PENDING),
                 lambda v: f"您对“{v['unit'].name}”的权限申请已在审批中，请联系{v['office'].name}审批。",
                 field="unit", where=lambda v: {"applicant": v["applicant"], "unit": v["unit"]}),
     ),

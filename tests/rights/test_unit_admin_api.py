@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from rencai.audit.models import AuditEvent
-from rencai.changes.models import UnitAdminRequest
-from rencai.changes.services import unit_admin_request_approve
 from rencai.orgs.models import Unit
+from rencai.rights.models import UnitAdminRequest
+from rencai.rights.services import unit_admin_request_approve
 from tests.changes.conftest import client_for, official
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_login_and_csrf(requester, city_unit, dept):
     assert _post(client, unit=city_unit.pk, office="dept-edu").status_code in (401, 403)
     assert not UnitAdminRequest.objects.exists()
     # With the token a page handed out (cookie → X-CSRFToken header), as a browser client does.
-    client.get(reverse("changes:unit_admin_apply"))
+    client.get(reverse("rights:apply"))
     token = client.cookies["rencai_csrf"].value
     r = client.post(
         URL,

@@ -9,15 +9,15 @@ from django.urls import reverse
 
 from rencai.accounts.models import RoleGrant
 from rencai.audit.models import AuditEvent
-from rencai.changes.models import UnitAdminRequest
-from rencai.changes.services import unit_admin_reminders_sweep
 from rencai.core import clock
 from rencai.notify.models import OutboxMessage
 from rencai.orgs.models import Office, Unit
+from rencai.rights.models import UnitAdminRequest
+from rencai.rights.services import unit_admin_reminders_sweep
 from tests.changes.conftest import client_for, official
 
 pytestmark = pytest.mark.django_db
-APPLY = "changes:unit_admin_apply"
+APPLY = "rights:apply"
 
 
 def test_full_cycle_apply_approve_switch_revoke(requester, make_user, city_unit, dept):
@@ -41,26 +41,20 @@ def test_full_cycle_apply_approve_switch_revoke(requester, make_user, city_unit,
 
     officer = official(make_user(real_name="教育局经办"), "dept-edu")
     dept_client = client_for(officer)
-    assert (
-        admin_request.number
-        in dept_client.get(reverse("changes:unit_admin_worklist")).content.decode()
-    )
+    assert admin_request.number in dept_client.get(reverse("rights:worklist")).content.decode()
     # Another department's official sees nothing of it.
     other = client_for(official(make_user(), "dept-health"))
-    assert (
-        other.get(reverse("changes:unit_admin_detail", args=[admin_request.number])).status_code
-        == 404
-    )
+    assert other.get(reverse("rights:detail", args=[admin_request.number])).status_code == 404
     assert (
         other.post(
-            reverse("changes:unit_admin_decide", args=[admin_request.number]), {"action": "approve"}
+            reverse("rights:decide", args=[admin_request.number]), {"action": "approve"}
         ).status_code
         == 404
     )
 
     assert (
         dept_client.post(
-            reverse("changes:unit_admin_decide", args=[admin_request.number]), {"action": "approve"}
+            reverse("rights:decide", args=[admin_request.number]), {"action": "approve"}
         ).status_code
         == 302
     )
@@ -85,9 +79,7 @@ def test_full_cycle_apply_approve_switch_revoke(requester, make_user, city_unit,
     assert UnitAdminRequest.objects.filter(applicant=second, status="pending").exists()
 
     # Revocation by the department: audited, SMS, back to personal.
-    r = dept_client.post(
-        reverse("changes:unit_admin_revoke", args=[grant.pk]), {"reason": "已调离"}
-    )
+    r = dept_client.post(reverse("rights:revoke", args=[grant.pk]), {"reason": "已调离"})
     assert r.status_code == 302
     grant.refresh_from_db()
     assert grant.revoked_at is not None
@@ -101,7 +93,7 @@ def test_full_cycle_apply_approve_switch_revoke(requester, make_user, city_unit,
 
 def test_revoke_only_by_department_or_superuser(requester, make_user, city_unit):
     grant = RoleGrant.objects.create(user=requester, role=RoleGrant.Role.UNIT_ADMIN, unit=city_unit)
-    url = reverse("changes:unit_admin_revoke", args=[grant.pk])
+    url = reverse("rights:revoke", args=[grant.pk])
     assert client_for(make_user()).post(url, {"reason": "x"}).status_code == 404
     assert (
         client_for(official(make_user(), "district-440106")).post(url, {"reason": "x"}).status_code
@@ -119,14 +111,14 @@ def test_reject_needs_reason_and_applicant_sees_it(requester, make_user, city_un
     )
     admin_request = UnitAdminRequest.objects.get()
     dept_client = client_for(official(make_user(), "dept-edu"))
-    url = reverse("changes:unit_admin_decide", args=[admin_request.number])
+    url = reverse("rights:decide", args=[admin_request.number])
     assert dept_client.post(url, {"action": "reject"}).status_code == 400
     assert (
         dept_client.post(url, {"action": "reject", "reason": "非本单位在职人员"}).status_code == 302
     )
     page = (
         client_for(requester)
-        .get(reverse("changes:unit_admin_detail", args=[admin_request.number]))
+        .get(reverse("rights:detail", args=[admin_request.number]))
         .content.decode()
     )
     assert "非本单位在职人员" in page and "审核不通过" in page
@@ -185,14 +177,14 @@ def test_reminder_sweep_fires_once(requester, make_user, city_unit, dept):
     # The department's worklist marks it overdue.
     body = (
         client_for(official(make_user(), "dept-edu"))
-        .get(reverse("changes:unit_admin_worklist"))
+        .get(reverse("rights:worklist"))
         .content.decode()
     )
     assert "已逾期" in body
 
 
 def test_reminder_sweep_without_email_still_marks(requester, city_unit, reference_data):
-    from rencai.changes.services import unit_admin_request_create
+    from rencai.rights.services import unit_admin_request_create
 
     office = Office.objects.get(code="dept-edu")
     unit_admin_request_create(applicant=requester, unit=city_unit, office=office)
@@ -203,7 +195,7 @@ def test_reminder_sweep_without_email_still_marks(requester, city_unit, referenc
 
 
 def test_sweep_is_listed_in_settings(settings):
-    assert "rencai.changes.services.unit_admin_reminders_sweep" in settings.RENCAI_WORKER_SWEEPS
+    assert "rencai.rights.services.unit_admin_reminders_sweep" in settings.RENCAI_WORKER_SWEEPS
 
 
 def test_login_required(client, reference_data):
