@@ -53,7 +53,8 @@ CHANGE = reviewed(
     notifications={"decided": effects.change_decided_sms},
     descriptions={**DESCRIPTIONS, **{f"kind_{k}": str(k.label) for k in ChangeRequest.Kind}},
     fields=("unit", "institution", "major"),
-    title=lambda obj: str(obj),
+    title=lambda obj: _("%(kind)s：%(unit)s")
+    % {"kind": obj.get_kind_display(), "unit": obj.name or (obj.unit.name if obj.unit_id else "")},
     doc="审核机构为数据服务中心；期限见 rencai/changes/rules.py（常见问题 一.4、一.6、一.8、一.12）。",
 )
 # fmt: on

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from rencai.accounts.roles import acting_as_for
@@ -22,6 +22,8 @@ from rencai.orgs.selectors import unit_resolve_reference
 from rencai.orgs.validators import normalize_unit_code
 from rencai.process import views as process_views
 from rencai.process.form_page import RequestForm
+from rencai.process.selectors import rows_for
+from rencai.rights.processes import UNIT_ADMIN
 from rencai.rights.selectors import unit_admin_request_list_mine
 from rencai.rights.views import PAGES as RIGHTS_PAGES
 
@@ -29,11 +31,11 @@ Kind = ChangeRequest.Kind
 
 
 FORMS = {
-    Kind.UNIT_NEW: (forms.UnitNewForm, gettext_lazy("新增单位信息")),
-    Kind.UNIT_CHANGE: (forms.UnitChangeForm, gettext_lazy("修改单位信息")),
-    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, gettext_lazy("增加院校")),
-    Kind.MAJOR_NEW: (forms.MajorNewForm, gettext_lazy("增加专业")),
-    Kind.UNIT_CONTACT: (forms.UnitContactForm, gettext_lazy("修改单位电话/单位性质")),
+    Kind.UNIT_NEW: (forms.UnitNewForm, _("新增单位信息")),
+    Kind.UNIT_CHANGE: (forms.UnitChangeForm, _("修改单位信息")),
+    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, _("增加院校")),
+    Kind.MAJOR_NEW: (forms.MajorNewForm, _("增加专业")),
+    Kind.UNIT_CONTACT: (forms.UnitContactForm, _("修改单位电话/单位性质")),
 }
 
 
@@ -65,7 +67,7 @@ CHANGE_FORM = RequestForm(
     ),
     is_search=lambda data: UnitChoiceField.is_search_submit(data, "unit"),
     context=lambda request, kind: {"acting": acting_as_for(request), "workdays": rules.WORKDAYS[kind]},
-    success=gettext_lazy(
+    success=_(
         "申请已提交，编号 %(number)s。审核结果将短信通知，也可在“查询信息注册情况及进度”中查看。"
     ),
 )  # fmt: skip
@@ -83,25 +85,13 @@ FORM_PAGES = {
 @login_required
 @require_GET
 def index(request):
-    changes = [
-        (c, selectors.deadline_view(c))
-        for c in selectors.change_request_list_mine(user=request.user)[:200]
-    ]
-    admin_requests = [
-        (r, selectors.deadline_view(r))
-        for r in unit_admin_request_list_mine(user=request.user)[:100]
-    ]
-    return render(
-        request,
-        "changes/index.html",
-        {
-            "changes": changes,
-            "admin_requests": admin_requests,
-            "lookup_form": forms.LookupForm(),
-            "is_reviewer": bool(selectors.official_office_ids(user=request.user)),
-            "acting": acting_as_for(request),
-        },
-    )
+    user = request.user
+    rows = rows_for(process=CHANGE, objs=selectors.change_request_list_mine(user=user)[:200])
+    rows += rows_for(process=UNIT_ADMIN, objs=unit_admin_request_list_mine(user=user)[:100])
+    return render(request, "changes/index.html", {
+        "rows": rows, "lookup_form": forms.LookupForm(), "acting": acting_as_for(request),
+        "is_reviewer": bool(selectors.official_office_ids(user=user)),
+    })  # fmt: skip
 
 
 def _change_context(request, change) -> dict:
@@ -120,13 +110,14 @@ CHANGE_PAGES = process_views.RequestPages(
     is_office=selectors.is_office,
     name="change", office_flag="is_reviewer",
     done="changes:worklist", decide_url="changes:decide", context=_change_context,
-    success={"approve": gettext_lazy("已审核通过 %(number)s，变更已生效。"), "reject": gettext_lazy("已驳回 %(number)s。")},
+    success={"approve": _("已审核通过 %(number)s，变更已生效。"), "reject": _("已驳回 %(number)s。")},
 )  # fmt: skip
 
 
 worklist = CHANGE_PAGES.worklist_view(
-    queue=selectors.change_worklist, template="changes/worklist.html",
+    queue=selectors.change_worklist, template="process/worklist_page.html",
     allowed=lambda user: bool(selectors.official_office_ids(user=user)),
+    extra=lambda request: {"heading": _("待审核的信息变更申请"), "empty": _("没有待审核的申请。")},
 )  # fmt: skip
 
 

@@ -47,6 +47,15 @@ class RequestRow:
     terminal: bool
     obj: Any
 
+    @property
+    def overdue(self) -> bool:
+        return not self.terminal and self.due_date is not None and self.due_date < clock.today()
+
+    @property
+    def provisional(self) -> bool:
+        """The deadline counts days of a year whose holidays are not published yet."""
+        return not self.terminal and bool(getattr(self.obj, "due_provisional", False))
+
 
 def _last_events(key: str, pks: list[int]) -> dict[int, ProcessEvent]:
     last: dict[int, ProcessEvent] = {}

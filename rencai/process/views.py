@@ -146,7 +146,7 @@ class RequestPages:
         limit: int = 500,
     ) -> Callable:
         """The officials' queue of this kind (`done` is its URL name): `queue(user=)` in
-        deadline order, each row (request, deadline); 404 unless `allowed(user)`;
+        deadline order as process rows (process/_worklist.html); 404 unless `allowed(user)`;
         `extra(request)` adds the page's own context."""
         from rencai.backoffice.access import official_required
 
@@ -156,7 +156,8 @@ class RequestPages:
         def view(request):
             if not allowed(request.user):
                 raise Http404
-            rows = [(o, selectors.deadline_view(o)) for o in queue(user=request.user)[:limit]]
+            objs = queue(user=request.user)[:limit]
+            rows = selectors.rows_for(process=self.process, objs=objs, office=True)
             return render(request, template, {"rows": rows, **extra(request)})
 
         return view
