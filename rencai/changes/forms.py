@@ -11,6 +11,7 @@ from rencai.changes import rules
 from rencai.changes.attachments import ATTACHMENTS
 from rencai.orgs.forms import UnitChoiceField
 from rencai.orgs.models import District, Office, Unit
+from rencai.orgs.validators import CODE_FORMAT
 from rencai.process.forms import RequestFormBase
 from rencai.process.forms import choices as _choices
 
@@ -31,7 +32,7 @@ class UnitNewForm(ChangeFormBase):
         label=_("单位名称"), max_length=200, help_text=_("与营业执照或法人证书上的名称完全一致。")
     )
     code = forms.CharField(
-        label=_("统一社会信用代码/组织机构代码"), max_length=40, help_text=rules.CODE_FORMAT
+        label=_("统一社会信用代码/组织机构代码"), max_length=40, help_text=CODE_FORMAT
     )
     nature = forms.ChoiceField(label=_("单位性质"), choices=_choices(Unit.Nature.choices))
     level = forms.ChoiceField(label=_("隶属层级"), choices=_choices(Unit.Level.choices))

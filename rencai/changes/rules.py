@@ -10,13 +10,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from rencai.changes.models import ChangeRequest
-from rencai.orgs.approvers import (  # noqa: F401 (cases.routing, support and tests use these names)
-    data_centre,
-    unit_admin_approvers,
-    unit_admin_needed,
-    unit_admin_refusal,
-)
-from rencai.orgs.validators import CODE_FORMAT  # noqa: F401 (forms name it here)
 
 NUMBER_PREFIX_CHANGE = "BG"
 

@@ -12,22 +12,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from rencai.changes.models import ChangeRequest
-from rencai.process.selectors import (  # noqa: F401 (the app's readers use these names)
-    admin_unit_ids,
-    deadline_view,
-    is_office,
-    normalize_number,
-    office_queue,
-    office_reviewers,
-    official_office_ids,
-    request_get,
-    visible_to,
-)
+from rencai.process.selectors import admin_unit_ids, office_queue, request_get, visible_to
 
 CHANGE_RELATED = ("office", "unit", "acting_unit", "requester", "district")
-
-
-# --- change requests -----------------------------------------------------------------
 
 
 def _changes() -> QuerySet[ChangeRequest]:

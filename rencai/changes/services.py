@@ -7,16 +7,16 @@ approved change in the same transaction).
 
 from __future__ import annotations
 
-from rencai.changes import rules
 from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE
-from rencai.changes.submissions import KINDS, UnitExists  # noqa: F401 (callers catch it)
+from rencai.changes.submissions import KINDS
 from rencai.core import clock
+from rencai.orgs.approvers import data_centre
 from rencai.orgs.models import Unit
 from rencai.process import engine
 from rencai.process.reviewed import decision, sweeper
-from rencai.process.submit import REQUIRED, SimilarFound, dispatch, service  # noqa: F401 (as UnitExists)
+from rencai.process.submit import REQUIRED, dispatch, service
 
 Kind = ChangeRequest.Kind
 
@@ -38,7 +38,7 @@ def _create(
         kind=kind, user=requester, files=files, draft=draft, required=required
     )
     change = ChangeRequest(
-        kind=kind, requester=requester, acting_unit=acting_unit, office=rules.data_centre(),
+        kind=kind, requester=requester, acting_unit=acting_unit, office=data_centre(),
         folder=folder, submitted_at=clock.now(), note=(note or "").strip()[:1000], **values,
     )  # fmt: skip
     return engine.start(

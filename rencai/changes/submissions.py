@@ -19,12 +19,7 @@ from rencai.changes.models import ChangeRequest, RequestStatus
 from rencai.core.errors import DomainError, NotFound
 from rencai.orgs.models import Unit
 from rencai.orgs.services import unit_check_supervision
-from rencai.orgs.similar import (
-    UnitExists,  # noqa: F401 (callers catch it)
-    unit_check_change,
-    unit_check_not_registered,
-    unit_similar,
-)
+from rencai.orgs.similar import unit_check_change, unit_check_not_registered, unit_similar
 from rencai.orgs.validators import unit_code_checked
 from rencai.process.submit import (
     REQUIRED,

@@ -22,7 +22,7 @@ from rencai.orgs.selectors import unit_resolve_reference
 from rencai.orgs.validators import normalize_unit_code
 from rencai.process import views as process_views
 from rencai.process.form_page import RequestForm
-from rencai.process.selectors import rows_for
+from rencai.process.selectors import is_office, official_office_ids, rows_for
 from rencai.rights.processes import UNIT_ADMIN
 from rencai.rights.selectors import unit_admin_request_list_mine
 from rencai.rights.views import PAGES as RIGHTS_PAGES
@@ -90,7 +90,7 @@ def index(request):
     rows += rows_for(process=UNIT_ADMIN, objs=unit_admin_request_list_mine(user=user)[:100])
     return render(request, "changes/index.html", {
         "rows": rows, "lookup_form": forms.LookupForm(), "acting": acting_as_for(request),
-        "is_reviewer": bool(selectors.official_office_ids(user=user)),
+        "is_reviewer": bool(official_office_ids(user=user)),
     })  # fmt: skip
 
 
@@ -107,7 +107,7 @@ def _change_context(request, change) -> dict:
 
 CHANGE_PAGES = process_views.RequestPages(
     process=CHANGE, get=selectors.change_request_get, template="changes/detail.html",
-    is_office=selectors.is_office,
+    is_office=is_office,
     name="change", office_flag="is_reviewer",
     done="changes:worklist", decide_url="changes:decide", context=_change_context,
     success={"approve": _("已审核通过 %(number)s，变更已生效。"), "reject": _("已驳回 %(number)s。")},
@@ -116,7 +116,7 @@ CHANGE_PAGES = process_views.RequestPages(
 
 worklist = CHANGE_PAGES.worklist_view(
     queue=selectors.change_worklist, template="process/worklist_page.html",
-    allowed=lambda user: bool(selectors.official_office_ids(user=user)),
+    allowed=lambda user: bool(official_office_ids(user=user)),
     extra=lambda request: {"heading": _("待审核的信息变更申请"), "empty": _("没有待审核的申请。")},
 )  # fmt: skip
 

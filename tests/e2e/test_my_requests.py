@@ -12,9 +12,9 @@ PASSWORD = "Rencai@2026x"
 def test_my_requests_on_a_phone(mobile_page, live_server, tmp_path):
     from rencai.cases.services import case_transition
     from rencai.changes.processes import CHANGE
-    from rencai.changes.rules import data_centre
     from rencai.core import clock
     from rencai.documents.services import folder_create
+    from rencai.orgs.approvers import data_centre
     from rencai.process import engine
     from tests.cases.factories import build_world, new_case, official, person
 

@@ -6,9 +6,9 @@ import pytest
 
 from rencai.changes.models import ChangeRequest
 from rencai.changes.processes import CHANGE
-from rencai.changes.rules import data_centre
 from rencai.core import clock
 from rencai.documents.services import folder_create
+from rencai.orgs.approvers import data_centre
 from rencai.orgs.models import Office
 from rencai.process import engine
 from rencai.rights.models import UnitAdminRequest
