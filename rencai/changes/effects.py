@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from rencai.catalog.services import institution_add, major_add
 from rencai.changes.models import ChangeRequest
-from rencai.core import clock
-from rencai.core.errors import Conflict
-from rencai.orgs.models import Unit
-from rencai.orgs.services import unit_change_code, unit_create, unit_rename, unit_set_contact
+from rencai.orgs.services import unit_change_identity, unit_create, unit_set_contact
 from rencai.process.reviewed_notices import decided_sms, overdue_reminder
 
 Kind = ChangeRequest.Kind
@@ -69,18 +64,10 @@ def _unit_new(change: ChangeRequest, *, reviewer, request) -> str:
 
 
 def _unit_change(change: ChangeRequest, *, reviewer, request) -> str:
-    unit = Unit.objects.select_for_update().get(pk=change.unit_id)
-    if unit.name != change.before.get("name") or unit.code != change.before.get("code"):
-        raise Conflict(
-            _("单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。")
-        )
-    if change.code != unit.code:
-        unit_change_code(unit=unit, code=change.code, actor=reviewer, request=request)
-    if change.name != unit.name:
-        today = clock.now().astimezone(clock.SHANGHAI).date()
-        unit_rename(
-            unit=unit, new_name=change.name, valid_until=today, actor=reviewer, request=request
-        )
+    unit_change_identity(
+        unit=change.unit, name=change.name, code=change.code, expected=change.before,
+        actor=reviewer, request=request,
+    )  # fmt: skip
     return f"单位信息已更新为“{change.name}”（{change.code}），原名称仍可搜索到。"
 
 

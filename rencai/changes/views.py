@@ -30,13 +30,12 @@ from rencai.rights.views import PAGES as RIGHTS_PAGES
 Kind = ChangeRequest.Kind
 
 
+#: Each kind's form and its page title (the kind's name).
 FORMS = {
-    Kind.UNIT_NEW: (forms.UnitNewForm, _("新增单位信息")),
-    Kind.UNIT_CHANGE: (forms.UnitChangeForm, _("修改单位信息")),
-    Kind.INSTITUTION_NEW: (forms.InstitutionNewForm, _("增加院校")),
-    Kind.MAJOR_NEW: (forms.MajorNewForm, _("增加专业")),
-    Kind.UNIT_CONTACT: (forms.UnitContactForm, _("修改单位电话/单位性质")),
-}
+    form.kind: (form, Kind(form.kind).label)
+    for form in (forms.UnitNewForm, forms.UnitChangeForm, forms.InstitutionNewForm,
+                 forms.MajorNewForm, forms.UnitContactForm)
+}  # fmt: skip
 
 
 def _initial(request, kind: str) -> dict:

@@ -121,6 +121,24 @@ def unit_rename(
     return unit
 
 
+@transaction.atomic
+def unit_change_identity(
+    *, unit: Unit, name: str, code: str, expected: dict, actor=None, request=None
+) -> Unit:
+    """An approved 修改单位信息: the new code and/or name (FAQ 一.6), on the unit as the request
+    saw it (`expected`: its name and code then); changed since → Conflict, nothing written."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.name != expected.get("name") or unit.code != expected.get("code"):
+        raise Conflict(
+            gettext_lazy("单位信息在申请提交后已被修改，请退回本申请，由申请人按最新信息重新申请。")
+        )
+    if code != unit.code:
+        unit_change_code(unit=unit, code=code, actor=actor, request=request)
+    if name != unit.name:
+        unit = unit_rename(unit=unit, new_name=name, actor=actor, request=request)
+    return unit
+
+
 def unit_refresh_search_keys(*, unit: Unit) -> None:
     unit.save()  # Unit.save() recomputes the search keys from name, code and history
 
