@@ -278,8 +278,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_SENSITIVE_PARAMETERS = ["username", "mobile", "code", "id_number", "password1", "password2"]
 AXES_HTTP_RESPONSE_CODE = 429
 
-# Sessions: server-side, idle and absolute timeouts; with Redis cached, written through.
-SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
+# Sessions: server-side, idle and absolute timeouts; with Redis cached (the DB if it fails).
+SESSION_ENGINE = "rencai.accounts.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("RENCAI_SESSION_ABSOLUTE_SECONDS", 8 * 3600))
 SESSION_IDLE_SECONDS = int(os.environ.get("RENCAI_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_COOKIE_HTTPONLY = True

@@ -16,6 +16,10 @@ below the page's frame is kept under a key made of everything it shows:
   count in days), whether the unit's one-hour withdraw window is open, and the viewer's
   CSRF secret (the body's forms carry a token of it).
 
+Writes that send no signal call `case_changed()` (a bare `update()` of a verification
+request: rencai.verification.services). Names of other people the history shows are read
+live: renaming a user bumps the cases they acted on (`_name_after`, bounded).
+
 A refused action's message is shown once, so such a render is never stored. Entries live
 at most TTL seconds; a cache that fails renders the page as before.
 """
@@ -28,7 +32,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, Max
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
@@ -97,8 +101,14 @@ def body(key: str | None, render: Callable[[], str], *, store: bool = True) -> s
 
 
 def _bump_cases(pks, using) -> None:
-    for pk in {pk for pk in pks if pk is not None}:
-        bump_now_and_after_commit(case_generation(pk), using)
+    names = sorted({case_generation(pk) for pk in pks if pk is not None})
+    bump_now_and_after_commit(*names, using=using)
+
+
+def case_changed(case_pk, using: str | None = None) -> None:
+    """Outdate the case's cached pages after a write that sends no signal (a bare
+    `QuerySet.update()` of a row the page shows that is not the case row itself)."""
+    _bump_cases([case_pk], using)
 
 
 def _receiver(cases_of: Callable) -> Callable:
@@ -127,11 +137,43 @@ def _fk_cases(fields: list[str]) -> Callable:
     return lambda instance: [getattr(instance, f) for f in fields]
 
 
+#: A renamed person's cases to outdate, the most recently acted on first. Bounded: a busy
+#: official may have acted on thousands; on the older ones the old name shows until
+#: their entries expire (TTL, 5 minutes), and those pages are rarely opened meanwhile.
+RENAMED_CASES = 500
+
+
+def _name_before(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
+    """pre_save of a user: remember whether the name the history shows changes."""
+    instance._casepage_renamed = False
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and "real_name" not in update_fields:
+        return  # e.g. last_login at each login: no lookup
+    rows = sender._base_manager.using(using).filter(pk=instance.pk)
+    before = rows.values_list("real_name", flat=True).first()
+    instance._casepage_renamed = before is not None and before != instance.real_name
+
+
+def _name_after(sender, instance, raw=False, using=None, **kwargs):
+    """post_save of a renamed user: outdate the pages of the cases they acted on (their
+    name in the history is read live; the applicant's own is among the case's rows)."""
+    if raw or not getattr(instance, "_casepage_renamed", False):
+        return
+    instance._casepage_renamed = False
+    acted = (
+        CaseEvent.objects.using(using).filter(actor_id=instance.pk).values("case_id")
+        .annotate(last=Max("id")).order_by("-last")
+    )  # fmt: skip
+    _bump_cases([row["case_id"] for row in acted[:RENAMED_CASES]], using)
+
+
 def connect() -> None:
     """Signals: every model with a foreign key to a case (or to one of its events) bumps
     that case's generation; documents bump the case of their folder."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     def on(model, receiver, uid: str) -> None:
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
@@ -146,4 +188,7 @@ def connect() -> None:
         for field in to_event:
             on(model, _receiver(_event_cases(field)), f"casepage:{model._meta.label}:{field}")
     on(Case, _receiver(lambda case: [case.pk]), "casepage:case")
+    user = get_user_model()
+    pre_save.connect(_name_before, sender=user, weak=False, dispatch_uid="casepage:renamed")
+    post_save.connect(_name_after, sender=user, weak=False, dispatch_uid="casepage:renamed")
     on(apps.get_model("documents.Document"), _receiver(_folder_cases), "casepage:document")

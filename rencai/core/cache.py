@@ -28,12 +28,14 @@ def generation(name: str) -> str | None:
     return None if found is None else found[0]
 
 
-def bump(name: str) -> None:
-    """Invalidate every fragment of `name` (a new generation; old entries expire)."""
+def bump(*names: str) -> None:
+    """Invalidate every fragment of `names` (new generations, in one round trip; old
+    entries expire)."""
+    value = str(time.time_ns())
     try:
-        cache.set(_key(name), str(time.time_ns()), timeout=None)
+        cache.set_many({_key(name): value for name in names}, timeout=None)
     except Exception:  # noqa: BLE001
-        log.warning("cache unavailable: could not bump %s", name, exc_info=True)
+        log.warning("cache unavailable: could not bump %s", names[0], exc_info=True)
 
 
 def bump_on_change(name: str, *models) -> None:
@@ -85,5 +87,6 @@ def now_and_after_commit(action, using: str | None = None) -> None:
         action()
 
 
-def bump_now_and_after_commit(name: str, using: str | None = None) -> None:
-    now_and_after_commit(lambda: bump(name), using)
+def bump_now_and_after_commit(*names: str, using: str | None = None) -> None:
+    if names:
+        now_and_after_commit(lambda: bump(*names), using)

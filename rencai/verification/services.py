@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from rencai.audit.services import audit_record
+from rencai.cases import status_cache
 from rencai.cases.models import Case
 from rencai.core import clock
 from rencai.core.errors import DomainError
@@ -122,6 +123,7 @@ def _claim(now: datetime, limit: int) -> list[VerificationRequest]:
         if not rows:
             return []
         lease = now + timedelta(seconds=LEASE_SECONDS)
+        # No status-page bump (status_cache.case_changed): pending and running look alike.
         Req.objects.filter(pk__in=[r.pk for r in rows]).update(status=Req.Status.RUNNING,
                                                                lease_until=lease)  # fmt: skip
         for r in rows:
@@ -158,11 +160,12 @@ def _retry_later(request: VerificationRequest) -> None:
             status=Req.Status.DONE, attempts=attempts, finished_at=clock.now(),
             decision=Req.Decision.MANUAL, reasons=[_("系统核验出错，已转人工审核")],
         )  # fmt: skip
-        return
-    Req.objects.filter(pk=request.pk).update(
-        status=Req.Status.PENDING, attempts=attempts, lease_until=None,
-        run_after=clock.now() + timedelta(seconds=30 * 2**attempts),
-    )  # fmt: skip
+    else:
+        Req.objects.filter(pk=request.pk).update(
+            status=Req.Status.PENDING, attempts=attempts, lease_until=None,
+            run_after=clock.now() + timedelta(seconds=30 * 2**attempts),
+        )  # fmt: skip
+    status_cache.case_changed(request.case_id)  # update() sends no signal
 
 
 @transaction.atomic

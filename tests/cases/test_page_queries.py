@@ -32,9 +32,9 @@ def _get(client, url):
 @pytest.fixture
 def shared_cache(settings):
     """The production set-up with REDIS_URL (settings.py): a cache outside the database and
-    sessions kept in it (`cached_db`); a per-process cache stands in for Redis."""
+    sessions kept in it (rencai.accounts.sessions); a per-process cache stands in for Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "rencai.accounts.sessions"
 
 
 def test_status_page_queries(client, world, django_assert_max_num_queries):

@@ -140,3 +140,114 @@ def test_the_cached_body_is_not_escaped_and_follows_the_language(client, world, 
     english = client.get(f"/cases/{reviewed.number}/", HTTP_ACCEPT_LANGUAGE="en").content
     assert "Progress" in english.decode() or "Status" in english.decode()
     assert "办理记录" in _page(client, reviewed)
+
+
+# --- writes that send no signal, names read live, a cache that is down -------------------
+
+
+@pytest.fixture
+def sources_down(settings):
+    """Verification on, its gateway a closed port: every source answers "unavailable"."""
+    from rencai.verification.sources import breakers_reset
+
+    settings.RENCAI_VERIFICATION_GATEWAY_URL = "http://127.0.0.1:9"
+    settings.RENCAI_VERIFICATION_RETRIES = 0
+    breakers_reset()
+    yield
+    breakers_reset()
+
+
+def test_a_verification_that_fails_for_good_shows_at_once(client, world, sources_down):
+    from rencai.verification.models import VerificationRequest
+    from rencai.verification.services import (
+        MAX_ATTEMPTS,
+        verification_enqueue,
+        verifications_run,
+    )
+
+    case = place(new_case(world), "awaiting_acceptance")
+    request = verification_enqueue(case=case, purpose="submission")
+    verifications_run(batch=10)  # its checks are stored (once per source)
+    request.refresh_from_db()
+    assert request.status == "done" and request.checks.exists()
+    # Queued again for its last attempt: storing the checks a second time fails
+    # (verif_check_once), so the worker gives up with a bare update() (_retry_later).
+    VerificationRequest.objects.filter(pk=request.pk).update(
+        status="pending", attempts=MAX_ATTEMPTS - 1, decision="", reasons=[], finished_at=None
+    )
+    cache.clear()
+    client.force_login(world.applicant)
+    assert "数据核验进行中" in _page(client, case)
+    assert verifications_run(batch=10) == 0
+    page = _page(client, case)
+    assert "系统核验出错，已转人工审核" in page and "数据核验进行中" not in page
+
+
+def test_a_renamed_official_shows_at_once_in_the_history(client, world):
+    from rencai.cases.services import case_transition
+
+    case = new_case(world)
+    case_transition(case=case, action="submit", actor=case.applicant, acting_as=None)
+    official, acting_as = world.officials["district-440106"]
+    case_transition(case=case, action="accept", actor=official, acting_as=acting_as)
+    client.force_login(world.applicant)
+    assert official.real_name in _page(client, case)
+    official.refresh_from_db()
+    official.last_login = None
+    official.save(update_fields=["last_login"])  # not the name: nothing to outdate
+    official.real_name = "改名后的经办人"
+    official.save()
+    page = _page(client, case)
+    assert "改名后的经办人" in page and "办理记录" in page
+
+
+_DEAD_REDIS = {  # Redis down: nothing listens on port 1
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+_LOCAL = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "status-cache-sessions"}}  # fmt: skip
+
+
+def _client_with(settings, engine: str, caches: dict) -> Client:
+    """A new client: its SessionMiddleware binds settings.SESSION_ENGINE when first used
+    (the `client` fixture's did already, in `reviewed`)."""
+    settings.SESSION_ENGINE = engine
+    settings.CACHES = caches
+    return Client()
+
+
+SESSIONS = "rencai.accounts.sessions"  # as settings.py has it with REDIS_URL
+
+
+def test_logged_in_pages_work_while_the_session_cache_is_down(world, reviewed, settings, caplog):
+    client = _client_with(settings, SESSIONS, _DEAD_REDIS)
+    client.force_login(world.applicant)  # a new session, written to the database only
+    with caplog.at_level("WARNING", logger="rencai.accounts.sessions"):
+        for _ in range(3):
+            assert "审批第2步" in _page(client, reviewed)
+    warnings = [r for r in caplog.records if r.name == "rencai.accounts.sessions"]
+    assert len(warnings) == 1  # once per outage, not once per request
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get(f"/cases/{reviewed.number}/").status_code == 302  # to the login page
+
+
+def test_a_logout_during_an_outage_is_not_undone_by_the_cache_coming_back(
+    world, reviewed, settings
+):
+    client = _client_with(settings, SESSIONS, _LOCAL)
+    client.force_login(world.applicant)
+    _page(client, reviewed)  # the session has a copy in the cache now
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    settings.CACHES = _DEAD_REDIS  # the cache is cut off and keeps its copy
+    assert client.post("/accounts/logout/").status_code == 302
+    settings.CACHES = _LOCAL  # back, with the copy of the ended session
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert stale.get(f"/cases/{reviewed.number}/").status_code == 302
+    world.applicant.refresh_from_db()  # its session generation moved on
+    client.force_login(world.applicant)  # logging in again works
+    assert "审批第2步" in _page(client, reviewed)
