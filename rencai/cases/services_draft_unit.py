@@ -35,14 +35,13 @@ def _kind():
 
 def pending_unit_requests(applicant):
     """The person's own 新增单位信息 requests still under review (newest first)."""
-    from rencai.changes.models import ChangeRequest, RequestStatus
+    from rencai.changes.models import ChangeRequest
+    from rencai.process.models import ReviewStatus
 
     if applicant is None or not getattr(applicant, "pk", None):
         return ChangeRequest.objects.none()
     return (
-        ChangeRequest.objects.filter(
-            requester=applicant, kind=_kind(), status=RequestStatus.PENDING
-        )
+        ChangeRequest.objects.filter(requester=applicant, kind=_kind(), status=ReviewStatus.PENDING)
         .select_related("office", "district")
         .order_by("-submitted_at", "-id")
     )

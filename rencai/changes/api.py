@@ -32,25 +32,18 @@ ChangeOut = out_schema(
 )
 
 
-class ChangeIn(Schema):
-    # Limits and labels from the ChangeRequest model (and the registry's codes).
-    kind: ModelText(ChangeRequest, "kind")
-    # unit_change: id or code of the unit (registry reference)
-    unit: Text(40, "单位", name="unit") = ""
-    name: ModelText(ChangeRequest, "name") = ""
-    # unit_new: unit code; unit_change: new code; institution: MOE code; major: code
-    code: ModelText(ChangeRequest, "code") = ""
-    nature: ModelText(ChangeRequest, "nature") = ""
-    level: ModelText(ChangeRequest, "level") = ""
-    district: Text(20, "所在区", name="district") = ""  # district code, e.g. 440106
-    supervisory_office: ModelText(  # office code, e.g. dept-sasac
-        Office, "code", label="主管部门", as_name="supervisory_office"
-    ) = ""
-    phone: ModelText(ChangeRequest, "phone") = ""
-    address: ModelText(ChangeRequest, "address") = ""
-    education_level: ModelText(ChangeRequest, "education_level") = ""
-    note: ModelText(ChangeRequest, "note") = ""
-    confirm_new: bool = False
+#: The payload; limits and labels from the ChangeRequest model (and the registry's codes).
+#: `unit` (unit_change): the unit's id or code; `code`: the unit's code (unit_new), its new
+#: code (unit_change), the school's MOE code or the major's code; `district`: a district
+#: code, e.g. 440106; `supervisory_office`: an office code, e.g. dept-sasac.
+ChangeIn = create_model(
+    "ChangeIn", __base__=Schema, kind=(ModelText(ChangeRequest, "kind"), ...),
+    unit=(Text(40, "单位", name="unit"), ""), district=(Text(20, "所在区", name="district"), ""),
+    supervisory_office=(ModelText(Office, "code", label="主管部门", as_name="supervisory_office"), ""),
+    **{name: (ModelText(ChangeRequest, name), "") for name in (
+        "name", "code", "nature", "level", "phone", "address", "education_level", "note")},
+    confirm_new=(bool, False),
+)  # fmt: skip
 
 
 def _out(change: ChangeRequest) -> dict:

@@ -14,10 +14,7 @@ Kind = ChangeRequest.Kind
 
 
 def kind_is(kind: str):
-    def guard(ctx) -> str | None:
-        return None if ctx.obj.kind == kind else f"kind is not {kind}"
-
-    return guard
+    return lambda ctx: None if ctx.obj.kind == kind else f"kind is not {kind}"
 
 
 def code_changed(ctx) -> str | None:

@@ -11,14 +11,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.process.models import ReviewedFields, ReviewStatus, ref, review_rules, user_ref
+from rencai.process.models import ReviewedFields, ref, review_rules, user_ref
 
-RequestStatus = ReviewStatus
-ReviewedRequest = ReviewedFields
 CHANGE_INDEXES, CHANGE_CONSTRAINTS = review_rules("change")
 
 
-class ChangeRequest(ReviewedRequest):
+class ChangeRequest(ReviewedFields):
     """新增/修改单位信息, 增加院校/专业, 修改单位电话/性质 — reviewed by the data service centre."""
 
     class Kind(models.TextChoices):
@@ -55,7 +53,7 @@ class ChangeRequest(ReviewedRequest):
     # Values before the change, for the reviewer and the record: {"name": ..., "code": ...}.
     before = models.JSONField(_("变更前"), default=dict, blank=True)
 
-    class Meta(ReviewedRequest.Meta):
+    class Meta(ReviewedFields.Meta):
         verbose_name = _("信息变更申请")
         verbose_name_plural = _("信息变更申请")
         indexes = CHANGE_INDEXES

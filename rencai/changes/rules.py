@@ -1,8 +1,7 @@
-"""Pure rules shared by services, forms and pages: deadlines and attachments. (Who
-approves unit-admin rights, the data centre: rencai.orgs.approvers.)
+"""Pure rules shared by services, forms and pages: deadlines and attachments.
 
 Deadlines in working days: unit records 1 (FAQ 一.4), a 9→18-character code change 3
-(FAQ 一.6), schools and majors 2 (FAQ 一.8), unit phone/nature 1. (Unit-admin rights: rencai.rights.processes.)
+(FAQ 一.6), schools and majors 2 (FAQ 一.8), unit phone/nature 1.
 """
 
 from __future__ import annotations

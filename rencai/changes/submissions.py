@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rencai.accounts.models import RoleGrant
 from rencai.catalog.additions import (
     education_check_needs_catalogue,
     institution_check_new,
@@ -15,12 +14,14 @@ from rencai.catalog.additions import (
 from rencai.catalog.models import Institution
 from rencai.catalog.selectors import institution_similar, major_similar
 from rencai.changes import rules
-from rencai.changes.models import ChangeRequest, RequestStatus
+from rencai.changes.models import ChangeRequest
 from rencai.core.errors import DomainError, NotFound
 from rencai.orgs.models import Unit
 from rencai.orgs.services import unit_check_supervision
 from rencai.orgs.similar import unit_check_change, unit_check_not_registered, unit_similar
 from rencai.orgs.validators import unit_code_checked
+from rencai.process.models import ReviewStatus
+from rencai.process.selectors import admin_unit_ids
 from rencai.process.submit import (
     REQUIRED,
     Submission,
@@ -37,7 +38,7 @@ Kind = ChangeRequest.Kind
 
 
 def _pending(kind: str, message, *, field: str, where) -> object:
-    opened = lambda: ChangeRequest.objects.filter(kind=kind, status=RequestStatus.PENDING)  # noqa: E731
+    opened = lambda: ChangeRequest.objects.filter(kind=kind, status=ReviewStatus.PENDING)  # noqa: E731
     return pending(opened, message, field=field, where=where)
 
 
@@ -106,9 +107,7 @@ def _unit_contact(v) -> None:
             field="unit",
             code="acting_as_unit",
         )
-    if not RoleGrant.objects.filter(
-        user=v["requester"], unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
-    ).exists():
+    if unit.pk not in admin_unit_ids(user=v["requester"]):
         raise NotFound(_("单位不存在。"), field="unit")
 
 

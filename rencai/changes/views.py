@@ -19,7 +19,7 @@ from rencai.documents.selectors import folder_documents
 from rencai.orgs.forms import UnitChoiceField
 from rencai.orgs.models import Unit
 from rencai.orgs.selectors import unit_resolve_reference
-from rencai.orgs.validators import normalize_unit_code
+from rencai.orgs.validators import unit_code_like
 from rencai.process import views as process_views
 from rencai.process.form_page import RequestForm
 from rencai.process.selectors import is_office, official_office_ids, rows_for
@@ -41,10 +41,7 @@ FORMS = {
 def _initial(request, kind: str) -> dict:
     if kind == Kind.UNIT_NEW:
         q = " ".join(request.GET.get("q", "").split())[:60]
-        code = normalize_unit_code(q)
-        if q and code.isalnum() and code.isascii() and any(c.isdigit() for c in code):
-            return {"code": code}
-        return {"name": q} if q else {}
+        return {"code": code} if (code := unit_code_like(q)) else ({"name": q} if q else {})
     if kind == Kind.UNIT_CHANGE and request.GET.get("unit"):
         unit = unit_resolve_reference(request.GET["unit"])
         return {"unit": unit.pk} if unit else {}

@@ -44,7 +44,7 @@ from rencai.core.errors import NotFound
 from rencai.orgs.models import Unit, UnitNameHistory
 from rencai.orgs.names import bigrams, normalize_name
 from rencai.orgs.search_indexes import TRGM_BUCKETS
-from rencai.orgs.validators import normalize_unit_code
+from rencai.orgs.validators import normalize_unit_code, unit_code_like
 
 PAGE_SIZE = 20
 CANDIDATES_PER_TIER = 200
@@ -296,7 +296,7 @@ def _tiers(query: str) -> tuple[list[tuple[int, str]], bool, str]:
     """Ranked (unit id, tier) candidates, whether a tier hit its cap, and a message
     when the query is too short."""
     code = normalize_unit_code(query)
-    code_like = bool(_CODE_RE.fullmatch(code)) and any(c.isdigit() for c in code)
+    code_like = bool(unit_code_like(code))
     normalized = normalize_name(query)
     name_ok = len(normalized) >= 2
     initials = query.replace(" ", "").lower()

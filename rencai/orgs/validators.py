@@ -17,6 +17,7 @@ python-stdnum has no module for the GB 11714 organisation code, so its check dig
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -46,12 +47,20 @@ REGISTRATION_AUTHORITIES = {
 }
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _SEPARATORS = str.maketrans("", "", " -\u2010\u2011\u2012\u2013\u2014\u2212\t\u3000")
+_CODE_LIKE = re.compile(r"[0-9A-Z]{2,18}")
 
 
 def normalize_unit_code(value: str | None) -> str:
     """Upper case; spaces and dashes (any width) removed; full-width letters/digits folded."""
     folded = unicodedata.normalize("NFKC", value or "")
     return folded.translate(_SEPARATORS).strip().upper()
+
+
+def unit_code_like(value: str | None) -> str:
+    """The normalized code when `value` looks like a unit code (2–18 letters and digits, a
+    digit among them), else "": search and forms read such a query as a code, not a name."""
+    code = normalize_unit_code(value)
+    return code if _CODE_LIKE.fullmatch(code) and any(c.isdigit() for c in code) else ""
 
 
 def _org_char_value(char: str) -> int:

@@ -16,7 +16,7 @@ from rencai.orgs.models import Office
 from rencai.process import engine
 from rencai.process.models import ReviewStatus
 from rencai.process.reviewed import decision, sms, sweeper
-from rencai.process.selectors import official_office_ids
+from rencai.process.selectors import admin_unit_ids, official_office_ids
 from rencai.process.submit import REQUIRED, Submission, pending, service
 from rencai.rights.models import UnitAdminRequest
 from rencai.rights.processes import UNIT_ADMIN
@@ -37,9 +37,7 @@ def _may_request(v) -> None:
         why = "市属单位请选择其市直主管部门" if city else "区属单位请选择所属区的人社局"
         message = f"审批部门：{why}，“{unit.name}”的审批部门是{right.name}。"
         raise DomainError(message, field="office", code="wrong_office")
-    if RoleGrant.objects.filter(
-        user=v["applicant"], unit=unit, role=RoleGrant.Role.UNIT_ADMIN, revoked_at__isnull=True
-    ).exists():
+    if unit.pk in admin_unit_ids(user=v["applicant"]):
         raise Conflict(
             f"您已是“{unit.name}”的单位系统管理员，可在“切换身份”中切换为该单位。", field="unit"
         )
