@@ -12,6 +12,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 from rencai.cases import workflow
 from rencai.cases.models import Case, CaseEvent
 from rencai.core.errors import NotFound
+from rencai.core.prepared import PreparedLookup
 
 
 def case_status_text(case: Case) -> str:
@@ -119,13 +120,20 @@ def attach_reference(case: Case) -> Case:
     return case
 
 
+#: The pages' and the API's case lookup, compiled once per process (rencai.core.prepared).
+_CASE_BY_NUMBER = PreparedLookup(
+    Case, "number",
+    lambda number: Case.objects.select_related(*PAGE_RELATED).filter(number=number).order_by("pk"),
+)  # fmt: skip
+
+
 def case_get_for_actor(*, number: str, user, acting_as) -> tuple[Case, str]:
     """The case and the caller's role on it; NotFound unless the caller has one."""
     from rencai.cases.relations import relation_of
 
     # One query for what the status and draft pages read (issue #15): the route's offices
     # (progress), the applicant's name and the card (status text) come with the case.
-    case = Case.objects.select_related(*PAGE_RELATED).filter(number=number).first()
+    case = _CASE_BY_NUMBER.first(number)
     if case is not None:
         attach_reference(case)
     role = relation_of(case=case, actor=user, acting_as=acting_as) if case else None

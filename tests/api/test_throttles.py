@@ -42,7 +42,7 @@ def shared_cache(request, settings, monkeypatch):
             pytest.skip("no Redis at " + REDIS_URL)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "rencai.core.redis_cache.SharedClientRedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": f"rencai-test-{uuid.uuid4().hex}",
             }

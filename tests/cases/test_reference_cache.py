@@ -117,7 +117,7 @@ def test_each_person_sees_only_their_own_case(client, world, reviewed):
 def test_a_cache_that_is_down_still_serves_the_page(client, world, reviewed, settings):
     settings.CACHES = {  # Redis down: nothing listens on port 1
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "rencai.core.redis_cache.SharedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -203,7 +203,7 @@ def test_a_renamed_official_shows_at_once_in_the_history(client, world):
 
 _DEAD_REDIS = {  # Redis down: nothing listens on port 1
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "rencai.core.redis_cache.SharedClientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -35,7 +35,7 @@ def page_cache(request, settings):
             pytest.skip("no Redis at " + REDIS_URL)
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "rencai.core.redis_cache.SharedClientRedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": f"rencai-test-{uuid.uuid4().hex}",  # this test's own keys
             }
