@@ -31,11 +31,14 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db.models import ForeignKey, Max
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from rencai.accounts.roles import acting_as_for
+from rencai.accounts.views_display import elder_mode_on
 from rencai.cases.models import Case, CaseEvent
 from rencai.core import clock, refcache
 from rencai.core.cache import bump_now_and_after_commit, generations
@@ -77,24 +80,52 @@ def key_for(request, case: Case, role: str, *, window_open: bool) -> str | None:
     return f"casepage:{case.pk}:{digest}"
 
 
+def _get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - no cache: render as if none were configured
+        return None
+
+
+def _put(key: str, value) -> None:
+    try:
+        cache.set(key, value, TTL)
+    except Exception:  # noqa: BLE001 - the page was served; only the copy is lost
+        log.warning("cache unavailable: status page not stored", exc_info=True)
+
+
 def body(key: str | None, render: Callable[[], str], *, store: bool = True) -> str:
     """The cached body under `key`, else `render()` (stored unless `store` is false).
     The body is render_to_string's SafeString; both cache backends pickle it as such."""
-    if key is None:
-        return render()
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001 - no cache: render as if none were configured
-        return render()
-    if found is not None and store:
+    found = _get(key) if key is not None and store else None
+    if found is not None:
         return found
     html = render()
-    if store:
-        try:
-            cache.set(key, html, TTL)
-        except Exception:  # noqa: BLE001 - the page was served; only the copy is lost
-            log.warning("cache unavailable: status page not stored", exc_info=True)
+    if key is not None and store:
+        _put(key, html)
     return html
+
+
+def page_key(request, key: str | None) -> str | None:
+    """The whole page's key: the body's and what the site frame shows (the address its
+    forms return to, the person's name, identity and 长辈版 choice, the host of the share
+    metadata); None while a one-time message waits to be shown on it."""
+    if key is None or len(messages.get_messages(request)):
+        return None
+    parts = [
+        key, request.get_full_path(), request.user.real_name, str(acting_as_for(request).label),
+        elder_mode_on(request), request.scheme, request.get_host(),
+    ]  # fmt: skip
+    return f"{key}:page:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+
+
+def page(key: str | None) -> bytes | None:
+    return _get(key) if key is not None else None
+
+
+def page_store(key: str | None, content: bytes) -> None:
+    if key is not None:
+        _put(key, content)
 
 
 # --- invalidation ------------------------------------------------------------------------

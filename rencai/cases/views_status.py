@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -133,14 +134,20 @@ def detail(request, number: str):
     case, role = _get_case(request, number)
     refusal = _pop_refusal(request, case.number)
     window_open = _unit_withdraw_state(case, role)[0]
+    key = status_cache.key_for(request, case, role, window_open=window_open)
+    whole = None if refusal else status_cache.page_key(request, key)
+    if (html := status_cache.page(whole)) is not None:
+        return HttpResponse(html)  # the site frame too: nothing on it has changed
     body = status_cache.body(
-        status_cache.key_for(request, case, role, window_open=window_open),
+        key,
         lambda: render_to_string(
             "cases/_detail_body.html", _detail_context(request, case, role, refusal), request
         ),
         store=not refusal,  # the refused action's message is shown once
     )
-    return render(request, "cases/detail.html", {"case": case, "body": body})
+    response = render(request, "cases/detail.html", {"case": case, "body": body})
+    status_cache.page_store(whole, response.content)
+    return response
 
 
 @login_required

@@ -13,6 +13,7 @@ from rencai.accounts.roles import acting_as_for
 from rencai.api.schemas import ModelText, Text
 from rencai.changes import selectors, services
 from rencai.changes.models import ChangeRequest
+from rencai.core.errors import DomainError
 from rencai.orgs.models import Office
 from rencai.orgs.refs import district_ref, supervisory_office_ref
 from rencai.orgs.selectors import unit_choose
@@ -61,9 +62,13 @@ def _create(request, values: dict, files: dict) -> ChangeRequest:
         resolve={"district": district_ref, "supervisory_office": supervisory_office_ref,
                  "unit": lambda ref: unit_choose(ref=ref)},
     )  # fmt: skip
-    return services.change_request_submit(
-        **values, **common, files=files, acting_unit=acting_as_for(request).unit
-    )
+    try:
+        return services.change_request_submit(
+            **values, **common, files=files, acting_unit=acting_as_for(request).unit
+        )
+    except DomainError as exc:  # named as the payload names it
+        exc.field = RENAMED.get(kind, {}).get(exc.field, exc.field)
+        raise
 
 
 #: The payload's names for what a kind's service calls otherwise (service name: payload name).

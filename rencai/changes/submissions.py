@@ -169,8 +169,7 @@ INSTITUTION_NEW = Submission(
         _education("毕业院校"),
         text("name", limit=100, min_chars=2, message=_("院校名称：请按毕业证书填写完整的学校名称。")),
         choice("level", Institution.Level.values, _("办学层次：请选择本科或专科。")),
-        pattern("moe_code", r"\d{10}", _("学校标识码：应为10位数字（不知道可不填）。"),
-                error_field="code"),
+        pattern("moe_code", r"\d{10}", _("学校标识码：应为10位数字（不知道可不填）。")),
         lambda v: institution_check_new(name=v["name"], moe_code=v["moe_code"]),
         _pending(Kind.INSTITUTION_NEW, field="name", where=lambda v: {"name": v["name"]},
                  message=_in_review),
@@ -189,7 +188,7 @@ MAJOR_NEW = Submission(
     steps=(
         _education("专业"),
         text("name", limit=60, min_chars=2, message=_("专业名称：请按毕业证书填写完整的专业名称。")),
-        pattern("major_code", r"\d{6}[A-Z]{0,2}", error_field="code", upper=True, message=_(
+        pattern("major_code", r"\d{6}[A-Z]{0,2}", upper=True, message=_(
             "专业代码：应为6位数字，可带1–2位字母后缀（如 080901、080904K；不知道可不填）。")),
         _major_catalogued,
         _pending(Kind.MAJOR_NEW, field="name", message=_in_review,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from rencai.accounts.roles import acting_as_for
-from rencai.catalog.models import EducationLevel
+from rencai.catalog.models import EducationLevel, Institution, Major
 from rencai.changes import forms, rules, selectors, services
 from rencai.changes.attachments import ATTACHMENTS
 from rencai.changes.models import ChangeRequest
@@ -90,6 +90,10 @@ def index(request):
     })  # fmt: skip
 
 
+LEVELS = {Kind.UNIT_NEW: Unit.Level.choices, Kind.INSTITUTION_NEW: Institution.Level.choices,
+          Kind.MAJOR_NEW: Major.Level.choices}  # fmt: skip
+
+
 def _change_context(request, change) -> dict:
     natures = dict(Unit.Nature.choices)
     return {
@@ -97,6 +101,7 @@ def _change_context(request, change) -> dict:
         "attachment_names": rules.ATTACHMENT_NAMES,
         "nature_label": natures.get(change.nature, ""),
         "education_label": dict(EducationLevel.choices).get(change.education_level, ""),
+        "level_label": dict(LEVELS.get(change.kind, ())).get(change.level, change.level),
         "before_nature_label": natures.get(change.before.get("nature", ""), ""),
     }
 

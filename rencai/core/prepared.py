@@ -12,7 +12,6 @@ the lookup on the plain queryset.
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 from collections.abc import Callable
@@ -52,7 +51,11 @@ class PreparedLookup:
                 "prepared lookup on %s unused: marker found %d times", self.model, len(slots)
             )
             return None
-        return sql, tuple(params), slots[0], compiler, queryset._fetch_mode
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            return None
+        converters = list(compiler.get_converters(fields).items())  # per field, not per row
+        return sql, tuple(params), slots[0], compiler, converters, queryset._fetch_mode
 
     def _entry(self, using: str) -> tuple | None:
         if using not in self._compiled:
@@ -66,7 +69,7 @@ class PreparedLookup:
         entry = self._entry(using)
         if entry is None:
             return self.build(value).first()
-        sql, params, slot, base_compiler, fetch_mode = entry
+        sql, params, slot, compiler, converters, fetch_mode = entry
         connection = connections[using]
         params = list(params)
         params[slot] = self.field.get_db_prep_value(self.field.get_prep_value(value), connection)
@@ -75,9 +78,10 @@ class PreparedLookup:
             row = cursor.fetchone()
         if row is None:
             return None
-        compiler = copy.copy(base_compiler)  # this thread's connection for the converters
-        compiler.connection = connection
-        row = next(iter(compiler.results_iter([[row]])))
+        row = list(row)
+        for position, (functions, expression) in converters:  # as SQLCompiler.apply_converters
+            for convert in functions:
+                row[position] = convert(row[position], expression, connection)
         return self._instance(compiler, row, using, fetch_mode)
 
     @staticmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rencai.audit.models import AppendOnlyError
 
@@ -66,8 +67,9 @@ def user_ref(label, **kwargs) -> models.ForeignKey:
 
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("审核通过")
-    REJECTED = "rejected", _("审核不通过")
+    # The same words as the reviewer's actions; in English the status reads "Approved".
+    APPROVED = "approved", pgettext_lazy("request status", "审核通过")
+    REJECTED = "rejected", pgettext_lazy("request status", "审核不通过")
 
 
 class ReviewedFields(ProcessFields):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from rencai.core.errors import DomainError, NotFound
 from rencai.process import engine, selectors
@@ -86,7 +86,11 @@ class RequestPages:
 
     def page(self, request, obj, *, decide_form=None, status: int = 200):
         is_office = self.is_office(request.user, obj)
-        if decide_form is None and is_office and obj.is_pending:
+        if not (is_office and obj.is_pending):  # decided (meanwhile, in another tab): no form
+            for error in decide_form.non_field_errors() if decide_form is not None else ():
+                messages.error(request, error)  # why this decision was not taken
+            decide_form = None
+        elif decide_form is None:
             decide_form = self.form_class()
         context = {
             self.name: obj, self.office_flag: is_office, "decide_form": decide_form,
@@ -112,12 +116,14 @@ class RequestPages:
             return self.page(request, self._get(request, number))
 
         @login_required
-        @require_POST
+        @require_http_methods(["GET", "POST"])
         @official_required  # deciders are officials (their TOTP: SecondFactorMiddleware)
         def decide_view(request, number: str):
             obj = self._get(request, number)
             if not self.is_office(request.user, obj):
                 raise Http404
+            if request.method == "GET":  # the address after a refused decision, reloaded
+                return redirect(self.process.url(obj))
             return decide(
                 request, process=self.process, obj=obj, form=self.form_class(request.POST),
                 done=self.done, success=self.success,

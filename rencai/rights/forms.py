@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.orgs.forms import UnitChoiceField
 from rencai.orgs.models import Office
+from rencai.process.forms import DecideForm
 
 
 class UnitAdminApplyForm(forms.Form):
@@ -32,3 +33,12 @@ class UnitAdminApplyForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=500)
+
+
+class ApproveForm(DecideForm):
+    """The department approves (审批), it does not review: its words on the form too."""
+
+    reason = forms.CharField(
+        label=_("审批意见（不通过时必填）"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

@@ -86,7 +86,7 @@ apply = APPLY_FORM.view("unit_admin")
 PAGES = process_views.RequestPages(
     process=UNIT_ADMIN, get=selectors.unit_admin_request_get, template="rights/detail.html",
     is_office=is_office, name="r", office_flag="is_official",
-    done="rights:worklist", decide_url="rights:decide",
+    done="rights:worklist", decide_url="rights:decide", form_class=forms.ApproveForm,
     context=lambda request, obj: {
         "contact": _office_contact(obj.office), "is_applicant": obj.applicant_id == request.user.pk,
     },

@@ -251,3 +251,39 @@ def test_a_logout_during_an_outage_is_not_undone_by_the_cache_coming_back(
     world.applicant.refresh_from_db()  # its session generation moved on
     client.force_login(world.applicant)  # logging in again works
     assert "审批第2步" in _page(client, reviewed)
+
+
+# --- the whole page (site frame too) -----------------------------------------------------
+
+
+def test_the_frame_follows_the_viewers_name(client, world, reviewed):
+    from rencai.accounts.models import User
+
+    assert world.applicant.real_name in _page(client, reviewed)
+    _page(client, reviewed)  # the whole page from the cache
+    User.objects.filter(pk=world.applicant.pk).update(real_name="框架新名")  # no signal
+    assert "框架新名" in _page(client, reviewed)  # the frame's name is part of its key
+
+
+def test_a_message_on_the_frame_is_shown_once_and_never_stored(client, world):
+    case = place(new_case(world), "awaiting_acceptance")
+    client.force_login(world.applicant)
+    _page(client, case)
+    _page(client, case)  # cached
+    response = client.post(
+        f"/cases/{case.number}/act/",
+        {"action": "withdraw", "expected_version": case.version, "reason": "材料有误"},
+    )
+    assert response.status_code == 302
+    shown = _page(client, case)
+    assert "已完成" in shown and 'class="messages"' in shown
+    again = _page(client, case)
+    assert "已完成" not in again and "已撤回" in again
+
+
+def test_the_frame_follows_the_address_for_its_forms(client, world, reviewed):
+    plain = _page(client, reviewed)
+    url = f"/cases/{reviewed.number}/?from=sms"
+    with_query = client.get(url).content.decode()
+    assert f'value="{url}"' in with_query
+    assert "?from=sms" not in plain and "?from=sms" not in _page(client, reviewed)
