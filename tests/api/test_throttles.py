@@ -6,7 +6,6 @@ and an X-Forwarded-For from an untrusted peer does not open a fresh allowance.""
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from django.conf import settings as project_settings
@@ -14,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from rencai.api.urls import api
+from tests.redis_cache import use_redis_cache
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = os.environ.get("RENCAI_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -34,19 +34,7 @@ def shared_cache(request, settings, monkeypatch):
     for throttle in api.throttle:  # the same objects every operation checks; a small limit
         monkeypatch.setattr(throttle, "num_requests", LIMIT)
     if request.param == "redis":
-        try:
-            import redis
-
-            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping()
-        except Exception:  # noqa: BLE001
-            pytest.skip("no Redis at " + REDIS_URL)
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "rencai.core.redis_cache.SharedClientRedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": f"rencai-test-{uuid.uuid4().hex}",
-            }
-        }
+        use_redis_cache(settings, REDIS_URL)
     cache.clear() if request.param == "database" else None
     return request.param
 

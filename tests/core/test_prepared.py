@@ -4,7 +4,6 @@ rencai.core.redis_cache (one Redis client per pool): the same answers as the pla
 from __future__ import annotations
 
 import logging
-import uuid
 
 import pytest
 from django.contrib.auth import get_user
@@ -20,9 +19,9 @@ from rencai.cases.selectors import _CASE_BY_NUMBER, PAGE_RELATED
 from rencai.core import clock
 from rencai.core.prepared import PreparedLookup
 from tests.cases.factories import build_world, new_case, person
+from tests.redis_cache import REDIS_URL, use_redis_cache
 
 pytestmark = pytest.mark.django_db
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _values(obj) -> dict:
@@ -118,19 +117,7 @@ def test_a_build_that_does_not_use_the_value_falls_back_to_the_queryset(caplog):
 
 @pytest.fixture
 def redis_cache(settings):
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.3).ping()
-    except Exception:  # noqa: BLE001
-        pytest.skip("no Redis at " + REDIS_URL)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "rencai.core.redis_cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"rencai-test-{uuid.uuid4().hex}",
-        }
-    }
+    use_redis_cache(settings, REDIS_URL)
     return cache
 
 
