@@ -1,9 +1,7 @@
 """Reference-data change requests (信息变更申请): new or changed units, schools, majors.
 
-A process of rencai.process (declared in rencai.changes.processes): a number, a
-holding office, a deadline in working days, a status the requester can follow, a decision
-with a reason. Status, version, deadline and decision columns are written only by the
-engine's transitions.
+A process of rencai.process (rencai.changes.processes): a number, a holding office, a
+deadline in working days, a decision with its reason, all written by the engine only.
 """
 
 from __future__ import annotations

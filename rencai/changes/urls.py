@@ -8,8 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("lookup/", views.lookup, name="lookup"),
     *views.CHANGE_FORM.urls(views.FORM_PAGES),
-    *views.CHANGE_PAGES.urls(
-        "requests/", review="review/", worklist=views.worklist,
-        names=("worklist", "detail", "decide"),
-    ),
+    *views.CHANGE_PAGES.urls("requests/", review="review/", worklist=views.worklist,
+                             names=("worklist", "detail", "decide")),
 ]  # fmt: skip
