@@ -10,7 +10,7 @@ to the page the switch was pressed on.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseForbidden, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -59,13 +59,18 @@ def elder_mode(request):
 @require_http_methods(["GET"])
 def dashboard(request):
     """Where do I stand: the application, its holder and next action; what waits for me."""
-    from rencai.cases.dashboard import dashboard_for
+    from rencai.cases import dashboard_cache
+    from rencai.cases.dashboard import dashboard_for, latest_case
     from rencai.cases.routing import office_contact
     from rencai.helpdesk.selectors import phone_links
 
     user = request.user
+    case = latest_case(user)
+    key = dashboard_cache.key_for(request, case)  # None for people with grants
+    if (html := dashboard_cache.page(key)) is not None:
+        return HttpResponse(html)
     grants = roles.request_grants(request)
-    board = dashboard_for(user=user, grants=grants)
+    board = dashboard_for(user=user, grants=grants, case=case)
     office = board.holder.office if board.holder else None
     contact = (
         {
@@ -76,7 +81,7 @@ def dashboard(request):
         if office
         else None
     )
-    return render(
+    response = render(
         request,
         "accounts/dashboard.html",
         {
@@ -87,3 +92,5 @@ def dashboard(request):
             "contact": contact,
         },
     )
+    dashboard_cache.page_store(key, response.content)
+    return response

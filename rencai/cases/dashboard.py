@@ -89,7 +89,7 @@ _CASE_FIELDS = (
 )  # fmt: skip
 
 
-def _latest_case(user) -> Case | None:
+def latest_case(user) -> Case | None:
     """The open application, else the latest one (a card issued, a rejection)."""
     from rencai.cases.routing import office_by_pk
     from rencai.cases.selectors import attach_reference
@@ -148,10 +148,11 @@ def _waiting(grants) -> list[Waiting]:
     return rows
 
 
-def dashboard_for(*, user, grants) -> Dashboard:
-    """What `user` sees after login. `grants`: their active role grants (a list)."""
+def dashboard_for(*, user, grants, case: Case | None | bool = False) -> Dashboard:
+    """What `user` sees after login. `grants`: their active role grants (a list); `case`:
+    their latest_case() when the caller has read it already."""
     board = Dashboard(waiting=_waiting(grants))
-    case = _latest_case(user)
+    case = latest_case(user) if case is False else case
     if case is None:
         return board
     board.case = case
