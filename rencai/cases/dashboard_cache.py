@@ -15,17 +15,12 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.contrib import messages
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from rencai.accounts.roles import acting_as_for
-from rencai.accounts.views_display import elder_mode_on
 from rencai.cases.models import Case
-from rencai.cases.status_cache import case_generation, page, page_store
-from rencai.core import clock, refcache
-from rencai.core.cache import generations
+from rencai.cases.status_cache import case_generation, frame_parts, page, page_store, versions
+from rencai.core import clock
 
 __all__ = ["key_for", "page", "page_store"]
 
@@ -47,19 +42,16 @@ def _person(user) -> tuple:
 
 def key_for(request, case: Case | None) -> str | None:
     user = request.user
-    if not settings.RENCAI_PAGE_CACHE or getattr(user, "has_active_grants", True):
+    if getattr(user, "has_active_grants", True):
         return None
     if len(messages.get_messages(request)):
         return None
-    gens = generations("help", *([case_generation(case.pk)] if case is not None else []))
-    reference = refcache.generation()
-    if gens is None or reference is None:
+    case_gens = [case_generation(case.pk)] if case is not None else []
+    shared = versions(request, "help", *case_gens)
+    if shared is None:
         return None
-    get_token(request)  # as rendering would: the cookie is (re)sent either way
-    csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
     parts = [
-        _person(user), _loaded(case), *gens, reference, get_language(), clock.today().isoformat(),
-        request.get_full_path(), str(acting_as_for(request).label), elder_mode_on(request),
-        request.scheme, request.get_host(), csrf,
+        _person(user), _loaded(case), *shared, get_language(), clock.today().isoformat(),
+        *frame_parts(request),
     ]  # fmt: skip
     return f"dashboard:{user.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"

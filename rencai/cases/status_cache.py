@@ -61,20 +61,39 @@ def _rows(case: Case) -> list:
     ]
 
 
-def key_for(request, case: Case, role: str, *, window_open: bool) -> str | None:
-    """The body's cache key for this viewer, or None when the cache cannot be used."""
+def versions(request, *names: str) -> list | None:
+    """What every cached page of this module and rencai.cases.dashboard_cache is keyed on:
+    the generations of `names` and of the reference data (one round trip for the names),
+    and a hash of the viewer's CSRF secret (the page's forms carry a token of it); None
+    when the cache cannot be used."""
     if not settings.RENCAI_PAGE_CACHE:
         return None
-    gens = generations(case_generation(case.pk), "help")
+    gens = generations(*names)
     reference = refcache.generation()
     if gens is None or reference is None:
         return None
     get_token(request)  # as rendering would: the cookie is (re)sent either way
     csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]
+    return [*gens, reference, csrf]
+
+
+def frame_parts(request) -> list:
+    """What the site frame shows: the address its forms return to, the person's name,
+    identity and 长辈版 choice, the host of the share metadata."""
+    return [
+        request.get_full_path(), request.user.real_name, str(acting_as_for(request).label),
+        elder_mode_on(request), request.scheme, request.get_host(),
+    ]  # fmt: skip
+
+
+def key_for(request, case: Case, role: str, *, window_open: bool) -> str | None:
+    """The body's cache key for this viewer, or None when the cache cannot be used."""
+    shared = versions(request, case_generation(case.pk), "help")
+    if shared is None:
+        return None
     parts = [
-        *_rows(case), *gens, reference, request.user.pk, role, get_language(),
-        request.COOKIES.get("rencai_elder", ""),
-        clock.now().astimezone(clock.SHANGHAI).date().isoformat(), window_open, csrf,
+        *_rows(case), *shared, request.user.pk, role, get_language(),
+        request.COOKIES.get("rencai_elder", ""), clock.today().isoformat(), window_open,
     ]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"casepage:{case.pk}:{digest}"
@@ -107,16 +126,12 @@ def body(key: str | None, render: Callable[[], str], *, store: bool = True) -> s
 
 
 def page_key(request, key: str | None) -> str | None:
-    """The whole page's key: the body's and what the site frame shows (the address its
-    forms return to, the person's name, identity and 长辈版 choice, the host of the share
-    metadata); None while a one-time message waits to be shown on it."""
+    """The whole page's key: the body's and what the site frame shows; None while a
+    one-time message waits to be shown on it."""
     if key is None or len(messages.get_messages(request)):
         return None
-    parts = [
-        key, request.get_full_path(), request.user.real_name, str(acting_as_for(request).label),
-        elder_mode_on(request), request.scheme, request.get_host(),
-    ]  # fmt: skip
-    return f"{key}:page:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+    digest = hashlib.sha256(repr([key, *frame_parts(request)]).encode()).hexdigest()[:32]
+    return f"{key}:page:{digest}"
 
 
 def page(key: str | None) -> bytes | None:
