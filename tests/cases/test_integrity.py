@@ -6,7 +6,6 @@ threads, each with its own database connection (SQLite WAL file and PostgreSQL).
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from rencai.cases import api as case_api
 from rencai.cases import services, workflow
 from rencai.cases.models import Case, ReapplyLift
 from rencai.core import clock
@@ -355,20 +355,27 @@ def test_a_transition_must_carry_the_version_or_a_key(world):
 
 def test_two_approvals_at_once_move_the_case_one_step(transactional_db, world, monkeypatch):
     """Two officials approve step 1 at once, each with its own Idempotency-Key and no
-    version: the second gets 409 (the version it read has moved on)."""
+    version: both read version 1 before either writes (a barrier, not a sleep, so a
+    loaded machine cannot serialise them), and the second gets 409."""
     case = place(new_case(world, unit=world.soe), "dept_review", step=world.dept_steps[0])
     first = office_client(*world.officials["dept-sasac"])
     second = office_client(*official("dept-sasac"))
 
-    def hold(_case):  # the winner keeps its row lock a moment: the other has read by then
-        time.sleep(1.0)  # long enough for the other thread under a loaded CI machine
+    both_read = threading.Barrier(2, timeout=30)
+    read_case = case_api._get_case
 
-    monkeypatch.setattr(services, "_after_status_update", hold)
+    def counted_read(*args, **kwargs):  # each request reads the version, then waits for the other
+        found = read_case(*args, **kwargs)
+        both_read.wait()
+        return found
+
     url = f"/api/cases/{case.number}/transitions"
-    responses = at_once(
-        lambda: post_json(first, url, {"action": "approve"}, **{"Idempotency-Key": "a"}),
-        lambda: post_json(second, url, {"action": "approve"}, **{"Idempotency-Key": "b"}),
-    )
+    with monkeypatch.context() as patched:
+        patched.setattr(case_api, "_get_case", counted_read)
+        responses = at_once(
+            lambda: post_json(first, url, {"action": "approve"}, **{"Idempotency-Key": "a"}),
+            lambda: post_json(second, url, {"action": "approve"}, **{"Idempotency-Key": "b"}),
+        )
     assert sorted(r.status_code for r in responses) == [200, 409]
     case.refresh_from_db()
     assert (case.status, case.chain_step_id, case.version) == (
