@@ -51,7 +51,7 @@ def case_generation(pk) -> str:
     return f"case:{pk}"
 
 
-def _rows(case: Case) -> list:
+def case_rows(case: Case) -> list:
     """The values of the case row and of the rows loaded with it (unit, applicant, card):
     any write to them, also a bulk `update()` that sends no signal, changes the key."""
     rows = [case, *(obj for obj in case._state.fields_cache.values() if obj is not None)]
@@ -92,7 +92,7 @@ def key_for(request, case: Case, role: str, *, window_open: bool) -> str | None:
     if shared is None:
         return None
     parts = [
-        *_rows(case), *shared, request.user.pk, role, get_language(),
+        *case_rows(case), *shared, request.user.pk, role, get_language(),
         request.COOKIES.get("rencai_elder", ""), clock.today().isoformat(), window_open,
     ]  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -11,7 +11,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -311,6 +311,20 @@ def _max_mb() -> str:
     return f"{settings.RENCAI_UPLOAD_MAX_BYTES / (1024 * 1024):g}"
 
 
+def _edit_page(request, case: Case, role: str) -> HttpResponse:
+    """The draft as it stands, whole from the shared cache when nothing on it changed."""
+    from rencai.cases import draft_cache
+    from rencai.cases.views_status import REFUSAL_KEY
+
+    waiting = REFUSAL_KEY in request.session
+    key = draft_cache.key_for(request, case, role, refusal_waiting=waiting)
+    if (html := draft_cache.page(key)) is not None:
+        return HttpResponse(html)
+    response = render(request, "cases/edit.html", _edit_context(request, case, role))
+    draft_cache.page_store(key, response.content)
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, number: str):
@@ -321,7 +335,7 @@ def edit(request, number: str):
             messages.error(request, _("当前状态下不能修改申请资料。"))
         return redirect("cases:detail", number=case.number)
     if request.method == "GET":
-        return render(request, "cases/edit.html", _edit_context(request, case, role))
+        return _edit_page(request, case, role)
     section = request.POST.get("section")
     if section == "unit":
         form = forms.UnitForm(request.POST, applicant=case.applicant)

@@ -197,6 +197,10 @@ def get(key: str) -> Process:
     return _REGISTRY[key]
 
 
+def registered_keys():
+    return _REGISTRY.keys()
+
+
 def processes() -> list[Process]:
     return list(_REGISTRY.values())
 
