@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +22,7 @@ from rencai.accounts import roles
 from rencai.accounts import services as account_services
 from rencai.accounts.models import RoleGrant
 from rencai.accounts.selectors import user_find_by_id_number
-from rencai.backoffice import access, backup_codes, forms, selectors, services, totp
+from rencai.backoffice import access, backup_codes, forms, selectors, services, totp, worklist_cache
 from rencai.backoffice.access import office_required, official_required
 from rencai.cases import reapply, workflow
 from rencai.cases.selectors import case_deadline, case_history, case_status_text
@@ -227,6 +227,9 @@ def worklist(request, key: str):
         queue = selectors.queue_for(acting_as=acting, key=key)
     except NotFound as exc:
         _not_found(exc)
+    key = worklist_cache.key_for(request, request.office, acting)
+    if (html := worklist_cache.page(key)) is not None:
+        return HttpResponse(html)
     steps = selectors.chain_steps_for(acting_as=acting)
     form = forms.WorklistFilterForm(request.GET or None, steps=steps)
     filters = _filters(form) if request.GET else selectors.Filters()
@@ -240,7 +243,7 @@ def worklist(request, key: str):
         query["after"] = page.next_cursor
         next_url = "?" + query.urlencode()
         query.pop("after")
-    return render(
+    response = render(
         request,
         "backoffice/worklist.html",
         {
@@ -255,6 +258,8 @@ def worklist(request, key: str):
             "filtered": any(request.GET.get(k) for k in form.fields),
         },
     )
+    worklist_cache.page_store(key, response.content)
+    return response
 
 
 # --- one case -----------------------------------------------------------------------------

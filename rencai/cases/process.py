@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from rencai.cases import effects, guards, workflow
+from rencai.cases import effects, guards, status_cache, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import Case, CaseEvent
 from rencai.cases.notifications import SMS_TEMPLATES, applicant_messages, arrivals_tell
@@ -71,6 +71,9 @@ def _write(ctx) -> None:
             raise services._open_case_refusal(other, actor=ctx.actor) from exc
     else:
         Case.objects.filter(pk=case.pk).update(**values)
+    # The worklists of the office that held the case and of the one that holds it now.
+    before = ctx._cache.get("holder_before", (None, None))[0]
+    status_cache.offices_changed(before, case.holding_office_id)
     if services._after_status_update is not None:
         services._after_status_update(case)
 

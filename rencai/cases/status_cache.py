@@ -106,9 +106,9 @@ def _get(key: str):
         return None
 
 
-def _put(key: str, value) -> None:
+def _put(key: str, value, ttl: int = TTL) -> None:
     try:
-        cache.set(key, value, TTL)
+        cache.set(key, value, ttl)
     except Exception:  # noqa: BLE001 - the page was served; only the copy is lost
         log.warning("cache unavailable: status page not stored", exc_info=True)
 
@@ -138,9 +138,9 @@ def page(key: str | None) -> bytes | None:
     return _get(key) if key is not None else None
 
 
-def page_store(key: str | None, content: bytes) -> None:
+def page_store(key: str | None, content: bytes, ttl: int = TTL) -> None:
     if key is not None:
-        _put(key, content)
+        _put(key, content, ttl)
 
 
 # --- invalidation ------------------------------------------------------------------------
@@ -149,6 +149,36 @@ def page_store(key: str | None, content: bytes) -> None:
 def _bump_cases(pks, using) -> None:
     names = sorted({case_generation(pk) for pk in pks if pk is not None})
     bump_now_and_after_commit(*names, using=using)
+
+
+def office_generation(pk) -> str:
+    """The generation of the cases an office holds (its worklists: rencai.backoffice.
+    worklist_cache), bumped by every write of a case it holds or held before the write."""
+    return f"officecases:{pk}"
+
+
+def offices_changed(*office_pks, using: str | None = None) -> None:
+    names = sorted({office_generation(pk) for pk in office_pks if pk is not None})
+    bump_now_and_after_commit(*names, using=using)
+
+
+def _open_case_offices(**filters) -> list:
+    rows = Case.objects.filter(status__in=Case.OPEN_STATUSES, **filters).exclude(
+        holding_office=None
+    )
+    return list(rows.order_by().values_list("holding_office_id", flat=True).distinct()[:100])
+
+
+def _case_saved(sender, instance, using=None, raw=False, **kwargs):
+    if not raw:
+        _bump_cases([instance.pk], using)
+        offices_changed(instance.holding_office_id, using=using)
+
+
+def _unit_saved(sender, instance, using=None, raw=False, **kwargs):
+    """A renamed unit shows in the worklists of the offices holding its open cases."""
+    if not raw and not kwargs.get("created"):
+        offices_changed(*_open_case_offices(unit_id=instance.pk), using=using)
 
 
 def case_changed(case_pk, using: str | None = None) -> None:
@@ -212,6 +242,7 @@ def _name_after(sender, instance, raw=False, using=None, **kwargs):
         .annotate(last=Max("id")).order_by("-last")
     )  # fmt: skip
     _bump_cases([row["case_id"] for row in acted[:RENAMED_CASES]], using)
+    offices_changed(*_open_case_offices(applicant_id=instance.pk), using=using)
 
 
 def connect() -> None:
@@ -233,7 +264,9 @@ def connect() -> None:
             on(model, _receiver(_fk_cases(to_case)), f"casepage:{model._meta.label}")
         for field in to_event:
             on(model, _receiver(_event_cases(field)), f"casepage:{model._meta.label}:{field}")
-    on(Case, _receiver(lambda case: [case.pk]), "casepage:case")
+    on(Case, _case_saved, "casepage:case")
+    post_save.connect(_unit_saved, sender=apps.get_model("orgs.Unit"), weak=False,
+                      dispatch_uid="casepage:unit")  # fmt: skip
     user = get_user_model()
     pre_save.connect(_name_before, sender=user, weak=False, dispatch_uid="casepage:renamed")
     post_save.connect(_name_after, sender=user, weak=False, dispatch_uid="casepage:renamed")

@@ -18,7 +18,7 @@ from django.db import connection, connections, transaction
 from django.utils import translation
 
 from rencai.audit.services import audit_record
-from rencai.cases import effects, workflow
+from rencai.cases import effects, status_cache, workflow
 from rencai.cases.context import TransitionContext
 from rencai.cases.models import Case, CaseEvent, ChainStep
 from rencai.cases.notifications import applicant_messages
@@ -236,6 +236,8 @@ def _fire_many(claimed: list[Case], now: datetime) -> int:
             fired.append((case, row, source, reason, status_texts[text_key]))
     for changed, pks in groups.items():
         Case.objects.filter(pk__in=pks).update(version=F("version") + 1, **dict(changed))
+    # The worklists of the offices that held the fired cases and of those that hold them.
+    status_cache.offices_changed(*offices, *(case.holding_office_id for case, *_ in fired))
     from rencai.cases import services  # tests hook it there (and case_transition reads it)
 
     if services._after_status_update is not None:
@@ -363,6 +365,7 @@ def _deadline_skip(case: Case, exc: DomainError) -> None:
     Case.objects.filter(pk=case.pk).update(
         due_at=None, due_date=None, due_action="", due_provisional=False
     )
+    status_cache.offices_changed(case.holding_office_id)  # its deadline leaves the worklist
     audit_record(event="case.deadline_skipped", obj=case, outcome="refused", detail=exc.message)
     log.warning("deadline of case %s not fired: %s", case.pk, exc.message)
 
