@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
@@ -148,6 +148,10 @@ def worklist_base(*, acting_as, queue: Queue, filters: Filters = Filters()) -> Q
     return qs
 
 
+#: Below every deadline and submission time: where the first page starts.
+FIRST = datetime(1900, 1, 1, tzinfo=UTC)
+
+
 def _keyset(qs: QuerySet, sort: str, after: Cursor | None, size: int) -> list[Case]:
     """Rows ordered by (sort NULLS LAST, id), after the cursor. Each query is one range
     scan of the composite index (holding_office, status, sort, id), however deep.
@@ -157,13 +161,15 @@ def _keyset(qs: QuerySet, sort: str, after: Cursor | None, size: int) -> list[Ca
     null = Q(**{f"{sort}__isnull": True})
     if after is not None and after.value is None:
         return list(qs.filter(null, id__gt=after.id).order_by(sort, "id")[:size])
-    ranged = qs.filter(~null)
-    if after is not None:
-        v = after.value
-        # A row-value comparison, (sort, id) > (v, id): one index range starting at the
-        # cursor. "sort > v OR (sort = v AND id > id0)" used the index for its first half
-        # only, and discarded 350,001 rows on PostgreSQL when many cases shared a deadline.
-        ranged = ranged.filter(TupleGreaterThan(Tuple(sort, "id"), (v, after.id)))
+    # A row-value comparison, (sort, id) > (v, id): one index range starting at the
+    # cursor. "sort > v OR (sort = v AND id > id0)" used the index for its first half
+    # only, and discarded 350,001 rows on PostgreSQL when many cases shared a deadline.
+    # The first page starts from the bottom of the same range (a NULL sort value fails
+    # the comparison): with "sort IS NOT NULL" instead, PostgreSQL chose the partial
+    # index case_due, whose predicate that is, and sorted every case sharing the earliest
+    # deadline (9,721 rows, 73 ms at 1M cases) to return 21; the range reads 21 (0.4 ms).
+    start = after or Cursor(FIRST, 0)
+    ranged = qs.filter(TupleGreaterThan(Tuple(sort, "id"), (start.value, start.id)))
     rows = list(ranged.order_by(sort, "id")[:size])
     if len(rows) < size:
         rows += list(qs.filter(null).order_by(sort, "id")[: size - len(rows)])
