@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,14 @@ def id_number_index(number: str) -> str:
 def id_number_indexes(number: str) -> list[str]:
     """For lookups: during a key rotation a row may still carry the previous key's index."""
     return crypto.blind_indexes(number, context=ID_CONTEXT)
+
+
+def login_name_is(login_name: str) -> Exact:
+    """The login name equal to this one ignoring case, as the unique index
+    login_name_unique_ci states it (lower(login_name)), so PostgreSQL looks it up in that
+    index. Django's `iexact` is UPPER(login_name) = UPPER(…): no index matches it, and each
+    login read every account (0.5 s at 1M accounts, three times per login)."""
+    return Exact(Lower("login_name"), Lower(Value(login_name)))
 
 
 class UserManager(BaseUserManager):
@@ -52,7 +62,7 @@ class UserManager(BaseUserManager):
         return self.create_user(login_name, password, **fields)
 
     def get_by_natural_key(self, login_name: str):
-        return self.get(login_name__iexact=login_name)
+        return self.get(login_name_is(login_name))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from rencai.accounts.models import User, id_number_indexes
+from rencai.accounts.models import User, id_number_indexes, login_name_is
 from rencai.accounts.validators import normalize_mobile, validate_id_number
 
 
@@ -21,7 +21,7 @@ def user_find_by_identifier(identifier: str) -> User | None:
         except ValidationError:
             return None
         return users.filter(id_number_index__in=id_number_indexes(number)).first()
-    return users.filter(login_name__iexact=identifier).first()
+    return users.filter(login_name_is(identifier)).first()
 
 
 def user_find_by_id_number(number: str) -> User | None:

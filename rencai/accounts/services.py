@@ -25,7 +25,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
-from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
+from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index, login_name_is
 from rencai.accounts.pinyin import (  # noqa: F401 (re-exported: admin, migrations)
     PINYIN_ALIAS_RE,
     PINYIN_UNKNOWN,
@@ -98,7 +98,7 @@ LOGIN_NAME_TAKEN = gettext_lazy("登录名：该登录名已被使用（不区�
 
 def _login_name_holder(login_name: str) -> User | None:
     """The account whose login name equals this one ignoring case (the DB constraint's rule)."""
-    return User.objects.filter(login_name__iexact=login_name).first()
+    return User.objects.filter(login_name_is(login_name)).first()
 
 
 def user_register(
