@@ -25,7 +25,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
-from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index, login_name_is
+from rencai.accounts.models import (
+    OneTimeCode,
+    RoleGrant,
+    User,
+    email_is,
+    id_number_index,
+    login_name_is,
+)
 from rencai.accounts.pinyin import (  # noqa: F401 (re-exported: admin, migrations)
     PINYIN_ALIAS_RE,
     PINYIN_UNKNOWN,
@@ -316,7 +323,7 @@ def password_reset_by_sms(*, mobile: str, code: str, password: str, request=None
 @transaction.atomic
 def password_reset_email_send(*, email: str, request=None) -> int:
     """Queue a reset link to every active account with this email. Returns how many (not shown)."""
-    users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+    users = list(User.objects.filter(email_is(email.strip()), is_active=True))
     for user in users:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)

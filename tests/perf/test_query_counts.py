@@ -57,3 +57,18 @@ def test_login_reads_the_account_by_the_case_insensitive_index(client):
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "login_name_unique_ci" in plan, plan
+
+
+def test_password_reset_finds_the_email_ignoring_case_by_its_index():
+    from rencai.accounts.models import User, email_is
+    from rencai.accounts.services import password_reset_email_send
+
+    User.objects.create_user("reset_ci", "Pw@123456", real_name="找回", email="Reset.Me@Example.cn")
+    assert password_reset_email_send(email=" reset.me@example.CN ") == 1
+    if connection.vendor == "postgresql":
+        sql, params = User.objects.filter(email_is("reset.me@example.cn")).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the plan a big table gets
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "user_email_ci" in plan, plan
