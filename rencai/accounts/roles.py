@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext, gettext_noop
 
 from rencai.accounts.models import RoleGrant
+from rencai.core.prepared import PreparedLookup
 
 SESSION_KEY = "acting_as_grant"
 LABEL_KEY = "acting_as_label"  # read by audit_record: holds ActingAs.record_label
@@ -57,6 +58,11 @@ def active_grants(user):
     )
 
 
+#: The same query compiled once (rencai.core.prepared): officials' pages read it on every
+#: request.
+_ACTIVE_GRANTS = PreparedLookup(RoleGrant, "user", active_grants, limit=None)
+
+
 def request_grants(request) -> list[RoleGrant]:
     """The user's active grants, read once per request and never kept longer (issue #15):
     the second-factor rule, the acting-as role and the dashboard share this one query, and a
@@ -68,7 +74,7 @@ def request_grants(request) -> list[RoleGrant]:
     if memo is None or memo[0] != user.pk:  # a login in this request: that user's grants
         # The session's user says whether they hold any (accounts.backends.get_user).
         none = getattr(user, "has_active_grants", True) is False
-        memo = request._active_grants = (user.pk, [] if none else list(active_grants(user)))
+        memo = request._active_grants = (user.pk, [] if none else _ACTIVE_GRANTS.all(user.pk))
     return memo[1]
 
 

@@ -29,20 +29,32 @@ _INT_MARK = 2**62 - 7331
 class PreparedLookup:
     """`build(value)` → an ordered queryset of `model` filtered on `field` = value
     (select_related and annotations allowed); `first(value)` → what `build(value).first()`
-    gives: the first instance or None."""
+    gives: the first instance or None; `all(value)` → its first `limit` instances."""
 
-    def __init__(self, model: type[models.Model], field: str, build: Callable[[Any], Any]):
+    def __init__(
+        self,
+        model: type[models.Model],
+        field: str,
+        build: Callable[[Any], Any],
+        *,
+        limit: int | None = 1,
+    ):
         self.model, self.field, self.build = model, model._meta.get_field(field), build
+        self.limit = limit  # rows `all()` returns at most (None: every row)
         self._compiled: dict[str, tuple | None] = {}
         self._lock = threading.Lock()
 
+    def _sliced(self, queryset):
+        return queryset if self.limit is None else queryset[: self.limit]
+
     def _mark(self):
-        internal = self.field.get_internal_type()
+        field = self.field.target_field if self.field.is_relation else self.field
+        internal = field.get_internal_type()
         return _INT_MARK if internal.endswith(("AutoField", "IntegerField")) else _TEXT_MARK
 
     def _compile(self, using: str) -> tuple | None:
         mark = self._mark()
-        queryset = self.build(mark)[:1]
+        queryset = self._sliced(self.build(mark))
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         slots = [i for i, p in enumerate(params) if p == mark]
@@ -65,24 +77,30 @@ class PreparedLookup:
         return self._compiled[using]
 
     def first(self, value: Any, *, using: str | None = None) -> models.Model | None:
+        found = self.all(value, using=using)
+        return found[0] if found else None
+
+    def all(self, value: Any, *, using: str | None = None) -> list[models.Model]:
+        """What `list(build(value)[:limit])` gives."""
         using = using or router.db_for_read(self.model)
         entry = self._entry(using)
         if entry is None:
-            return self.build(value).first()
+            return list(self._sliced(self.build(value)))
         sql, params, slot, compiler, converters, fetch_mode = entry
         connection = connections[using]
         params = list(params)
         params[slot] = self.field.get_db_prep_value(self.field.get_prep_value(value), connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        row = list(row)
-        for position, (functions, expression) in converters:  # as SQLCompiler.apply_converters
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        return self._instance(compiler, row, using, fetch_mode)
+            rows = cursor.fetchall()
+        found = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters:  # as apply_converters
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
+            found.append(self._instance(compiler, row, using, fetch_mode))
+        return found
 
     @staticmethod
     def _instance(compiler, row, db: str, fetch_mode) -> models.Model:

@@ -105,6 +105,29 @@ def test_a_logged_in_request_reads_its_user_through_it():
     assert get_user(request).pk == user.pk
 
 
+def test_a_persons_grants_are_the_querysets_rows_with_their_units_and_offices():
+    from rencai.accounts.roles import _ACTIVE_GRANTS, active_grants
+    from rencai.orgs.models import Office
+
+    world = build_world()
+    user = world.unit_admin
+    office = Office.objects.get(code="district-440106")
+    RoleGrant.objects.create(user=user, role=RoleGrant.Role.OFFICIAL, office=office)
+    RoleGrant.objects.create(user=user, role=RoleGrant.Role.UNIT_ADMIN, unit=world.private)
+    plain = list(active_grants(user))
+    with CaptureQueriesContext(connection) as queries:
+        prepared = _ACTIVE_GRANTS.all(user.pk)
+    assert len(queries.captured_queries) == 1 and len(plain) == 3
+    assert [g.pk for g in prepared] == [g.pk for g in plain]
+    for one, other in zip(prepared, plain, strict=True):
+        _same(one, other)
+    revoked = plain[0]
+    revoked.revoked_at = clock.now()
+    revoked.save(update_fields=["revoked_at"])
+    assert [g.pk for g in _ACTIVE_GRANTS.all(user.pk)] == [g.pk for g in plain[1:]]
+    assert _ACTIVE_GRANTS.all(person("无授权").pk) == []
+
+
 def test_a_build_that_does_not_use_the_value_falls_back_to_the_queryset(caplog):
     world = build_world()
     case = new_case(world)
