@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from rencai.cases.models import Case
 from rencai.cases.selectors import case_deadline, case_holder, case_status_text
+from rencai.core.prepared import PreparedLookup
 
 S = Case.Status
 
@@ -89,17 +90,25 @@ _CASE_FIELDS = (
 )  # fmt: skip
 
 
+def _latest_cases(applicant_pk):
+    return (
+        Case.objects.filter(applicant_id=applicant_pk)
+        .select_related("unit")
+        .only(*_CASE_FIELDS)
+        .order_by("-created_at", "-id")
+    )
+
+
+#: Compiled once (rencai.core.prepared): its SQL was a third of a cached dashboard's time.
+_LATEST_CASES = PreparedLookup(Case, "applicant", _latest_cases, limit=5)
+
+
 def latest_case(user) -> Case | None:
     """The open application, else the latest one (a card issued, a rejection)."""
     from rencai.cases.routing import office_by_pk
     from rencai.cases.selectors import attach_reference
 
-    cases = list(
-        Case.objects.filter(applicant_id=user.pk)
-        .select_related("unit")
-        .only(*_CASE_FIELDS)
-        .order_by("-created_at", "-id")[:5]
-    )
+    cases = _LATEST_CASES.all(user.pk)
     open_cases = [case for case in cases if case.status in Case.OPEN_STATUSES]
     case = (open_cases or cases or [None])[0]
     if case is not None:  # offices and the chain step from the reference cache, not joins

@@ -128,6 +128,22 @@ def test_a_persons_grants_are_the_querysets_rows_with_their_units_and_offices():
     assert _ACTIVE_GRANTS.all(person("无授权").pk) == []
 
 
+def test_the_dashboards_latest_cases_are_the_querysets_with_the_same_deferred_fields():
+    from rencai.cases.dashboard import _LATEST_CASES, _latest_cases
+
+    world = build_world()
+    first = new_case(world)
+    Case.objects.filter(pk=first.pk).update(status="withdrawn")
+    second = new_case(world, applicant=first.applicant)
+    plain = list(_latest_cases(first.applicant_id)[:5])
+    prepared = _LATEST_CASES.all(first.applicant_id)
+    assert [c.pk for c in prepared] == [c.pk for c in plain] == [second.pk, first.pk]
+    for one, other in zip(prepared, plain, strict=True):
+        assert one.get_deferred_fields() == other.get_deferred_fields() != set()
+        assert (one.number, one.status, one.unit.name) == (other.number, other.status,
+                                                           other.unit.name)  # fmt: skip
+
+
 def test_a_build_that_does_not_use_the_value_falls_back_to_the_queryset(caplog):
     world = build_world()
     case = new_case(world)
