@@ -68,9 +68,14 @@ def versions(request, *names: str) -> list | None:
     when the cache cannot be used."""
     if not settings.RENCAI_PAGE_CACHE:
         return None
-    gens = generations(*names)
-    reference = refcache.generation()
-    if gens is None or reference is None:
+    reference = refcache.held()
+    # The reference generation in the same round trip as the others, unless already read.
+    gens = generations(*names, *([] if reference else [refcache.GROUP]))
+    if gens is None:
+        return None
+    if reference is None:
+        reference = refcache.hold(gens.pop())
+    if reference is None:
         return None
     get_token(request)  # as rendering would: the cookie is (re)sent either way
     csrf = hashlib.sha256(request.META.get("CSRF_COOKIE", "").encode()).hexdigest()[:16]

@@ -78,6 +78,20 @@ def generation() -> str | None:
     return _read_generation()
 
 
+def held() -> str | None:
+    """The generation this request has read already, or None (not read, or no request)."""
+    value = getattr(_request, "generation", _MISSING) if in_request() else _MISSING
+    return None if value is _MISSING else value
+
+
+def hold(value: str) -> str:
+    """Keep `value`, read with other generations in one round trip (rencai.core.cache.
+    generations(GROUP)), as this request's generation; the one read first wins."""
+    if in_request() and getattr(_request, "generation", _MISSING) is _MISSING:
+        _request.generation = value
+    return generation() if in_request() else value
+
+
 def get(name: str, loader: Callable[[], Any]) -> Any:
     """The reference value `name` (a language-neutral, picklable value), built by `loader`
     when neither this process nor the shared cache holds it for the current generation."""
