@@ -109,3 +109,25 @@ def test_another_person_and_a_stranger_get_404_not_the_cached_page(client, world
 
     client.force_login(person("旁人"))
     assert client.get(f"/cases/{case.number}/edit/").status_code == 404
+
+
+def test_a_form_from_the_cached_draft_saves_with_its_token(world):
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    case = new_case(world)
+    client.force_login(case.applicant)
+    _edit(client, case)
+    page = _edit(client, case)  # from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/cases/{case.number}/edit/",
+        {"section": "details", "title_series": case.title_series_id,
+         "qualification_name": "高级工程师", "certificate_number": "GC2020001",
+         "csrfmiddlewaretoken": token},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:1000]
+    case.refresh_from_db()
+    assert case.qualification_name == "高级工程师" and "高级工程师" in _edit(client, case)
