@@ -69,6 +69,12 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, login_name: str):
         return self.get(login_name_is(login_name))
 
+    def with_login_name(self, login_name: str):
+        return self.filter(login_name_is(login_name))
+
+    def with_email(self, email: str):
+        return self.filter(email_is(email))
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A natural person. Officials and unit admins are people holding extra roles."""

@@ -25,14 +25,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from rencai.accounts import roles
-from rencai.accounts.models import (
-    OneTimeCode,
-    RoleGrant,
-    User,
-    email_is,
-    id_number_index,
-    login_name_is,
-)
+from rencai.accounts.models import OneTimeCode, RoleGrant, User, id_number_index
 from rencai.accounts.pinyin import (  # noqa: F401 (re-exported: admin, migrations)
     PINYIN_ALIAS_RE,
     PINYIN_UNKNOWN,
@@ -105,7 +98,7 @@ LOGIN_NAME_TAKEN = gettext_lazy("登录名：该登录名已被使用（不区�
 
 def _login_name_holder(login_name: str) -> User | None:
     """The account whose login name equals this one ignoring case (the DB constraint's rule)."""
-    return User.objects.filter(login_name_is(login_name)).first()
+    return User.objects.with_login_name(login_name).first()
 
 
 def user_register(
@@ -323,7 +316,7 @@ def password_reset_by_sms(*, mobile: str, code: str, password: str, request=None
 @transaction.atomic
 def password_reset_email_send(*, email: str, request=None) -> int:
     """Queue a reset link to every active account with this email. Returns how many (not shown)."""
-    users = list(User.objects.filter(email_is(email.strip()), is_active=True))
+    users = list(User.objects.with_email(email.strip()).filter(is_active=True))
     for user in users:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)

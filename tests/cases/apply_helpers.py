@@ -113,3 +113,19 @@ def office_client(user, acting):
     session[roles.SESSION_KEY] = acting.grant.pk
     session.save()
     return client
+
+
+def csrf_client(user):
+    """A client that checks CSRF tokens as a browser's requests are checked, logged in."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def form_token(page: str) -> str:
+    """The CSRF token of the first form on the page."""
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

@@ -13,7 +13,7 @@ from rencai.cases.models import Case
 from rencai.catalog.models import TitleSeries
 from rencai.documents.models import Document
 from tests.cases import test_draft_unit_request
-from tests.cases.apply_helpers import catalog, media, png_file
+from tests.cases.apply_helpers import catalog, csrf_client, form_token, media, png_file
 from tests.cases.factories import new_case
 from tests.cases.test_draft_unit_request import applicant, reviewer  # noqa: F401 (fixtures)
 from tests.cases.test_status_cache import status_cache_on  # noqa: F401 (fixture)
@@ -112,21 +112,15 @@ def test_another_person_and_a_stranger_get_404_not_the_cached_page(client, world
 
 
 def test_a_form_from_the_cached_draft_saves_with_its_token(world):
-    import re
-
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
     case = new_case(world)
-    client.force_login(case.applicant)
+    client = csrf_client(case.applicant)
     _edit(client, case)
-    page = _edit(client, case)  # from the cache
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cached = _edit(client, case)
     response = client.post(
         f"/cases/{case.number}/edit/",
         {"section": "details", "title_series": case.title_series_id,
          "qualification_name": "高级工程师", "certificate_number": "GC2020001",
-         "csrfmiddlewaretoken": token},
+         "csrfmiddlewaretoken": form_token(cached)},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:1000]
     case.refresh_from_db()

@@ -6,7 +6,6 @@ a second time with the cache on."""
 from __future__ import annotations
 
 import contextlib
-import re
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +14,7 @@ from django.test import Client
 from rencai.cases.selectors import case_status_text
 from rencai.documents.models import Document
 from tests.cases import test_reference_cache
-from tests.cases.apply_helpers import catalog, media, png_file
+from tests.cases.apply_helpers import catalog, csrf_client, form_token, media, png_file
 from tests.cases.factories import new_case, place
 from tests.cases.test_reference_cache import (  # noqa: F401 (the same tests, cache on)
     test_a_cache_that_is_down_still_serves_the_page,
@@ -73,12 +72,10 @@ def test_a_bulk_write_to_the_case_row_shows_at_once(client, world, reviewed):
 
 
 def test_an_action_shows_at_once_and_its_form_token_works_from_the_cache(world):
-    client = Client(enforce_csrf_checks=True)
     case = place(new_case(world), "awaiting_acceptance")
-    client.force_login(world.applicant)
+    client = csrf_client(world.applicant)
     _page(client, case)
-    page = _page(client, case)  # from the cache
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = form_token(_page(client, case))  # from the cache
     response = client.post(
         f"/cases/{case.number}/act/",
         {"action": "withdraw", "expected_version": case.version, "reason": "材料有误",
@@ -96,7 +93,7 @@ def test_a_new_login_gets_a_body_with_its_own_token(world):
     client.logout()
     client.force_login(world.applicant)  # a new session and CSRF secret
     page = _page(client, case)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     response = client.post(
         f"/cases/{case.number}/act/",
         {"action": "withdraw", "expected_version": case.version, "csrfmiddlewaretoken": token},
